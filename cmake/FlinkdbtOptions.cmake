@@ -1,0 +1,16 @@
+# Compiler flags shared by every flinkdbt target: warnings (as errors by default) and sanitizers.
+add_library(flinkdbt_compile_options INTERFACE)
+target_compile_options(flinkdbt_compile_options INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wno-missing-field-initializers
+    # GCC 12 reports false positives from inlined std::string code at -O3 (GCC bug 105329).
+    -Wno-restrict>
+  $<$<COMPILE_LANGUAGE:C>:-Wall -Wextra -Wpedantic>)
+if(FLINKDBT_WERROR)
+  target_compile_options(flinkdbt_compile_options INTERFACE -Werror)
+endif()
+
+if(FLINKDBT_SANITIZE)
+  set(_flinkdbt_san -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_compile_options(${_flinkdbt_san})
+  add_link_options(-fsanitize=address,undefined)
+endif()
