@@ -14,3 +14,12 @@ if(FLINKDBT_SANITIZE)
   add_compile_options(${_flinkdbt_san})
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# libFuzzer instruments every library object for coverage (the fuzzer build is its own build tree).
+if(FLINKDBT_BUILD_FUZZERS)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "FLINKDBT_BUILD_FUZZERS needs clang: configure with -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,30 +1,38 @@
 # Helpers that define flinkdbt's targets the same way everywhere.
 #
 #   flinkdbt_layer(NAME SOURCES ... [DEPS ...])
-#     One layer of src/ (see DESIGN.md), built as an object library flinkdbt_<NAME>. Every layer is
-#     collected into libflinkdbt (static and shared) by src/CMakeLists.txt.
-#   flinkdbt_test(NAME SOURCES ... [DEPS ...] [DATA_DIR dir])
-#     A GoogleTest executable in <build>/bin/, linked with libflinkdbt, registered with CTest.
+#     One layer of src/ (see DESIGN.md), built as the static library flinkdbt_<NAME>; DEPS names the
+#     layers above it and the third-party targets it uses. Every layer is collected into libflinkdbt.
+#   flinkdbt_test(NAME SOURCES ... DEPS flinkdbt_<layer> ...)
+#     A GoogleTest executable in <build>/bin/, linked with the layers it tests, registered with CTest.
 #   flinkdbt_benchmark(NAME SOURCES ... [DEPS ...])
 #     A Google Benchmark executable in <build>/bin/.
 
 function(flinkdbt_layer name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  # Each layer is its own static library, so a test links only the layers it exercises (and a
+  # half-written layer elsewhere never breaks it); src/CMakeLists.txt gathers every layer's objects
+  # into libflinkdbt.
   set(target flinkdbt_${name})
-  add_library(${target} OBJECT ${ARG_SOURCES})
+  add_library(${target} STATIC ${ARG_SOURCES})
   target_include_directories(${target}
     PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
            $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>
     PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${target} PUBLIC ${ARG_DEPS} PRIVATE flinkdbt_compile_options)
   set_property(GLOBAL APPEND PROPERTY FLINKDBT_LAYERS ${target})
+  foreach(dep IN LISTS ARG_DEPS)
+    if(NOT dep MATCHES "^flinkdbt_")
+      set_property(GLOBAL APPEND PROPERTY FLINKDBT_THIRD_PARTY ${dep})
+    endif()
+  endforeach()
 endfunction()
 
 function(flinkdbt_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
-  target_link_libraries(${name} PRIVATE flinkdbt_static ${ARG_DEPS} GTest::gtest GTest::gtest_main
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main
                         flinkdbt_compile_options)
   target_compile_definitions(${name} PRIVATE
     FLINKDBT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
@@ -36,7 +44,32 @@ function(flinkdbt_benchmark name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
-  target_link_libraries(${name} PRIVATE flinkdbt_static ${ARG_DEPS} benchmark::benchmark
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark
                         flinkdbt_compile_options)
   target_compile_definitions(${name} PRIVATE FLINKDBT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+endfunction()
+
+#   flinkdbt_fuzzer(NAME SOURCES ... DEPS ...)
+#     A libFuzzer target in <build>/bin/ (only with -DFLINKDBT_BUILD_FUZZERS=ON and clang). The source
+#     defines LLVMFuzzerTestOneInput. Registered with CTest as a short run (FUZZ_SECONDS, default 20)
+#     over the corpus directory given by CORPUS, if any.
+function(flinkdbt_fuzzer name)
+  if(NOT FLINKDBT_BUILD_FUZZERS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "CORPUS;FUZZ_SECONDS" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_FUZZ_SECONDS)
+    set(ARG_FUZZ_SECONDS 20)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} flinkdbt_compile_options)
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  set(corpus_args "")
+  if(ARG_CORPUS)
+    set(corpus_args ${ARG_CORPUS})
+  endif()
+  add_test(NAME ${name}_short_run
+           COMMAND ${name} -max_total_time=${ARG_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=4096 ${corpus_args})
 endfunction()
