@@ -29,6 +29,9 @@ function(flinkdbt_layer name)
 endfunction()
 
 function(flinkdbt_test name)
+  if(FLINKDBT_BUILD_FUZZERS)
+    return()  # a fuzzer build tree builds and runs only the fuzz targets
+  endif()
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
@@ -70,6 +73,12 @@ function(flinkdbt_fuzzer name)
   if(ARG_CORPUS)
     set(corpus_args ${ARG_CORPUS})
   endif()
+  # The corpus directory is copied so the run's discoveries never land in the source tree.
+  set(work_corpus ${CMAKE_CURRENT_BINARY_DIR}/${name}_corpus)
   add_test(NAME ${name}_short_run
-           COMMAND ${name} -max_total_time=${ARG_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=4096 ${corpus_args})
+           COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
+                   ${CMAKE_COMMAND} -DFUZZER=$<TARGET_FILE:${name}> -DSECONDS=${ARG_FUZZ_SECONDS}
+                   -DWORK=${work_corpus} "-DSEEDS=${corpus_args}"
+                   -P ${PROJECT_SOURCE_DIR}/cmake/run_fuzzer.cmake)
+  set_tests_properties(${name}_short_run PROPERTIES LABELS fuzz TIMEOUT 600)
 endfunction()
