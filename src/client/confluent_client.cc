@@ -284,6 +284,9 @@ std::string ConfluentClient::StatementBody(const SubmitRequest& request,
 absl::StatusOr<Statement> ConfluentClient::Adopt(const SubmitRequest& request, std::string_view why) {
   absl::StatusOr<Statement> existing = Get(request.name);
   if (!existing.ok()) return existing.status();
+  if (existing->phase == Phase::kDeleting) {
+    return absl::NotFoundError(fmt::format("statement '{}' is still being deleted", request.name));
+  }
   if (existing->sql != request.sql) {
     return absl::AlreadyExistsError(fmt::format(
         "a statement named '{}' already exists ({}) running different SQL; delete it or give this statement "
