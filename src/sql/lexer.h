@@ -1,0 +1,64 @@
+// The Flink SQL lexer: turns text into tokens with byte offsets, 1-based lines and code-point
+// columns. Keywords are not distinguished here (Flink keywords are case-insensitive identifiers to
+// the lexer); the parser asks Token::Is("SELECT"). Hints (/*+ ... */) are tokens; other comments
+// are skipped. Pure and thread-safe.
+#ifndef FLINKDBT_SQL_LEXER_H_
+#define FLINKDBT_SQL_LEXER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace flinkdbt::sql {
+
+enum class TokenKind : uint8_t {
+  kEnd,
+  kIdent,          // word (keyword or plain identifier)
+  kQuotedIdent,    // `...`
+  kString,         // '...'
+  kUnicodeString,  // U&'...'
+  kBinaryString,   // X'...'
+  kInteger,        // 123
+  kDecimal,        // 1.5, .5, 1.
+  kApprox,         // 1e3, 1.5E-2
+  kPunct,          // operators and punctuation (text in the source)
+  kHint,           // /*+ ... */
+  kParam,          // ?
+};
+
+struct Token {
+  TokenKind kind = TokenKind::kEnd;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  int line = 1;
+  int column = 1;
+  std::string_view text;  // the token as written
+
+  // Case-insensitive comparison with an upper-case keyword (kIdent only).
+  bool Is(std::string_view upper_keyword) const {
+    if (kind != TokenKind::kIdent || text.size() != upper_keyword.size()) return false;
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+      if (c != upper_keyword[i]) return false;
+    }
+    return true;
+  }
+  bool IsPunct(std::string_view p) const { return kind == TokenKind::kPunct && text == p; }
+};
+
+// Tokenizes all of `sql`; the last token is kEnd. Errors (unterminated string, comment or
+// identifier; unexpected character) carry the position in their message and a SourceLocation.
+absl::StatusOr<std::vector<Token>> Tokenize(std::string_view sql);
+
+// Decodes a string literal token's value ('it''s' -> it's).
+std::string DecodeStringLiteral(std::string_view token_text);
+// Decodes a backtick identifier token (`a``b` -> a`b).
+std::string DecodeQuotedIdentifier(std::string_view token_text);
+
+}  // namespace flinkdbt::sql
+
+#endif  // FLINKDBT_SQL_LEXER_H_
