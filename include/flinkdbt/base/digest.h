@@ -1,0 +1,18 @@
+// Message digests used for dbt's checksums and ids: SHA-256 (file checksums, unit-test hashes) and
+// MD5 (project_id, generic-test name hashes, `local_md5`). Pure functions, thread-safe. Not for
+// security purposes.
+#ifndef FLINKDBT_BASE_DIGEST_H_
+#define FLINKDBT_BASE_DIGEST_H_
+
+#include <string>
+#include <string_view>
+
+namespace flinkdbt {
+
+// Lower-case hex digests.
+std::string Sha256Hex(std::string_view data);
+std::string Md5Hex(std::string_view data);
+
+}  // namespace flinkdbt
+
+#endif  // FLINKDBT_BASE_DIGEST_H_
