@@ -151,6 +151,11 @@ InvocationResult Invoke(const std::vector<std::string>& args, const InvocationIo
     }
   }
   log.Emit(CommandStarted(spec.name, FLINKDBT_VERSION_STRING));
+  if (io.cancelled != nullptr && io.cancelled->load()) {
+    log.Emit(Error("Cancelled before the command started"));
+    result.exit_code = kExitCancelled;
+    return result;
+  }
   try {
     result.exit_code = spec.run(ctx);
   } catch (const std::exception& e) {

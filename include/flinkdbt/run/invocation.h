@@ -8,6 +8,7 @@
 #ifndef FLINKDBT_RUN_INVOCATION_H_
 #define FLINKDBT_RUN_INVOCATION_H_
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -20,6 +21,8 @@ namespace flinkdbt::run {
 inline constexpr int kExitSuccess = 0;  // everything passed (warnings included)
 inline constexpr int kExitFailure = 1;  // a node failed, errored or was skipped
 inline constexpr int kExitError = 2;    // usage, parse or compile error: nothing ran
+// Interrupted (Ctrl-C or a cancel call): dbt reports a KeyboardInterrupt as an unhandled exception, 2.
+inline constexpr int kExitCancelled = 2;
 
 // Where an invocation reads its environment and writes its output.
 struct InvocationIo {
@@ -31,6 +34,10 @@ struct InvocationIo {
   std::string cwd;
   // Optional: every event as a JSON object, whatever the console format.
   std::function<void(std::string_view json)> on_event;
+  // Optional: set to true from any thread to cancel the invocation. No new statement is submitted
+  // after it is seen; the command finishes cleanly (results written) and exits as dbt does when
+  // interrupted.
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 struct InvocationResult {

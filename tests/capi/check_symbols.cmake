@@ -1,0 +1,27 @@
+# Compares the dynamic symbols LIBRARY defines with the committed list EXPECTED (one name per line).
+execute_process(COMMAND nm -D --defined-only ${LIBRARY} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${LIBRARY}")
+endif()
+string(REPLACE "\n" ";" lines "${out}")
+set(actual "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^[0-9a-fA-F]+ [A-Za-z] ([^@ ]+)")
+    set(name "${CMAKE_MATCH_1}")
+    if(NOT name MATCHES "^FLINKDBT_[0-9]+$")  # the version node itself
+      list(APPEND actual "${name}")
+    endif()
+  endif()
+endforeach()
+list(SORT actual)
+file(STRINGS ${EXPECTED} expected)
+list(SORT expected)
+if(NOT actual STREQUAL expected)
+  set(missing ${expected})
+  list(REMOVE_ITEM missing ${actual})
+  set(extra ${actual})
+  list(REMOVE_ITEM extra ${expected})
+  message(FATAL_ERROR "libflinkdbt.so's exported symbols differ from ${EXPECTED}.\n"
+                      "  exported but not listed: ${extra}\n  listed but not exported: ${missing}\n"
+                      "If the ABI change is intended, update the list (and FLINKDBT_ABI_VERSION when it breaks).")
+endif()
