@@ -1,0 +1,228 @@
+#include "flinkdbt/graph/commands.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "flinkdbt/base/json_writer.h"
+#include "flinkdbt/base/strings.h"
+#include "fmt/format.h"
+
+namespace flinkdbt::graph {
+namespace fs = std::filesystem;
+using compile::ResourceType;
+using project::Value;
+
+namespace {
+
+std::string NowIso() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:06d}Z", buf, us);
+}
+
+std::string Uuid4() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  uint64_t a = gen(), b = gen();
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48,
+                     b & 0xffffffffffffULL);
+}
+
+absl::Status WriteFileAtomically(const std::string& path, const std::string& contents) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return absl::InternalError(ToAbsl(fmt::format("cannot write {}", path)));
+    out << contents;
+    if (!out) return absl::InternalError(ToAbsl(fmt::format("cannot write {}", path)));
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return absl::InternalError(ToAbsl(fmt::format("cannot write {}: {}", path, ec.message())));
+  return absl::OkStatus();
+}
+
+void DumpTo(std::string* out, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: *out += "null"; break;
+    case Value::Kind::kBool: *out += v.as_bool() ? "true" : "false"; break;
+    case Value::Kind::kInt: *out += std::to_string(v.as_int()); break;
+    case Value::Kind::kDouble: {
+      std::string d = FormatDoubleShortest(v.as_double());
+      if (d == "inf") d = "Infinity";
+      if (d == "-inf") d = "-Infinity";
+      if (d == "nan") d = "NaN";
+      *out += d;
+      break;
+    }
+    case Value::Kind::kString: AppendJsonString(out, v.as_string(), true); break;
+    case Value::Kind::kList:
+      *out += '[';
+      for (size_t i = 0; i < v.list().size(); ++i) {
+        if (i) *out += ", ";
+        DumpTo(out, v.list()[i]);
+      }
+      *out += ']';
+      break;
+    case Value::Kind::kMap:
+      *out += '{';
+      for (size_t i = 0; i < v.map().size(); ++i) {
+        if (i) *out += ", ";
+        AppendJsonString(out, v.map()[i].first, true);
+        *out += ": ";
+        DumpTo(out, v.map()[i].second);
+      }
+      *out += '}';
+      break;
+  }
+}
+
+absl::StatusOr<std::vector<ResourceType>> ResourceTypes(const std::vector<std::string>& names,
+                                                        std::vector<ResourceType> defaults) {
+  if (names.empty()) return defaults;
+  std::vector<ResourceType> out;
+  for (const auto& n : names) {
+    if (n == "default") {
+      out.insert(out.end(), defaults.begin(), defaults.end());
+    } else if (n == "all") {
+      for (ResourceType t : {ResourceType::kModel, ResourceType::kAnalysis, ResourceType::kSeed,
+                             ResourceType::kSnapshot, ResourceType::kSource, ResourceType::kTest,
+                             ResourceType::kExposure, ResourceType::kUnitTest}) {
+        out.push_back(t);
+      }
+    } else {
+      std::string name = n == "unit_test" || n == "unit" ? "unit_test" : n;
+      ResourceType t;
+      if (!compile::ParseResourceType(name, &t) || t == ResourceType::kMacro || t == ResourceType::kDoc) {
+        return absl::InvalidArgumentError(ToAbsl(fmt::format(
+            "invalid resource type '{}': expected one of model, seed, snapshot, analysis, source, test, unit_test, "
+            "exposure, default, all",
+            n)));
+      }
+      out.push_back(t);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string PythonJsonDumps(const Value& v) {
+  std::string out;
+  DumpTo(&out, v);
+  return out;
+}
+
+absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedProject> project,
+                                          const InvocationOptions& options) {
+  ParsedProject out;
+  out.project = project;
+  out.warnings = project->warnings;
+  compile::ParseOptions po;
+  po.invocation_id = options.invocation_id.empty() ? Uuid4() : options.invocation_id;
+  po.started_at = options.started_at.empty() ? NowIso() : options.started_at;
+  po.renderer = options.renderer;
+  FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<compile::Manifest> manifest, compile::ParseManifest(*project, po));
+  out.manifest = manifest;
+  FLINKDBT_ASSIGN_OR_RETURN(out.graph, Graph::Build(out.manifest));
+  if (options.write_manifest) {
+    out.manifest_path = (fs::path(project->target_path) / "manifest.json").string();
+    FLINKDBT_RETURN_IF_ERROR(WriteFileAtomically(out.manifest_path, out.manifest->ToJson()));
+  }
+  return out;
+}
+
+absl::StatusOr<ParsedProject> ParseCommand(const InvocationOptions& options) {
+  FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const project::LoadedProject> project, project::LoadProject(options.load));
+  return ParseLoaded(std::move(project), options);
+}
+
+absl::StatusOr<SelectionResult> SelectNodes(const ParsedProject& parsed, const ListOptions& options,
+                                            std::vector<ResourceType> default_types) {
+  SelectOptions so;
+  so.select = options.select;
+  so.exclude = options.exclude;
+  so.selector = options.selector;
+  FLINKDBT_ASSIGN_OR_RETURN(so.indirect_selection, ParseIndirectSelection(options.indirect_selection));
+  FLINKDBT_ASSIGN_OR_RETURN(so.resource_types, ResourceTypes(options.resource_types, default_types));
+  if (!options.exclude_resource_types.empty()) {
+    FLINKDBT_ASSIGN_OR_RETURN(so.exclude_resource_types, ResourceTypes(options.exclude_resource_types, {}));
+  }
+  so.root_project = parsed.project->root.config.name;
+  so.selectors = parsed.project->selectors;
+  PreviousState state;
+  if (!options.state_dir.empty()) {
+    FLINKDBT_ASSIGN_OR_RETURN(state, LoadPreviousState(options.state_dir));
+    so.state = &state;
+  }
+  FLINKDBT_ASSIGN_OR_RETURN(SelectionSpec spec, BuildSpec(so));
+  return Select(*parsed.graph, spec, so);
+}
+
+absl::StatusOr<ListResult> ListCommand(const ParsedProject& parsed, const ListOptions& options) {
+  if (options.output != "selector" && options.output != "name" && options.output != "path" &&
+      options.output != "json") {
+    return absl::InvalidArgumentError(
+        ToAbsl(fmt::format("invalid --output '{}': expected selector, name, path or json", options.output)));
+  }
+  std::vector<ResourceType> defaults = {ResourceType::kModel, ResourceType::kSeed,     ResourceType::kSnapshot,
+                                        ResourceType::kSource, ResourceType::kTest,    ResourceType::kExposure,
+                                        ResourceType::kUnitTest};
+  FLINKDBT_ASSIGN_OR_RETURN(SelectionResult sel, SelectNodes(parsed, options, defaults));
+  ListResult out;
+  out.warnings = sel.warnings;
+  std::vector<std::string> keys = options.output_keys;
+  if (keys.empty()) {
+    keys = {"alias", "name", "package_name", "depends_on", "tags", "config", "resource_type", "source_name",
+            "original_file_path", "unique_id"};
+  }
+  for (int id : sel.selected) {
+    const compile::Node& n = parsed.graph->node(id);
+    if (options.output == "name") {
+      out.lines.push_back(n.search_name());
+    } else if (options.output == "path") {
+      out.lines.push_back(n.original_file_path);
+    } else if (options.output == "selector") {
+      switch (n.resource_type) {
+        case ResourceType::kSource:
+          out.lines.push_back(fmt::format("source:{}.{}.{}", n.package_name, n.source_name, n.name));
+          break;
+        case ResourceType::kExposure:
+          out.lines.push_back(fmt::format("exposure:{}.{}", n.package_name, n.name));
+          break;
+        case ResourceType::kUnitTest:
+          out.lines.push_back(fmt::format("unit_test:{}.{}", n.package_name, n.name));
+          break;
+        default: {
+          std::string s;
+          for (size_t i = 0; i < n.fqn.size(); ++i) s += (i ? "." : "") + n.fqn[i];
+          out.lines.push_back(s);
+        }
+      }
+    } else {
+      JsonWriter w;
+      compile::WriteNodeJson(w, n);
+      FLINKDBT_ASSIGN_OR_RETURN(Value full, project::ParseJson(w.str(), "node"));
+      Value filtered = Value::MakeMap();
+      for (const auto& [k, v] : full.map()) {
+        if (std::find(keys.begin(), keys.end(), k) != keys.end()) filtered.map().emplace_back(k, v);
+      }
+      out.lines.push_back(PythonJsonDumps(filtered));
+    }
+  }
+  if (sel.selected.empty()) out.warnings.push_back("No nodes selected!");
+  return out;
+}
+
+}  // namespace flinkdbt::graph

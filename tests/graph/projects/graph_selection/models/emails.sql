@@ -1,0 +1,2 @@
+{{ config(materialized='ephemeral') }}
+select distinct email from {{ ref('base_users') }}

@@ -1,0 +1,2 @@
+{{ config(materialized='ephemeral', tags=['base']) }}
+select * from {{ ref('seed') }}

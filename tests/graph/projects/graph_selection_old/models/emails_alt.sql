@@ -1,0 +1,2 @@
+select distinct email from {{ ref('users') }}
+where email not in (select email from {{ ref('emails') }})

@@ -1,0 +1,2 @@
+{{ config(materialized='table', tags=['bi', 'users']) }}
+select * from {{ ref('base_users') }}

@@ -1,0 +1,1 @@
+select 1 from {{ ref('users') }} having count(*) = 0
