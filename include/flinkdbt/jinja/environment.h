@@ -157,7 +157,7 @@ struct MacroInfo {
 };
 
 // A parsed template: immutable, thread-safe, shared.
-class Template {
+class Template : public std::enable_shared_from_this<Template> {
  public:
   ~Template();
   const std::string& name() const;

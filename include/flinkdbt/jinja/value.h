@@ -36,6 +36,10 @@ namespace flinkdbt::jinja {
 class Value;
 class CallContext;
 
+// Python integers are exact over (at least) the 128-bit range.
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+
 enum class ValueKind : uint8_t {
   kUndefined,
   kNone,
@@ -150,7 +154,7 @@ class Value {
     v.bits_.i = i;
     return v;
   }
-  static Value Int128(__int128 i);
+  static Value Int128(int128 i);
   // Parses a decimal integer literal of any size ("-123", "1000000000000000000000000").
   static std::optional<Value> ParseInt(std::string_view digits);
   static Value Float(double d) {
@@ -194,7 +198,7 @@ class Value {
   int64_t AsSmallInt() const { return bits_.i; }  // valid for is_small_int()
   // The integer if it fits in 64/128 bits (bools count as 0/1).
   std::optional<int64_t> AsInt64() const;
-  std::optional<__int128> AsInt128() const;
+  std::optional<int128> AsInt128() const;
   double AsDouble() const;               // ints, bools and floats as a double
   std::string_view AsString() const;     // valid for kString; "" otherwise
   // Items of a list/tuple (empty span for other kinds).

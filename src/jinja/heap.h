@@ -1,0 +1,86 @@
+// Heap payloads of jinja::Value (private to the jinja layer).
+#ifndef FLINKDBT_SRC_JINJA_HEAP_H_
+#define FLINKDBT_SRC_JINJA_HEAP_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "flinkdbt/jinja/value.h"
+
+namespace flinkdbt::jinja::internal {
+
+struct StringObject : HeapObject {
+  explicit StringObject(std::string s) : str(std::move(s)) {}
+  std::string str;
+};
+
+// Integers beyond 64 bits: exact within 128 bits; larger literals keep their decimal text (they
+// print exactly; arithmetic on them is an error).
+struct BigIntObject : HeapObject {
+  int128 value = 0;
+  std::string huge;  // non-empty: the decimal text of an integer beyond 128 bits
+};
+
+struct UndefinedObject : HeapObject {
+  explicit UndefinedObject(std::string h) : hint(std::move(h)) {}
+  std::string hint;
+};
+
+struct ListObject : HeapObject {
+  explicit ListObject(std::vector<Value> v) : items(std::move(v)) {}
+  std::vector<Value> items;
+};
+
+struct ValueHasher {
+  using is_transparent = void;
+  size_t operator()(const Value& v) const { return v.Hash(); }
+  size_t operator()(std::string_view s) const;
+};
+struct ValueEqual {
+  using is_transparent = void;
+  bool operator()(const Value& a, const Value& b) const { return a.Equals(b); }
+  bool operator()(const Value& a, std::string_view b) const { return a.is_string() && a.AsString() == b; }
+  bool operator()(std::string_view a, const Value& b) const { return b.is_string() && b.AsString() == a; }
+};
+
+// Insertion-ordered dict; a hash index is built once the dict grows past a few entries.
+struct DictObject : HeapObject {
+  std::vector<std::pair<Value, Value>> entries;
+  absl::flat_hash_map<Value, uint32_t, ValueHasher, ValueEqual> index;  // empty while small
+  static constexpr size_t kIndexThreshold = 8;
+
+  int64_t FindIndex(const Value& key) const;
+  int64_t FindIndex(std::string_view key) const;
+  void Set(Value key, Value value);
+  bool Erase(const Value& key);
+  void Reindex();
+};
+
+struct CallableObject : HeapObject {
+  std::string name;
+  NativeFunction fn;
+};
+
+struct ObjectBox : HeapObject {
+  std::shared_ptr<const Object> object;
+};
+
+// Macro payload; defined by the renderer.
+struct MacroObject;
+
+inline StringObject* Str(const Value& v) { return static_cast<StringObject*>(v.heap_ptr()); }
+inline ListObject* List(const Value& v) { return static_cast<ListObject*>(v.heap_ptr()); }
+inline DictObject* Dict(const Value& v) { return static_cast<DictObject*>(v.heap_ptr()); }
+
+}  // namespace flinkdbt::jinja::internal
+
+namespace flinkdbt::jinja {
+// Appends the decimal digits of `v`.
+void AppendInt128(std::string* out, int128 v);
+// Appends Python's repr() of a str.
+void AppendPyString(std::string* out, std::string_view s);
+}  // namespace flinkdbt::jinja
+
+#endif  // FLINKDBT_SRC_JINJA_HEAP_H_

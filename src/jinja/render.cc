@@ -1,0 +1,1328 @@
+#include "jinja/render.h"
+
+#include <cmath>
+
+#include "absl/strings/cord.h"
+#include "flinkdbt/base/status.h"
+#include "flinkdbt/base/strings.h"
+#include "flinkdbt/base/utf8.h"
+#include "fmt/format.h"
+
+namespace flinkdbt::jinja::internal {
+namespace {
+
+constexpr std::string_view kReturnMessage = "__flinkdbt_jinja_return__";
+
+Ref<Frame> NewFrame(Frame* parent) {
+  Ref<Frame> f(new Frame());
+  if (parent != nullptr) {
+    parent->refs.fetch_add(1, std::memory_order_relaxed);
+    f->parent = Ref<Frame>(parent);
+  }
+  return f;
+}
+
+void AppendEscaped(std::string* out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out->append("&amp;");
+        break;
+      case '<':
+        out->append("&lt;");
+        break;
+      case '>':
+        out->append("&gt;");
+        break;
+      case '"':
+        out->append("&#34;");
+        break;
+      case '\'':
+        out->append("&#39;");
+        break;
+      default:
+        out->push_back(c);
+    }
+  }
+}
+
+}  // namespace
+
+absl::Status ReturnSignal() { return absl::CancelledError(ToAbsl(kReturnMessage)); }
+bool IsReturnSignal(const absl::Status& st) {
+  return st.code() == absl::StatusCode::kCancelled && ToStd(st.message()) == kReturnMessage;
+}
+
+std::string ObjectTypeRepr(const Value& v) {
+  if (v.is_none()) return "None";
+  if (v.is_object()) return fmt::format("{} object", v.AsObject()->TypeName());
+  if (v.is_namespace()) return "jinja2.utils.Namespace object";
+  if (v.is_macro()) return "jinja2.runtime.Macro object";
+  return fmt::format("{} object", v.TypeName());
+}
+
+// The `loop` variable of a for loop.
+class LoopObject : public Object {
+ public:
+  std::string_view TypeName() const override { return "LoopContext"; }
+  std::optional<Value> GetAttr(std::string_view name) const override {
+    int64_t len = static_cast<int64_t>(items.size());
+    if (name == "index") return Value::Int(index0 + 1);
+    if (name == "index0") return Value::Int(index0);
+    if (name == "first") return Value::Bool(index0 == 0);
+    if (name == "last") return Value::Bool(index0 == len - 1);
+    if (name == "length") return Value::Int(len);
+    if (name == "revindex") return Value::Int(len - index0);
+    if (name == "revindex0") return Value::Int(len - index0 - 1);
+    if (name == "depth") return Value::Int(depth0 + 1);
+    if (name == "depth0") return Value::Int(depth0);
+    if (name == "previtem") {
+      if (index0 == 0) return Value::UndefinedWithHint("there is no previous item");
+      return items[index0 - 1];
+    }
+    if (name == "nextitem") {
+      if (index0 + 1 >= len) return Value::UndefinedWithHint("there is no next item");
+      return items[index0 + 1];
+    }
+    if (name == "cycle") {
+      int64_t i = index0;
+      return Value::Callable("cycle", [i](CallContext&, const CallArgs& args) -> absl::StatusOr<Value> {
+        if (args.positional.empty()) return absl::InvalidArgumentError("TypeError: no items for cycling given");
+        return args.positional[i % args.positional.size()];
+      });
+    }
+    if (name == "changed") {
+      const LoopObject* self = this;
+      return Value::Callable("changed", [self](CallContext&, const CallArgs& args) -> absl::StatusOr<Value> {
+        Value now = Value::Tuple(std::vector<Value>(args.positional.begin(), args.positional.end()));
+        if (self->has_last && self->last_changed.Equals(now)) return Value::Bool(false);
+        self->has_last = true;
+        self->last_changed = now;
+        return Value::Bool(true);
+      });
+    }
+    return std::nullopt;
+  }
+  absl::StatusOr<Value> Call(CallContext& ctx, const CallArgs& args) const override {
+    if (!recursive) {
+      return absl::InvalidArgumentError(
+          "TypeError: Tried to call non recursive loop.  Maybe you forgot the 'recursive' modifier.");
+    }
+    auto& r = static_cast<Renderer&>(ctx);
+    if (args.positional.size() != 1) return absl::InvalidArgumentError("TypeError: loop() takes 1 argument");
+    return r.CallRecursiveLoop(node, frame, args.positional[0], depth0 + 1);
+  }
+  std::string Str() const override { return "<LoopContext>"; }
+
+  std::vector<Value> items;
+  int64_t index0 = 0;
+  int depth0 = 0;
+  bool recursive = false;
+  const Node* node = nullptr;
+  Frame* frame = nullptr;  // the frame the loop runs in (alive while the loop runs)
+  mutable bool has_last = false;
+  mutable Value last_changed;
+};
+
+// `self`: the blocks of the template being rendered.
+class SelfObject : public Object {
+ public:
+  SelfObject(std::shared_ptr<BlockTable> t, Frame* root) : table(std::move(t)), root(root) {}
+  std::string_view TypeName() const override { return "TemplateReference"; }
+  std::optional<Value> GetAttr(std::string_view name) const override {
+    if (!table->blocks.contains(ToAbsl(name))) return std::nullopt;
+    std::string n(name);
+    auto t = table;
+    Frame* rt = root;
+    return Value::Callable(n, [n, t, rt](CallContext& ctx, const CallArgs&) -> absl::StatusOr<Value> {
+      return static_cast<Renderer&>(ctx).CaptureBlock(n, 0, rt, t);
+    });
+  }
+  std::shared_ptr<BlockTable> table;
+  Frame* root;
+};
+
+Renderer::Renderer(const Environment& env, const RenderOptions& opts) : env_(env), opts_(opts) {}
+
+absl::Status Renderer::ErrorAt(const Node* n, std::string_view msg) const {
+  if (impl_ == nullptr) return absl::InvalidArgumentError(ToAbsl(msg));
+  return MakeError(absl::StatusCode::kInvalidArgument, *impl_, n ? n->offset : 0, msg);
+}
+
+absl::Status Renderer::Locate(absl::Status st, const Node* n) const {
+  if (st.ok() || IsReturnSignal(st) || GetLocation(st).has_value() || impl_ == nullptr) return st;
+  return MakeError(st.code(), *impl_, n ? n->offset : 0, ToStd(st.message()));
+}
+
+absl::Status Renderer::UndefinedError(const Value& undef) const {
+  std::string_view hint = undef.UndefinedHint();
+  return absl::InvalidArgumentError(
+      fmt::format("UndefinedError: {}", hint.empty() ? std::string_view("value is undefined") : hint));
+}
+
+Frame* Renderer::RootOf(Frame* f) const {
+  while (f != nullptr && !f->is_root) f = f->parent.get();
+  return f;
+}
+
+Value Renderer::Resolve(std::string_view name) const {
+  Value out;
+  const_cast<Renderer*>(this)->Lookup(name, current_frame_, out).IgnoreError();
+  return out;
+}
+
+absl::Status Renderer::Lookup(std::string_view name, Frame* f, Value& out) {
+  for (Frame* fr = f; fr != nullptr; fr = fr->parent.get()) {
+    if (Value* v = fr->FindLocal(name)) {
+      out = *v;
+      return absl::OkStatus();
+    }
+    if (fr->is_root && fr->context.is_mapping()) {
+      if (const Value* v = fr->context.Find(name)) {
+        out = *v;
+        return absl::OkStatus();
+      }
+    }
+  }
+  if (name == "self") {
+    if (Frame* root = RootOf(f); root != nullptr && root->blocks) {
+      out = Value::FromObject(std::make_shared<SelfObject>(root->blocks, root));
+      return absl::OkStatus();
+    }
+  }
+  if (name == "super" && !active_blocks_.empty()) {
+    ActiveBlock ab = active_blocks_.back();
+    Frame* root = RootOf(f);
+    out = Value::Callable("super", [ab, root](CallContext& ctx, const CallArgs&) -> absl::StatusOr<Value> {
+      auto& r = static_cast<Renderer&>(ctx);
+      auto it = ab.table->blocks.find(ab.name);
+      if (it == ab.table->blocks.end() || ab.index + 1 >= it->second.size()) {
+        return absl::InvalidArgumentError(
+            fmt::format("UndefinedError: there is no parent block called '{}'.", ab.name));
+      }
+      return r.CaptureBlock(ab.name, ab.index + 1, root, ab.table);
+    });
+    return absl::OkStatus();
+  }
+  auto g = env_.globals().find(ToAbsl(name));
+  if (g != env_.globals().end()) {
+    out = g->second;
+    return absl::OkStatus();
+  }
+  if (const Value* b = FindBuiltinGlobal(name)) {
+    out = *b;
+    return absl::OkStatus();
+  }
+  out = Value::UndefinedWithHint(fmt::format("'{}' is undefined", name));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Value>> Renderer::Iterate(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kList:
+    case ValueKind::kTuple: {
+      auto items = v.Items();
+      return std::vector<Value>(items.begin(), items.end());
+    }
+    case ValueKind::kDict:
+    case ValueKind::kNamespace: {
+      std::vector<Value> keys;
+      keys.reserve(v.DictItems().size());
+      for (const auto& [k, val] : v.DictItems()) keys.push_back(k);
+      return keys;
+    }
+    case ValueKind::kString: {
+      std::vector<Value> chars;
+      for (std::string_view cp : CodePoints(v.AsString())) chars.push_back(Value::String(cp));
+      return chars;
+    }
+    case ValueKind::kUndefined:
+      if (undefined_mode() == UndefinedMode::kStrict) return UndefinedError(v);
+      return std::vector<Value>{};
+    case ValueKind::kObject: {
+      auto items = v.AsObject()->Iterate();
+      if (items) return *std::move(items);
+      break;
+    }
+    default:
+      break;
+  }
+  return absl::InvalidArgumentError(fmt::format("TypeError: '{}' object is not iterable", v.TypeName()));
+}
+
+absl::Status Renderer::Print(const Value& v) {
+  if (v.is_string()) {
+    if (autoescape_) {
+      AppendEscaped(out_, v.AsString());
+    } else {
+      out_->append(v.AsString());
+    }
+    return absl::OkStatus();
+  }
+  if (v.is_undefined()) {
+    if (undefined_mode() == UndefinedMode::kStrict) return UndefinedError(v);
+    return absl::OkStatus();
+  }
+  if (autoescape_) {
+    AppendEscaped(out_, v.Str());
+  } else {
+    v.AppendStr(out_);
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
+  for (const Node* n : body) {
+    if (n->kind == NodeKind::kText) {
+      out_->append(n->value.AsString());
+      continue;
+    }
+    absl::Status st = Exec(n, f);
+    if (!st.ok()) return st;
+    if (flow_ != Flow::kNormal) return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Renderer::Exec(const Node* n, Frame* f) {
+  current_frame_ = f;
+  switch (n->kind) {
+    case NodeKind::kText:
+      out_->append(n->value.AsString());
+      return absl::OkStatus();
+    case NodeKind::kPrint: {
+      Value v;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, v));
+      return Locate(Print(v), n->a);
+    }
+    case NodeKind::kIf: {
+      Value v;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, v));
+      if (v.is_undefined() && undefined_mode() == UndefinedMode::kStrict) {
+        return Locate(UndefinedError(v), n->a);
+      }
+      return ExecBody(v.Truthy() ? n->body : n->else_body, f);
+    }
+    case NodeKind::kFor:
+      return ExecFor(n, f);
+    case NodeKind::kSet: {
+      Value v;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, v));
+      return Locate(Assign(n->a, v, f), n);
+    }
+    case NodeKind::kSetBlock: {
+      std::string buf;
+      std::swap(buf, *out_);
+      absl::Status st = ExecBody(n->body, f);
+      std::swap(buf, *out_);
+      FLINKDBT_RETURN_IF_ERROR(st);
+      Value v = Value::String(std::move(buf));
+      if (n->c != nullptr) {
+        // Apply the filter chain with the captured text as the innermost subject.
+        std::vector<const Node*> chain;
+        for (const Node* c = n->c; c != nullptr; c = c->a) chain.push_back(c);
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+          const Node* flt = *it;
+          ArgVector args;
+          KwargVector kwargs;
+          FLINKDBT_RETURN_IF_ERROR(EvalArgs(flt, f, args, kwargs));
+          CallArgs ca{args, kwargs};
+          auto r = CallFilter(flt->name, v, ca);
+          if (!r.ok()) return Locate(r.status(), flt);
+          v = *std::move(r);
+        }
+      }
+      return Locate(Assign(n->a, v, f), n);
+    }
+    case NodeKind::kMacro:
+      f->Set(n->name, MakeMacro(n, f, n->name));
+      return absl::OkStatus();
+    case NodeKind::kCustomBlock:
+      f->Set(n->a->name, MakeMacro(n->a, f, n->a->name));
+      return absl::OkStatus();
+    case NodeKind::kCallBlock: {
+      Value caller = MakeMacro(n, f, "caller");
+      const Node* call = n->a;
+      Value fn;
+      FLINKDBT_RETURN_IF_ERROR(Eval(call->a, f, fn));
+      ArgVector args;
+      KwargVector kwargs;
+      FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
+      kwargs.emplace_back("caller", caller);
+      auto r = Call(fn, CallArgs{args, kwargs});
+      if (!r.ok()) return Locate(r.status(), call);
+      return Locate(Print(*r), n);
+    }
+    case NodeKind::kFilterBlock: {
+      std::string buf;
+      std::swap(buf, *out_);
+      absl::Status st = ExecBody(n->body, f);
+      std::swap(buf, *out_);
+      FLINKDBT_RETURN_IF_ERROR(st);
+      Value v = Value::String(std::move(buf));
+      std::vector<const Node*> chain;
+      for (const Node* c = n->a; c != nullptr; c = c->a) chain.push_back(c);
+      for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        ArgVector args;
+        KwargVector kwargs;
+        FLINKDBT_RETURN_IF_ERROR(EvalArgs(*it, f, args, kwargs));
+        auto r = CallFilter((*it)->name, v, CallArgs{args, kwargs});
+        if (!r.ok()) return Locate(r.status(), *it);
+        v = *std::move(r);
+      }
+      return Locate(Print(v), n);
+    }
+    case NodeKind::kInclude:
+      return ExecInclude(n, f);
+    case NodeKind::kImport:
+    case NodeKind::kFromImport:
+      return ExecImport(n, f);
+    case NodeKind::kExtends: {
+      if (pending_parent_ != nullptr) {
+        return ErrorAt(n, "TemplateRuntimeError: extended multiple times");
+      }
+      Value name;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, name));
+      auto t = Load(name, n, false);
+      if (!t.ok()) return t.status();
+      pending_parent_ = *std::move(t);
+      out_ = &discard_;
+      return absl::OkStatus();
+    }
+    case NodeKind::kBlock: {
+      Frame* root = RootOf(f);
+      if (root == nullptr || !root->blocks) return absl::OkStatus();
+      if (pending_parent_ != nullptr) return absl::OkStatus();
+      return RenderBlock(n->name, 0, f, root->blocks);
+    }
+    case NodeKind::kWith: {
+      std::vector<Value> values;
+      for (const Node* e : n->defaults) {
+        Value v;
+        FLINKDBT_RETURN_IF_ERROR(Eval(e, f, v));
+        values.push_back(std::move(v));
+      }
+      Ref<Frame> inner = NewFrame(f);
+      for (size_t i = 0; i < n->args.size(); ++i) {
+        FLINKDBT_RETURN_IF_ERROR(Locate(Assign(n->args[i], values[i], inner.get()), n));
+      }
+      return ExecBody(n->body, inner.get());
+    }
+    case NodeKind::kDo: {
+      Value v;
+      return Eval(n->a, f, v);
+    }
+    case NodeKind::kBreak:
+      flow_ = Flow::kBreak;
+      return absl::OkStatus();
+    case NodeKind::kContinue:
+      flow_ = Flow::kContinue;
+      return absl::OkStatus();
+    case NodeKind::kAutoescape: {
+      Value v;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, v));
+      bool saved = autoescape_;
+      autoescape_ = v.Truthy();
+      absl::Status st = ExecBody(n->body, f);
+      autoescape_ = saved;
+      return st;
+    }
+    default:
+      return ErrorAt(n, "internal error: expression used as statement");
+  }
+}
+
+absl::Status Renderer::Assign(const Node* target, const Value& v, Frame* f) {
+  switch (target->kind) {
+    case NodeKind::kName:
+      f->Set(target->name, v);
+      return absl::OkStatus();
+    case NodeKind::kTuple: {
+      FLINKDBT_ASSIGN_OR_RETURN(std::vector<Value> items, Iterate(v));
+      size_t want = target->args.size();
+      if (items.size() < want) {
+        return absl::InvalidArgumentError(fmt::format(
+            "ValueError: not enough values to unpack (expected {}, got {})", want, items.size()));
+      }
+      if (items.size() > want) {
+        return absl::InvalidArgumentError(
+            fmt::format("ValueError: too many values to unpack (expected {})", want));
+      }
+      for (size_t i = 0; i < want; ++i) FLINKDBT_RETURN_IF_ERROR(Assign(target->args[i], items[i], f));
+      return absl::OkStatus();
+    }
+    case NodeKind::kGetAttr: {
+      Value ns;
+      FLINKDBT_RETURN_IF_ERROR(Lookup(target->a->name, f, ns));
+      if (!ns.is_namespace()) {
+        return absl::InvalidArgumentError("TemplateRuntimeError: cannot assign attribute on non-namespace object");
+      }
+      ns.SetItem(Value::String(target->name), v);
+      return absl::OkStatus();
+    }
+    default:
+      return absl::InvalidArgumentError("TemplateSyntaxError: cannot assign to this expression");
+  }
+}
+
+Value Renderer::MakeMacro(const Node* n, Frame* f, std::string name) {
+  auto* m = new MacroObject();
+  m->node = n;
+  m->impl = impl_;
+  m->keep = keep_;
+  f->refs.fetch_add(1, std::memory_order_relaxed);
+  m->closure = Ref<Frame>(f);
+  m->name = std::move(name);
+  return Value(ValueKind::kMacro, m);
+}
+
+absl::Status Renderer::ExecFor(const Node* n, Frame* f) {
+  Value iter;
+  FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, iter));
+  auto items = Iterate(iter);
+  if (!items.ok()) return Locate(items.status(), n->b);
+  if (n->c != nullptr) {
+    Ref<Frame> tmp = NewFrame(f);
+    std::vector<Value> kept;
+    for (Value& item : *items) {
+      FLINKDBT_RETURN_IF_ERROR(Locate(Assign(n->a, item, tmp.get()), n));
+      Value cond;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->c, tmp.get(), cond));
+      if (cond.Truthy()) kept.push_back(std::move(item));
+    }
+    *items = std::move(kept);
+  }
+  return RunLoop(n, f, *std::move(items), 0);
+}
+
+absl::StatusOr<Value> Renderer::CallRecursiveLoop(const Node* n, Frame* f, const Value& iterable,
+                                                  int depth) {
+  if (depth_ + 1 > opts_.max_depth) {
+    return absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
+  }
+  FLINKDBT_ASSIGN_OR_RETURN(std::vector<Value> items, Iterate(iterable));
+  if (n->c != nullptr) {
+    Ref<Frame> tmp = NewFrame(f);
+    std::vector<Value> kept;
+    for (Value& item : items) {
+      FLINKDBT_RETURN_IF_ERROR(Assign(n->a, item, tmp.get()));
+      Value cond;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->c, tmp.get(), cond));
+      if (cond.Truthy()) kept.push_back(std::move(item));
+    }
+    items = std::move(kept);
+  }
+  std::string buf;
+  std::string* saved = out_;
+  out_ = &buf;
+  Flow saved_flow = flow_;
+  ++depth_;
+  absl::Status st = RunLoop(n, f, std::move(items), depth);
+  --depth_;
+  out_ = saved;
+  flow_ = saved_flow;
+  FLINKDBT_RETURN_IF_ERROR(st);
+  return Value::String(std::move(buf));
+}
+
+absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth) {
+  Ref<Frame> lf = NewFrame(f);
+  if (items.empty()) return ExecBody(n->else_body, lf.get());
+  std::shared_ptr<LoopObject> loop;
+  size_t count = items.size();
+  const std::vector<Value>* seq = &items;
+  if (n->flag2) {
+    loop = std::make_shared<LoopObject>();
+    loop->items = std::move(items);
+    seq = &loop->items;
+    loop->depth0 = depth;
+    loop->recursive = n->flag;
+    loop->node = n;
+    loop->frame = f;
+    lf->Set("loop", Value::FromObject(loop));
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (loop) loop->index0 = static_cast<int64_t>(i);
+    const Node* target = n->a;
+    if (target->kind == NodeKind::kName) {
+      lf->Set(target->name, (*seq)[i]);
+    } else {
+      FLINKDBT_RETURN_IF_ERROR(Locate(Assign(target, (*seq)[i], lf.get()), n));
+    }
+    FLINKDBT_RETURN_IF_ERROR(ExecBody(n->body, lf.get()));
+    if (flow_ == Flow::kBreak) {
+      flow_ = Flow::kNormal;
+      break;
+    }
+    if (flow_ == Flow::kContinue) flow_ = Flow::kNormal;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const Template>> Renderer::Load(const Value& name, const Node* n,
+                                                               bool ignore_missing) {
+  std::vector<Value> names;
+  if (name.is_sequence()) {
+    names.assign(name.Items().begin(), name.Items().end());
+  } else {
+    names.push_back(name);
+  }
+  for (const Value& nm : names) {
+    if (nm.is_undefined()) {
+      if (undefined_mode() == UndefinedMode::kStrict || names.size() == 1) {
+        if (!ignore_missing) return Locate(UndefinedError(nm), n);
+      }
+      continue;
+    }
+    auto t = env_.GetTemplate(nm.Str());
+    if (t.ok()) return t;
+    if (t.status().code() != absl::StatusCode::kNotFound) return Locate(t.status(), n);
+  }
+  if (ignore_missing) return std::shared_ptr<const Template>();
+  std::string shown;
+  if (names.size() == 1) {
+    shown = fmt::format("TemplateNotFound: '{}' not found", names[0].Str());
+  } else {
+    shown = fmt::format("TemplatesNotFound: none of the templates given were found: {}", name.Repr());
+  }
+  return ErrorAt(n, shown);
+}
+
+absl::Status Renderer::ExecTemplate(std::shared_ptr<const Template> t, Frame* root) {
+  if (++depth_ > opts_.max_depth) {
+    --depth_;
+    return absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
+  }
+  const TemplateImpl* saved_impl = impl_;
+  std::shared_ptr<const Template> saved_keep = keep_;
+  std::shared_ptr<const Template> saved_parent = std::move(pending_parent_);
+  std::string* saved_out = out_;
+  pending_parent_ = nullptr;
+  impl_ = &t->impl();
+  keep_ = t;
+  absl::Status st;
+  while (true) {
+    for (const auto& [bname, node] : impl_->blocks) {
+      root->blocks->blocks[bname].emplace_back(node, impl_);
+    }
+    st = ExecBody(impl_->body, root);
+    flow_ = Flow::kNormal;
+    out_ = saved_out;
+    if (!st.ok() || pending_parent_ == nullptr) break;
+    std::shared_ptr<const Template> parent = std::move(pending_parent_);
+    pending_parent_ = nullptr;
+    if (++depth_ > opts_.max_depth) {
+      st = absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
+      break;
+    }
+    impl_ = &parent->impl();
+    keep_ = parent;
+  }
+  depth_ -= 1;
+  impl_ = saved_impl;
+  keep_ = std::move(saved_keep);
+  pending_parent_ = std::move(saved_parent);
+  out_ = saved_out;
+  return st;
+}
+
+absl::Status Renderer::RenderBlock(const std::string& name, size_t index, Frame* f,
+                                   const std::shared_ptr<BlockTable>& table) {
+  auto it = table->blocks.find(name);
+  if (it == table->blocks.end() || index >= it->second.size()) return absl::OkStatus();
+  auto [node, impl] = it->second[index];
+  if (node->flag2) {
+    return absl::InvalidArgumentError(fmt::format("TemplateRuntimeError: Required block '{}' not found", name));
+  }
+  if (++depth_ > opts_.max_depth) {
+    --depth_;
+    return absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
+  }
+  Ref<Frame> bf = NewFrame(node->flag ? f : RootOf(f));
+  const TemplateImpl* saved = impl_;
+  impl_ = impl;
+  active_blocks_.push_back(ActiveBlock{name, index, table});
+  absl::Status st = ExecBody(node->body, bf.get());
+  active_blocks_.pop_back();
+  impl_ = saved;
+  --depth_;
+  return st;
+}
+
+absl::StatusOr<Value> Renderer::CaptureBlock(const std::string& name, size_t index, Frame* f,
+                                             const std::shared_ptr<BlockTable>& table) {
+  std::string buf;
+  std::string* saved = out_;
+  out_ = &buf;
+  absl::Status st = RenderBlock(name, index, f, table);
+  out_ = saved;
+  FLINKDBT_RETURN_IF_ERROR(st);
+  return Value::String(std::move(buf));
+}
+
+absl::Status Renderer::ExecInclude(const Node* n, Frame* f) {
+  Value name;
+  FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, name));
+  FLINKDBT_ASSIGN_OR_RETURN(auto t, Load(name, n, n->flag));
+  if (t == nullptr) return absl::OkStatus();
+  Ref<Frame> root = NewFrame(n->flag2 ? f : nullptr);
+  root->is_root = true;
+  root->blocks = std::make_shared<BlockTable>();
+  absl::Status st = ExecTemplate(t, root.get());
+  return Locate(st, n);
+}
+
+absl::StatusOr<Value> Renderer::MakeModuleValue(std::shared_ptr<const Template> t, Frame* parent,
+                                                bool with_context) {
+  Ref<Frame> root = NewFrame(with_context ? parent : nullptr);
+  root->is_root = true;
+  root->blocks = std::make_shared<BlockTable>();
+  std::string buf;
+  std::string* saved = out_;
+  out_ = &buf;
+  absl::Status st = ExecTemplate(t, root.get());
+  out_ = saved;
+  FLINKDBT_RETURN_IF_ERROR(st);
+  std::vector<std::pair<Value, Value>> exports;
+  for (const auto& [k, v] : root->vars) {
+    if (!k.starts_with("_")) exports.emplace_back(Value::String(k), v);
+  }
+  return Value::Namespace(std::move(exports));
+}
+
+absl::Status Renderer::ExecImport(const Node* n, Frame* f) {
+  Value name;
+  FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, name));
+  FLINKDBT_ASSIGN_OR_RETURN(auto t, Load(name, n, false));
+  auto module = MakeModuleValue(t, f, n->flag2);
+  if (!module.ok()) return Locate(module.status(), n);
+  if (n->kind == NodeKind::kImport) {
+    f->Set(n->name, *module);
+    return absl::OkStatus();
+  }
+  for (const auto& [nm, alias] : n->imports) {
+    const Value* v = module->Find(nm);
+    if (v != nullptr) {
+      f->Set(alias, *v);
+    } else {
+      f->Set(alias, Value::UndefinedWithHint(fmt::format(
+                        "the template {} (imported on line {}) does not export the requested name '{}'",
+                        Value::String(t->name()).Repr(), impl_->Location(n->offset).line, nm)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Renderer::RenderRoot(std::shared_ptr<const Template> tmpl, const Value& context,
+                                  std::string* out, Ref<Frame>* root_out) {
+  Ref<Frame> root = NewFrame(nullptr);
+  root->is_root = true;
+  root->context = context;
+  root->blocks = std::make_shared<BlockTable>();
+  out_ = out;
+  absl::Status st = ExecTemplate(std::move(tmpl), root.get());
+  if (IsReturnSignal(st)) {
+    returning_ = false;
+    st = absl::OkStatus();
+  }
+  if (root_out != nullptr) *root_out = root;
+  return st;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+absl::StatusOr<Value> Renderer::Call(const Value& callable, const CallArgs& args) {
+  switch (callable.kind()) {
+    case ValueKind::kMacro:
+      return CallMacro(static_cast<const MacroObject*>(callable.heap_ptr()), args);
+    case ValueKind::kCallable: {
+      auto* c = static_cast<CallableObject*>(callable.heap_ptr());
+      return c->fn(*this, args);
+    }
+    case ValueKind::kObject:
+      return callable.AsObject()->Call(*this, args);
+    case ValueKind::kUndefined:
+      if (undefined_mode() == UndefinedMode::kPermissive) return Value();
+      return UndefinedError(callable);
+    default:
+      return absl::InvalidArgumentError(
+          fmt::format("TypeError: '{}' object is not callable", callable.TypeName()));
+  }
+}
+
+absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& args) {
+  const Node* node = m->node;
+  const std::string& mname = m->name;
+  size_t nparams = node->params.size();
+  Ref<Frame> fr(new Frame());
+  fr->parent = m->closure;
+  size_t npos = std::min(args.positional.size(), nparams);
+  std::vector<bool> have(nparams, false);
+  for (size_t i = 0; i < npos; ++i) {
+    fr->Set(node->params[i], args.positional[i]);
+    have[i] = true;
+  }
+  std::vector<bool> used(args.keyword.size(), false);
+  bool found_caller = false;
+  if (npos != nparams) {
+    for (size_t i = npos; i < nparams; ++i) {
+      for (size_t k = 0; k < args.keyword.size(); ++k) {
+        if (!used[k] && args.keyword[k].first == node->params[i]) {
+          used[k] = true;
+          fr->Set(node->params[i], args.keyword[k].second);
+          have[i] = true;
+          break;
+        }
+      }
+      if (node->params[i] == "caller") found_caller = true;
+    }
+  } else {
+    for (const auto& p : node->params) {
+      if (p == "caller") found_caller = true;
+    }
+  }
+  if (node->has_caller && !found_caller) {
+    Value caller = Value::UndefinedWithHint("No caller defined");
+    for (size_t k = 0; k < args.keyword.size(); ++k) {
+      if (!used[k] && args.keyword[k].first == "caller") {
+        used[k] = true;
+        caller = args.keyword[k].second;
+        break;
+      }
+    }
+    fr->Set("caller", caller);
+  }
+  if (node->has_kwargs) {
+    Value kw = Value::Dict();
+    for (size_t k = 0; k < args.keyword.size(); ++k) {
+      if (!used[k]) kw.SetItem(Value::String(args.keyword[k].first), args.keyword[k].second);
+    }
+    fr->Set("kwargs", kw);
+  } else {
+    for (size_t k = 0; k < args.keyword.size(); ++k) {
+      if (used[k]) continue;
+      for (size_t j = k; j < args.keyword.size(); ++j) {
+        if (!used[j] && args.keyword[j].first == "caller") {
+          return absl::InvalidArgumentError(fmt::format(
+              "TypeError: macro '{}' was invoked with two values for the special caller argument. "
+              "This is most likely a bug.",
+              mname));
+        }
+      }
+      return absl::InvalidArgumentError(
+          fmt::format("TypeError: macro '{}' takes no keyword argument '{}'", mname, args.keyword[k].first));
+    }
+  }
+  if (node->has_varargs) {
+    std::vector<Value> extra;
+    for (size_t i = nparams; i < args.positional.size(); ++i) extra.push_back(args.positional[i]);
+    fr->Set("varargs", Value::Tuple(std::move(extra)));
+  } else if (args.positional.size() > nparams) {
+    return absl::InvalidArgumentError(
+        fmt::format("TypeError: macro '{}' takes not more than {} argument(s)", mname, nparams));
+  }
+  if (++depth_ > opts_.max_depth) {
+    --depth_;
+    return absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
+  }
+  const TemplateImpl* saved_impl = impl_;
+  std::shared_ptr<const Template> saved_keep = keep_;
+  impl_ = m->impl;
+  keep_ = m->keep;
+  absl::Status st;
+  for (size_t i = 0; i < nparams && st.ok(); ++i) {
+    if (have[i]) continue;
+    if (node->defaults[i] != nullptr) {
+      Value v;
+      st = Eval(node->defaults[i], fr.get(), v);
+      fr->Set(node->params[i], std::move(v));
+    } else {
+      fr->Set(node->params[i],
+              Value::UndefinedWithHint(fmt::format("parameter '{}' was not provided", node->params[i])));
+    }
+  }
+  std::string buf;
+  std::string* saved_out = out_;
+  Flow saved_flow = flow_;
+  out_ = &buf;
+  if (st.ok()) st = ExecBody(node->body, fr.get());
+  out_ = saved_out;
+  flow_ = saved_flow;
+  impl_ = saved_impl;
+  keep_ = std::move(saved_keep);
+  --depth_;
+  if (returning_ && (st.ok() || IsReturnSignal(st))) {
+    returning_ = false;
+    return std::move(return_value_);
+  }
+  FLINKDBT_RETURN_IF_ERROR(st);
+  return Value::String(std::move(buf));
+}
+
+absl::Status Renderer::EvalArgs(const Node* n, Frame* f, ArgVector& args, KwargVector& kwargs) {
+  for (const Node* a : n->args) {
+    Value v;
+    FLINKDBT_RETURN_IF_ERROR(Eval(a, f, v));
+    args.push_back(std::move(v));
+  }
+  for (const auto& [k, e] : n->kwargs) {
+    Value v;
+    FLINKDBT_RETURN_IF_ERROR(Eval(e, f, v));
+    kwargs.emplace_back(k, std::move(v));
+  }
+  if (n->c != nullptr) {
+    Value v;
+    FLINKDBT_RETURN_IF_ERROR(Eval(n->c, f, v));
+    if (!(v.is_sequence() || v.is_string() || v.is_mapping() || v.is_object())) {
+      return ErrorAt(n->c, fmt::format("TypeError: Value after * must be an iterable, not {}", v.TypeName()));
+    }
+    auto items = Iterate(v);
+    if (!items.ok()) return Locate(items.status(), n->c);
+    for (Value& x : *items) args.push_back(std::move(x));
+  }
+  if (n->d != nullptr) {
+    Value v;
+    FLINKDBT_RETURN_IF_ERROR(Eval(n->d, f, v));
+    if (!v.is_mapping()) {
+      return ErrorAt(n->d, fmt::format("TypeError: jinja2.runtime.Context.call() argument after ** must be "
+                                       "a mapping, not {}",
+                                       v.TypeName()));
+    }
+    for (const auto& [k, val] : v.DictItems()) {
+      if (!k.is_string()) return ErrorAt(n->d, "TypeError: keywords must be strings");
+      kwargs.emplace_back(k.AsString(), val);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Value> Renderer::CallFilter(std::string_view name, const Value& subject,
+                                           const CallArgs& args) {
+  FilterFn fn = FindFilter(name);
+  if (fn == nullptr) {
+    return absl::InvalidArgumentError(fmt::format("TemplateRuntimeError: No filter named '{}' found.", name));
+  }
+  return fn(*this, subject, args);
+}
+
+absl::StatusOr<bool> Renderer::CallTest(std::string_view name, const Value& subject, const CallArgs& args) {
+  TestFn fn = FindTest(name);
+  if (fn == nullptr) {
+    return absl::InvalidArgumentError(fmt::format("TemplateRuntimeError: No test named '{}' found.", name));
+  }
+  return fn(*this, subject, args);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute and item access
+
+absl::StatusOr<Value> Renderer::GetAttr(const Value& obj, std::string_view name) {
+  switch (obj.kind()) {
+    case ValueKind::kUndefined:
+      if (undefined_mode() == UndefinedMode::kPermissive) return Value();
+      return UndefinedError(obj);
+    case ValueKind::kDict:
+      if (HasBuiltinMethod(obj, name)) break;
+      if (const Value* v = obj.Find(name)) return *v;
+      break;
+    case ValueKind::kNamespace:
+      if (const Value* v = obj.Find(name)) return *v;
+      break;
+    case ValueKind::kObject: {
+      auto v = obj.AsObject()->GetAttr(name);
+      if (v) return *std::move(v);
+      break;
+    }
+    case ValueKind::kMacro: {
+      auto* m = static_cast<const MacroObject*>(obj.heap_ptr());
+      const Node* node = m->node;
+      if (name == "name") return node->kind == NodeKind::kCallBlock ? Value::None() : Value::String(m->name);
+      if (name == "arguments") {
+        std::vector<Value> a;
+        for (const auto& p : node->params) a.push_back(Value::String(p));
+        return Value::Tuple(std::move(a));
+      }
+      if (name == "catch_kwargs") return Value::Bool(node->has_kwargs);
+      if (name == "catch_varargs") return Value::Bool(node->has_varargs);
+      if (name == "caller") return Value::Bool(node->has_caller);
+      break;
+    }
+    case ValueKind::kCallable:
+      if (name == "__name__") return Value::String(obj.CallableName());
+      break;
+    default:
+      break;
+  }
+  if (HasBuiltinMethod(obj, name)) {
+    Value self = obj;
+    std::string n(name);
+    return Value::Callable(n, [self, n](CallContext& ctx, const CallArgs& args) -> absl::StatusOr<Value> {
+      bool found = false;
+      return CallBuiltinMethod(static_cast<Renderer&>(ctx), self, n, args, &found);
+    });
+  }
+  if (obj.is_int() || obj.is_float()) {
+    if (name == "real") return obj;
+    if (name == "imag") return Value::Int(0);
+  }
+  return Value::UndefinedWithHint(fmt::format("'{}' has no attribute '{}'", ObjectTypeRepr(obj), name));
+}
+
+absl::StatusOr<Value> Renderer::GetItem(const Value& obj, const Value& key) {
+  switch (obj.kind()) {
+    case ValueKind::kUndefined:
+      if (undefined_mode() == UndefinedMode::kPermissive) return Value();
+      return UndefinedError(obj);
+    case ValueKind::kList:
+    case ValueKind::kTuple:
+      if (key.is_int() || key.is_bool()) {
+        auto items = obj.Items();
+        auto i = key.AsInt64();
+        if (i) {
+          int64_t idx = *i < 0 ? *i + static_cast<int64_t>(items.size()) : *i;
+          if (idx >= 0 && idx < static_cast<int64_t>(items.size())) return items[idx];
+        }
+        return Value::UndefinedWithHint(fmt::format("{} has no element {}", ObjectTypeRepr(obj), key.Repr()));
+      }
+      break;
+    case ValueKind::kString:
+      if (key.is_int() || key.is_bool()) {
+        auto cps = CodePoints(obj.AsString());
+        auto i = key.AsInt64();
+        if (i) {
+          int64_t idx = *i < 0 ? *i + static_cast<int64_t>(cps.size()) : *i;
+          if (idx >= 0 && idx < static_cast<int64_t>(cps.size())) return Value::String(cps[idx]);
+        }
+        return Value::UndefinedWithHint(fmt::format("{} has no element {}", ObjectTypeRepr(obj), key.Repr()));
+      }
+      break;
+    case ValueKind::kDict:
+    case ValueKind::kNamespace:
+      if (const Value* v = obj.Find(key)) return *v;
+      if (obj.is_namespace()) break;
+      if (!key.is_string()) {
+        return Value::UndefinedWithHint(fmt::format("{} has no element {}", ObjectTypeRepr(obj), key.Repr()));
+      }
+      break;
+    case ValueKind::kObject:
+      if (key.is_string()) {
+        auto v = obj.AsObject()->GetAttr(key.AsString());
+        if (v) return *std::move(v);
+      }
+      break;
+    default:
+      break;
+  }
+  if (key.is_string()) return GetAttr(obj, key.AsString());
+  return Value::UndefinedWithHint(fmt::format("{} has no element {}", ObjectTypeRepr(obj), key.Repr()));
+}
+
+absl::StatusOr<Value> Renderer::GetDotted(const Value& obj, const Value& attr) {
+  if (!attr.is_string()) return GetItem(obj, attr);
+  std::string_view path = attr.AsString();
+  Value cur = obj;
+  size_t start = 0;
+  while (true) {
+    size_t dot = path.find('.', start);
+    std::string_view part = path.substr(start, dot == std::string_view::npos ? path.npos : dot - start);
+    Value key;
+    bool digits = !part.empty() && part.find_first_not_of("0123456789") == std::string_view::npos;
+    if (digits) {
+      key = *Value::ParseInt(part);
+    } else {
+      key = Value::String(part);
+    }
+    FLINKDBT_ASSIGN_OR_RETURN(cur, GetItem(cur, key));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return cur;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
+  switch (n->kind) {
+    case NodeKind::kConst:
+      out = n->value;
+      return absl::OkStatus();
+    case NodeKind::kName:
+      return Lookup(n->name, f, out);
+    case NodeKind::kGetAttr: {
+      Value obj;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, obj));
+      auto r = GetAttr(obj, n->name);
+      if (!r.ok()) return Locate(r.status(), n);
+      out = *std::move(r);
+      return absl::OkStatus();
+    }
+    case NodeKind::kGetItem: {
+      Value obj, key;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, obj));
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, key));
+      auto r = GetItem(obj, key);
+      if (!r.ok()) return Locate(r.status(), n);
+      out = *std::move(r);
+      return absl::OkStatus();
+    }
+    case NodeKind::kSlice: {
+      Value obj, a, b, c;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, obj));
+      if (n->b) FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, a));
+      if (n->c) FLINKDBT_RETURN_IF_ERROR(Eval(n->c, f, b));
+      if (n->d) FLINKDBT_RETURN_IF_ERROR(Eval(n->d, f, c));
+      if (obj.is_undefined()) {
+        if (undefined_mode() == UndefinedMode::kPermissive) {
+          out = Value();
+          return absl::OkStatus();
+        }
+        return Locate(UndefinedError(obj), n);
+      }
+      auto r = SliceValue(obj, a, b, c);
+      if (!r.ok()) return Locate(r.status(), n);
+      out = *std::move(r);
+      return absl::OkStatus();
+    }
+    case NodeKind::kCall: {
+      const Node* callee = n->a;
+      ArgVector args;
+      KwargVector kwargs;
+      Value fn;
+      if (callee->kind == NodeKind::kGetAttr) {
+        Value obj;
+        FLINKDBT_RETURN_IF_ERROR(Eval(callee->a, f, obj));
+        if (!obj.is_namespace() && !obj.is_object() && HasBuiltinMethod(obj, callee->name)) {
+          FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
+          bool found = false;
+          auto r = CallBuiltinMethod(*this, obj, callee->name, CallArgs{args, kwargs}, &found);
+          if (!r.ok()) return Locate(r.status(), n);
+          out = *std::move(r);
+          return absl::OkStatus();
+        }
+        auto r = GetAttr(obj, callee->name);
+        if (!r.ok()) return Locate(r.status(), callee);
+        fn = *std::move(r);
+      } else {
+        FLINKDBT_RETURN_IF_ERROR(Eval(callee, f, fn));
+      }
+      FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
+      Frame* saved_frame = current_frame_;
+      current_frame_ = f;
+      auto r = Call(fn, CallArgs{args, kwargs});
+      current_frame_ = saved_frame;
+      if (!r.ok()) {
+        if (IsReturnSignal(r.status())) return r.status();
+        return Locate(r.status(), n);
+      }
+      out = *std::move(r);
+      if (returning_) return ReturnSignal();
+      return absl::OkStatus();
+    }
+    case NodeKind::kFilter: {
+      Value subject;
+      if (n->a != nullptr) FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, subject));
+      ArgVector args;
+      KwargVector kwargs;
+      FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
+      absl::StatusOr<Value> r = n->filter != nullptr ? n->filter(*this, subject, CallArgs{args, kwargs})
+                                                     : CallFilter(n->name, subject, CallArgs{args, kwargs});
+      if (!r.ok()) return Locate(r.status(), n);
+      out = *std::move(r);
+      return absl::OkStatus();
+    }
+    case NodeKind::kTest: {
+      Value subject;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, subject));
+      ArgVector args;
+      KwargVector kwargs;
+      FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
+      absl::StatusOr<bool> r = n->test != nullptr ? n->test(*this, subject, CallArgs{args, kwargs})
+                                                  : CallTest(n->name, subject, CallArgs{args, kwargs});
+      if (!r.ok()) return Locate(r.status(), n);
+      out = Value::Bool(*r != n->flag);
+      return absl::OkStatus();
+    }
+    case NodeKind::kNot: {
+      Value v;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, v));
+      if (v.is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(v), n);
+      out = Value::Bool(!v.Truthy());
+      return absl::OkStatus();
+    }
+    case NodeKind::kNeg:
+    case NodeKind::kPos: {
+      Value v;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, v));
+      if (v.is_undefined()) return Locate(UndefinedError(v), n);
+      if (!v.is_number()) {
+        return ErrorAt(n, fmt::format("TypeError: bad operand type for unary {}: '{}'",
+                                      n->kind == NodeKind::kNeg ? "-" : "+", v.TypeName()));
+      }
+      if (n->kind == NodeKind::kPos) {
+        out = v.is_bool() ? Value::Int(v.AsBool()) : v;
+        return absl::OkStatus();
+      }
+      if (v.is_int() && !v.AsInt128()) {  // beyond 128 bits: flip the sign of the digits
+        std::string digits = v.Str();
+        out = *Value::ParseInt(digits[0] == '-' ? digits.substr(1) : "-" + digits);
+        return absl::OkStatus();
+      }
+      auto r = BinaryOp(BinOp::kSub, Value::Int(0), v);
+      if (!r.ok()) return Locate(r.status(), n);
+      out = *std::move(r);
+      return absl::OkStatus();
+    }
+    case NodeKind::kBinary: {
+      Value a, b;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, a));
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, b));
+      if (a.is_small_int() && b.is_small_int()) {
+        int64_t x = a.AsSmallInt(), y = b.AsSmallInt(), r;
+        if (n->op == static_cast<uint8_t>(BinOp::kAdd) && !__builtin_add_overflow(x, y, &r)) {
+          out = Value::Int(r);
+          return absl::OkStatus();
+        }
+        if (n->op == static_cast<uint8_t>(BinOp::kSub) && !__builtin_sub_overflow(x, y, &r)) {
+          out = Value::Int(r);
+          return absl::OkStatus();
+        }
+      }
+      if (a.is_undefined()) return Locate(UndefinedError(a), n);
+      if (b.is_undefined()) return Locate(UndefinedError(b), n);
+      auto r = BinaryOp(static_cast<BinOp>(n->op), a, b);
+      if (!r.ok()) return Locate(r.status(), n);
+      out = *std::move(r);
+      return absl::OkStatus();
+    }
+    case NodeKind::kConcat: {
+      std::string s;
+      for (const Node* c : n->args) {
+        Value v;
+        FLINKDBT_RETURN_IF_ERROR(Eval(c, f, v));
+        if (v.is_undefined() && undefined_mode() == UndefinedMode::kStrict) {
+          return Locate(UndefinedError(v), c);
+        }
+        v.AppendStr(&s);
+      }
+      out = Value::String(std::move(s));
+      return absl::OkStatus();
+    }
+    case NodeKind::kCompare: {
+      Value left;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, left));
+      for (size_t i = 0; i < n->args.size(); ++i) {
+        Value right;
+        FLINKDBT_RETURN_IF_ERROR(Eval(n->args[i], f, right));
+        bool r = false;
+        switch (static_cast<CmpOp>(n->ops[i])) {
+          case CmpOp::kEq:
+            r = left.Equals(right);
+            break;
+          case CmpOp::kNe:
+            r = !left.Equals(right);
+            break;
+          case CmpOp::kLt:
+          case CmpOp::kGt:
+          case CmpOp::kLe:
+          case CmpOp::kGe: {
+            CmpOp op = static_cast<CmpOp>(n->ops[i]);
+            if (left.is_undefined()) return Locate(UndefinedError(left), n);
+            if (right.is_undefined()) return Locate(UndefinedError(right), n);
+            absl::StatusOr<bool> lt = (op == CmpOp::kLt || op == CmpOp::kGe) ? LessThan(left, right)
+                                                                              : LessThan(right, left);
+            if (!lt.ok()) {
+              static constexpr std::string_view kSym[] = {"==", "!=", "<", "<=", ">", ">="};
+              return ErrorAt(n, fmt::format("TypeError: '{}' not supported between instances of '{}' and '{}'",
+                                            kSym[n->ops[i]], left.TypeName(), right.TypeName()));
+            }
+            r = (op == CmpOp::kLt || op == CmpOp::kGt) ? *lt : !*lt;
+            break;
+          }
+          case CmpOp::kIn:
+          case CmpOp::kNotIn: {
+            if (right.is_undefined() && undefined_mode() != UndefinedMode::kDefault) {
+              if (undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(right), n);
+            }
+            auto c = Contains(right, left);
+            if (!c.ok()) return Locate(c.status(), n);
+            r = static_cast<CmpOp>(n->ops[i]) == CmpOp::kIn ? *c : !*c;
+            break;
+          }
+        }
+        if (!r) {
+          out = Value::Bool(false);
+          return absl::OkStatus();
+        }
+        left = std::move(right);
+      }
+      out = Value::Bool(true);
+      return absl::OkStatus();
+    }
+    case NodeKind::kAnd:
+    case NodeKind::kOr: {
+      Value a;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, a));
+      if (a.is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(a), n);
+      bool t = a.Truthy();
+      if ((n->kind == NodeKind::kAnd) ? !t : t) {
+        out = std::move(a);
+        return absl::OkStatus();
+      }
+      return Eval(n->b, f, out);
+    }
+    case NodeKind::kCondExpr: {
+      Value c;
+      FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, c));
+      if (c.is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(c), n);
+      if (c.Truthy()) return Eval(n->a, f, out);
+      if (n->c != nullptr) return Eval(n->c, f, out);
+      out = Value::UndefinedWithHint(fmt::format(
+          "the inline if-expression on line {} evaluated to false and no else section was defined.",
+          impl_ ? impl_->Location(n->offset).line : 0));
+      return absl::OkStatus();
+    }
+    case NodeKind::kList:
+    case NodeKind::kTuple: {
+      std::vector<Value> items;
+      items.reserve(n->args.size());
+      for (const Node* c : n->args) {
+        Value v;
+        FLINKDBT_RETURN_IF_ERROR(Eval(c, f, v));
+        items.push_back(std::move(v));
+      }
+      out = n->kind == NodeKind::kList ? Value::List(std::move(items)) : Value::Tuple(std::move(items));
+      return absl::OkStatus();
+    }
+    case NodeKind::kDict: {
+      Value d = Value::Dict();
+      for (size_t i = 0; i + 1 < n->args.size(); i += 2) {
+        Value k, v;
+        FLINKDBT_RETURN_IF_ERROR(Eval(n->args[i], f, k));
+        FLINKDBT_RETURN_IF_ERROR(Eval(n->args[i + 1], f, v));
+        if (k.is_list() || k.is_dict()) {
+          return ErrorAt(n->args[i], fmt::format("TypeError: unhashable type: '{}'", k.TypeName()));
+        }
+        d.SetItem(std::move(k), std::move(v));
+      }
+      out = std::move(d);
+      return absl::OkStatus();
+    }
+    default:
+      return ErrorAt(n, "internal error: statement used as expression");
+  }
+}
+
+}  // namespace flinkdbt::jinja::internal
+
+namespace flinkdbt::jinja {
+std::string_view Value::CallableName() const {
+  if (kind_ == ValueKind::kMacro) return static_cast<internal::MacroObject*>(bits_.p)->name;
+  if (kind_ == ValueKind::kCallable) return static_cast<internal::CallableObject*>(bits_.p)->name;
+  return {};
+}
+}  // namespace flinkdbt::jinja

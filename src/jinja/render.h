@@ -1,0 +1,202 @@
+// The evaluator (private to the jinja layer): walks a template's AST with a chain of frames,
+// appending output to one string buffer.
+#ifndef FLINKDBT_SRC_JINJA_RENDER_H_
+#define FLINKDBT_SRC_JINJA_RENDER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "flinkdbt/jinja/environment.h"
+#include "jinja/ast.h"
+#include "jinja/heap.h"
+
+namespace flinkdbt::jinja::internal {
+
+// Intrusive reference to a HeapObject subclass.
+template <typename T>
+class Ref {
+ public:
+  Ref() = default;
+  explicit Ref(T* adopt) : p_(adopt) {}
+  Ref(const Ref& o) : p_(o.p_) {
+    if (p_) p_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  Ref(Ref&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
+  Ref& operator=(Ref o) noexcept {
+    std::swap(p_, o.p_);
+    return *this;
+  }
+  ~Ref() {
+    if (p_ && p_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p_;
+  }
+  T* get() const { return p_; }
+  T* operator->() const { return p_; }
+  explicit operator bool() const { return p_ != nullptr; }
+
+ private:
+  T* p_ = nullptr;
+};
+
+// {% block %} overrides of one render: most-derived first.
+struct BlockTable {
+  absl::flat_hash_map<std::string, std::vector<std::pair<const Node*, const TemplateImpl*>>> blocks;
+};
+
+// A scope. Root frames (one per template execution) also carry the render context dict and the
+// block table; every other frame reads through to its parent.
+struct Frame : HeapObject {
+  Ref<Frame> parent;
+  bool is_root = false;
+  Value context;  // root frames: the context dict
+  std::shared_ptr<BlockTable> blocks;
+  const TemplateImpl* impl = nullptr;  // root frames: the template
+  std::vector<std::pair<std::string_view, Value>> vars;
+  absl::flat_hash_map<std::string_view, uint32_t> index;  // built when vars grows large
+
+  Value* FindLocal(std::string_view name) {
+    if (!index.empty()) {
+      auto it = index.find(name);
+      return it == index.end() ? nullptr : &vars[it->second].second;
+    }
+    for (auto& [k, v] : vars) {
+      if (k == name) return &v;
+    }
+    return nullptr;
+  }
+  void Set(std::string_view name, Value v) {
+    if (Value* slot = FindLocal(name)) {
+      *slot = std::move(v);
+      return;
+    }
+    vars.emplace_back(name, std::move(v));
+    if (!index.empty()) {
+      index.emplace(name, static_cast<uint32_t>(vars.size() - 1));
+    } else if (vars.size() > 12) {
+      for (size_t i = 0; i < vars.size(); ++i) index.emplace(vars[i].first, static_cast<uint32_t>(i));
+    }
+  }
+};
+
+struct MacroObject : HeapObject {
+  const Node* node = nullptr;  // kMacro or kCallBlock
+  const TemplateImpl* impl = nullptr;
+  std::shared_ptr<const Template> keep;  // keeps `node` alive
+  Ref<Frame> closure;
+  std::string name;
+};
+
+using ArgVector = absl::InlinedVector<Value, 4>;
+using KwargVector = absl::InlinedVector<std::pair<std::string_view, Value>, 2>;
+
+class Renderer : public CallContext {
+ public:
+  Renderer(const Environment& env, const RenderOptions& opts);
+
+  // CallContext
+  void* user_data() const override { return opts_.user_data; }
+  UndefinedMode undefined_mode() const override { return env_.options().undefined; }
+  const Environment& environment() const override { return env_; }
+  absl::StatusOr<Value> Call(const Value& callable, const CallArgs& args) override;
+  Value Resolve(std::string_view name) const override;
+
+  // Entry points.
+  absl::Status RenderRoot(std::shared_ptr<const Template> tmpl, const Value& context, std::string* out,
+                          Ref<Frame>* root_out);
+
+  // Helpers shared with the filters.
+  absl::StatusOr<std::vector<Value>> Iterate(const Value& v);
+  absl::Status UndefinedError(const Value& undef) const;
+  absl::StatusOr<Value> GetAttr(const Value& obj, std::string_view name);
+  absl::StatusOr<Value> GetItem(const Value& obj, const Value& key);
+  // Jinja's environment.getattr for dotted filter attributes ("a.b").
+  absl::StatusOr<Value> GetDotted(const Value& obj, const Value& attr);
+  absl::StatusOr<Value> CallFilter(std::string_view name, const Value& subject, const CallArgs& args);
+  absl::StatusOr<bool> CallTest(std::string_view name, const Value& subject, const CallArgs& args);
+  bool autoescape() const { return autoescape_; }
+  // `return(value)`: records the value; the caller then unwinds with ReturnSignal().
+  void SetReturn(Value v) {
+    returning_ = true;
+    return_value_ = std::move(v);
+  }
+  int max_depth() const { return opts_.max_depth; }
+  absl::StatusOr<Value> CallRecursiveLoop(const Node* n, Frame* f, const Value& iterable, int depth);
+  absl::StatusOr<Value> CaptureBlock(const std::string& name, size_t index, Frame* f,
+                                     const std::shared_ptr<BlockTable>& table);
+  absl::Status ExecTemplate(std::shared_ptr<const Template> t, Frame* root);
+  absl::StatusOr<Value> MakeModuleValue(std::shared_ptr<const Template> t, Frame* parent,
+                                        bool with_context);
+
+ private:
+  friend class LoopObject;
+  friend class SelfObject;
+  absl::Status ExecBody(const std::vector<Node*>& body, Frame* f);
+  absl::Status Exec(const Node* n, Frame* f);
+  absl::Status Eval(const Node* n, Frame* f, Value& out);
+  absl::Status EvalArgs(const Node* n, Frame* f, ArgVector& args, KwargVector& kwargs);
+  absl::Status Lookup(std::string_view name, Frame* f, Value& out);
+  absl::Status ExecFor(const Node* n, Frame* f);
+  absl::Status RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth);
+  absl::Status Assign(const Node* target, const Value& v, Frame* f);
+  absl::Status ExecInclude(const Node* n, Frame* f);
+  absl::Status ExecImport(const Node* n, Frame* f);
+  absl::Status RenderBlock(const std::string& name, size_t index, Frame* f,
+                           const std::shared_ptr<BlockTable>& table);
+  absl::StatusOr<Value> CallMacro(const MacroObject* m, const CallArgs& args);
+  absl::StatusOr<Value> CallMethod(const Value& obj, std::string_view name, const CallArgs& args,
+                                   bool* found);
+  absl::Status Print(const Value& v);
+  absl::Status Locate(absl::Status st, const Node* n) const;
+  absl::Status ErrorAt(const Node* n, std::string_view msg) const;
+  absl::StatusOr<std::shared_ptr<const Template>> Load(const Value& name, const Node* n,
+                                                       bool ignore_missing);
+  Value MakeMacro(const Node* n, Frame* f, std::string name);
+  Frame* RootOf(Frame* f) const;
+
+  const Environment& env_;
+  RenderOptions opts_;
+  std::string* out_ = nullptr;
+  const TemplateImpl* impl_ = nullptr;  // template of the code being executed
+  std::shared_ptr<const Template> keep_;
+  int depth_ = 0;
+  enum class Flow { kNormal, kBreak, kContinue } flow_ = Flow::kNormal;
+  bool returning_ = false;
+  Value return_value_;
+  bool autoescape_ = false;
+  struct ActiveBlock {
+    std::string name;
+    size_t index;
+    std::shared_ptr<BlockTable> table;
+  };
+  std::vector<ActiveBlock> active_blocks_;
+  Frame* current_frame_ = nullptr;
+  std::shared_ptr<const Template> pending_parent_;  // set by {% extends %}
+  std::string discard_;                             // output after {% extends %}
+};
+
+// Arithmetic and comparison with Python semantics (errors are "TypeError: ..." statuses).
+absl::StatusOr<Value> BinaryOp(BinOp op, const Value& a, const Value& b);
+absl::StatusOr<bool> LessThan(const Value& a, const Value& b);
+absl::StatusOr<bool> Contains(const Value& container, const Value& item);
+absl::StatusOr<Value> PercentFormat(const Value& fmt, const Value& args);
+// Code-point helpers.
+std::vector<std::string_view> CodePoints(std::string_view s);
+absl::StatusOr<Value> SliceValue(const Value& v, const Value& start, const Value& stop,
+                                 const Value& step);
+// str/list/dict methods; *found=false when `name` is not a method of obj's type.
+absl::StatusOr<Value> CallBuiltinMethod(Renderer& r, const Value& obj, std::string_view name,
+                                        const CallArgs& args, bool* found);
+bool HasBuiltinMethod(const Value& obj, std::string_view name);
+// Builtin globals (range, dict, lipsum, cycler, joiner, namespace, return); undefined if absent.
+const Value* FindBuiltinGlobal(std::string_view name);
+// The "x object" description Jinja uses in undefined messages.
+std::string ObjectTypeRepr(const Value& v);
+// Marker status used to unwind a `return(...)`.
+absl::Status ReturnSignal();
+bool IsReturnSignal(const absl::Status& st);
+
+}  // namespace flinkdbt::jinja::internal
+
+#endif  // FLINKDBT_SRC_JINJA_RENDER_H_
