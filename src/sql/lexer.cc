@@ -49,8 +49,7 @@ class Lexer {
 
   absl::Status Error(size_t at, int line, int column, std::string_view message) {
     SourceLocation loc{"", line, column};
-    absl::Status s =
-        InvalidInputError(loc, fmt::format("syntax error at line {}, column {}: {}", line, column, message));
+    absl::Status s = InvalidInputError(loc, fmt::format("syntax error: {}", message));
     s.SetPayload("flinkdbt.sql.offset", absl::Cord(std::to_string(at)));
     return s;
   }

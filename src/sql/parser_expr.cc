@@ -101,8 +101,7 @@ ExprPtr NewExpr(ExprKind kind) {
 void Parser::Fail(const Token& at, std::string_view message) {
   if (!status_.ok()) return;
   std::string found = at.kind == TokenKind::kEnd ? "end of input" : fmt::format("'{}'", at.text);
-  std::string msg =
-      fmt::format("syntax error at line {}, column {}: {} (found {})", at.line, at.column, message, found);
+  std::string msg = fmt::format("syntax error: {} (found {})", message, found);
   status_ = InvalidInputError(SourceLocation{"", at.line, at.column}, msg);
   status_.SetPayload("flinkdbt.sql.offset", absl::Cord(std::to_string(at.begin)));
   i_ = toks_.size() - 1;  // jump to the end token: every loop unwinds

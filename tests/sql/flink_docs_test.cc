@@ -3,10 +3,14 @@
 // the catalog the later queries are checked against; `# event-time:` lines mark the rowtime
 // columns the docs' tables have. Where the docs print a column header, the derived column names
 // must match it (except Flink's EXPR$n names for unaliased expressions).
+#include <cctype>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "flinkdbt/sql/catalog.h"
+#include "flinkdbt/sql/checker.h"
+#include "fmt/format.h"
 #include "gtest/gtest.h"
 #include "sql_test_util.h"
 
@@ -79,6 +83,76 @@ TEST(FlinkDocsCorpus, EveryBlockParsesAndRoundTrips) {
     }
   }
   EXPECT_GT(blocks, 80);
+}
+
+// "Bid.bidtime" style references in the file's `# event-time:` lines.
+std::vector<std::pair<std::string, std::string>> EventTimeColumns(const DocFile& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (const std::string& line : f.event_time) {
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] != '.' || i == 0 || i + 1 >= line.size()) continue;
+      size_t a = i, b = i + 1;
+      while (a > 0 && ident(line[a - 1])) --a;
+      while (b < line.size() && ident(line[b])) ++b;
+      if (a < i && b > i + 1) out.emplace_back(line.substr(a, i - a), line.substr(i + 1, b - i - 1));
+    }
+  }
+  return out;
+}
+
+std::string Describe(const ValidationResult& r) {
+  std::string out;
+  for (const Diagnostic& d : r.diagnostics) {
+    out += fmt::format("  {}:{}: {} [{}]\n", d.line, d.column, d.message, DiagnosticCodeName(d.code));
+  }
+  return out;
+}
+
+TEST(FlinkDocsCorpus, EveryBlockTypeChecks) {
+  int queries = 0, headers_compared = 0;
+  for (const std::string& path : DocFiles()) {
+    DocFile f = Load(path);
+    InMemoryCatalog catalog;
+    auto marks = EventTimeColumns(f);
+    for (const Block& b : f.blocks) {
+      ValidationResult r = ValidateModelSql(b.sql, catalog);
+      EXPECT_EQ(r.outcome, CheckOutcome::kOk) << path << ":" << b.line << "\n" << b.sql << Describe(r);
+      if (!b.is_query) {
+        if (auto rel = RelationFromDdl(r)) {
+          for (const auto& [table, column] : marks) {
+            if (table != rel->name) continue;
+            for (CatalogColumn& c : rel->columns) {
+              if (c.name == column) c.type.time_attribute = TimeAttribute::kRowtime;
+            }
+            rel->watermark_column = column;
+          }
+          catalog.Add(std::move(*rel));
+        }
+        continue;
+      }
+      ++queries;
+      // Column names against the header the docs print (Flink names unaliased expressions
+      // EXPR$n, which the docs show as the expression text).
+      std::vector<std::string> header;
+      size_t pos = 0;
+      while (pos <= b.header.size()) {
+        size_t bar = b.header.find('|', pos);
+        if (bar == std::string::npos) bar = b.header.size();
+        header.push_back(b.header.substr(pos, bar - pos));
+        pos = bar + 1;
+      }
+      if (!header.empty() && header[0] == "op") header.erase(header.begin());  // changelog kind column
+      ASSERT_EQ(header.size(), r.schema.size()) << path << ":" << b.line << " header " << b.header;
+      for (size_t i = 0; i < header.size(); ++i) {
+        if (r.schema[i].name.rfind("EXPR$", 0) == 0) continue;
+        EXPECT_EQ(r.schema[i].name, header[i]) << path << ":" << b.line;
+        ++headers_compared;
+      }
+    }
+  }
+  EXPECT_GT(queries, 60);
+  EXPECT_GT(headers_compared, 150);
 }
 
 }  // namespace

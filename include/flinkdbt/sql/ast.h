@@ -254,6 +254,13 @@ struct Expr {
   // Filled by the checker (empty type root kNull with `checked` false until then).
   DataType type;
   bool checked = false;
+  // kColumnRef after checking: the FROM relation (index in left-to-right order of the query's
+  // scope), its column, how many enclosing queries out (0: this query) and how many trailing
+  // name parts are ROW field accesses. -1 when unresolved (unknown relation, unchecked).
+  int ref_depth = -1;
+  int ref_relation = -1;
+  int ref_column = -1;
+  int ref_fields = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
