@@ -144,6 +144,10 @@ Result FAbs(Renderer&, const Value& v, const CallArgs&) {
 Result FAttr(Renderer& r, const Value& v, const CallArgs& a) {
   const Value* name = Arg(a, 0, "name");
   if (name == nullptr || !name->is_string()) return Value();
+  // Python getattr only: dict keys are not attributes.
+  if (v.is_dict() && !HasBuiltinMethod(v, name->AsString())) {
+    return Value::UndefinedWithHint(fmt::format("'dict object' has no attribute '{}'", name->AsString()));
+  }
   return r.GetAttr(v, name->AsString());
 }
 
@@ -209,8 +213,13 @@ Result FDictsort(Renderer&, const Value& v, const CallArgs& a) {
 }
 
 Result FEscape(Renderer& r, const Value& v, const CallArgs&) {
+  if (IsSafe(v)) return v;
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
-  return Value::String(HtmlEscape(s));
+  return MarkSafe(HtmlEscape(s));
+}
+Result FForceescape(Renderer& r, const Value& v, const CallArgs&) {
+  FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
+  return MarkSafe(HtmlEscape(s));
 }
 
 Result FFilesizeformat(Renderer&, const Value& v, const CallArgs& a) {
@@ -617,16 +626,27 @@ Result FRound(Renderer&, const Value& v, const CallArgs& a) {
   double x = v.AsDouble();
   if (!v.is_number()) return TypeError(fmt::format("type {} doesn't define __round__ method", v.TypeName()));
   double p = std::pow(10.0, static_cast<double>(precision));
+  if (method == "common" && (v.is_int() || v.is_bool())) {
+    if (precision >= 0) return v.is_bool() ? Value::Int(v.AsBool()) : v;
+    auto i = v.AsInt128();
+    if (!i) return v;
+    int128 m = 1;
+    for (int64_t k = 0; k < -precision && k < 38; ++k) m *= 10;
+    int128 q = *i / m, rem = *i % m;
+    if (rem < 0) {
+      rem += m;
+      --q;
+    }
+    if (rem * 2 > m || (rem * 2 == m && (q % 2 != 0))) ++q;
+    return Value::Int128(q * m);
+  }
   if (method == "common") return Value::Float(PyRound(x, precision));
   if (method == "ceil") return Value::Float(std::ceil(x * p) / p);
   if (method == "floor") return Value::Float(std::floor(x * p) / p);
   return absl::InvalidArgumentError("FilterArgumentError: method must be common, ceil or floor");
 }
 
-Result FSafe(Renderer&, const Value& v, const CallArgs&) {
-  if (v.is_string()) return v;
-  return Value::String(v.Str());
-}
+Result FSafe(Renderer&, const Value& v, const CallArgs&) { return MarkSafe(v.is_string() ? std::string(v.AsString()) : v.Str()); }
 
 Result FSlice(Renderer& r, const Value& v, const CallArgs& a) {
   int64_t slices = IntArg(a, 0, "slices", 1);
@@ -813,13 +833,15 @@ std::string UrlQuote(std::string_view s, std::string_view safe) {
   return out;
 }
 
+std::string QsQuote(std::string_view s) { return text::Replace(UrlQuote(s, ""), "%20", "+", -1); }
+
 Result FUrlencode(Renderer&, const Value& v, const CallArgs&) {
   if (v.is_string()) return Value::String(UrlQuote(v.AsString(), "/"));
   if (v.is_mapping()) {
     std::string out;
     for (const auto& [k, x] : v.DictItems()) {
       if (!out.empty()) out += "&";
-      out += UrlQuote(k.Str(), "") + "=" + UrlQuote(x.Str(), "");
+      out += QsQuote(k.Str()) + "=" + QsQuote(x.Str());
     }
     return Value::String(std::move(out));
   }
@@ -1052,7 +1074,7 @@ const absl::flat_hash_map<std::string_view, FilterFn>& Filters() {
       {"filesizeformat", FFilesizeformat},
       {"first", FFirst},
       {"float", FFloat},
-      {"forceescape", FEscape},
+      {"forceescape", FForceescape},
       {"format", FFormat},
       {"groupby", FGroupby},
       {"indent", FIndent},
@@ -1123,10 +1145,10 @@ absl::Status MaxArgs(const CallArgs& a, size_t n, std::string_view test) {
 
 FLINKDBT_SIMPLE_TEST(TBoolean, "boolean", v.is_bool())
 FLINKDBT_SIMPLE_TEST(TCallable, "callable",
-                     v.is_callable_kind() || (v.is_object() && v.AsObject() != nullptr))
+                     v.is_callable_kind() || v.is_undefined() || (v.is_object() && v.AsObject() != nullptr))
 FLINKDBT_SIMPLE_TEST(TDefined, "defined", !v.is_undefined())
 FLINKDBT_SIMPLE_TEST(TUndefined, "undefined", v.is_undefined())
-FLINKDBT_SIMPLE_TEST(TEscaped, "escaped", ((void)v, false))
+FLINKDBT_SIMPLE_TEST(TEscaped, "escaped", IsSafe(v))
 FLINKDBT_SIMPLE_TEST(TFalse, "false", v.is_bool() && !v.AsBool())
 FLINKDBT_SIMPLE_TEST(TTrue, "true", v.is_bool() && v.AsBool())
 FLINKDBT_SIMPLE_TEST(TFloat, "float", v.is_float())

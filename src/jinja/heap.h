@@ -8,20 +8,36 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "flinkdbt/jinja/value.h"
+#include "jinja/bigint.h"
 
 namespace flinkdbt::jinja::internal {
 
 struct StringObject : HeapObject {
   explicit StringObject(std::string s) : str(std::move(s)) {}
   std::string str;
+  bool safe = false;  // Markup: not escaped again inside {% autoescape %}
 };
 
-// Integers beyond 64 bits: exact within 128 bits; larger literals keep their decimal text (they
-// print exactly; arithmetic on them is an error).
+inline Value MarkSafe(std::string s) {
+  auto* o = new StringObject(std::move(s));
+  o->safe = true;
+  return Value(ValueKind::kString, o);
+}
+inline bool IsSafe(const Value& v) {
+  return v.is_string() && static_cast<StringObject*>(v.heap_ptr())->safe;
+}
+
+// Integers beyond 64 bits: an int128 while they fit, arbitrary precision beyond.
 struct BigIntObject : HeapObject {
   int128 value = 0;
-  std::string huge;  // non-empty: the decimal text of an integer beyond 128 bits
+  bool big = false;  // `bigv` holds the value (it does not fit in 128 bits)
+  BigInt bigv;
 };
+
+// The integer `b` as a Value (small, 128-bit or big, whichever fits).
+Value IntFromBig(BigInt b);
+// Any integer (or bool) Value as a BigInt.
+BigInt ToBig(const Value& v);
 
 struct UndefinedObject : HeapObject {
   explicit UndefinedObject(std::string h) : hint(std::move(h)) {}

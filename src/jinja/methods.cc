@@ -211,6 +211,10 @@ Result StrMethod(Renderer& r, const Value& self, std::string_view name, const Ca
   if (name == "capitalize") return Value::String(text::Capitalize(s));
   if (name == "swapcase") return Value::String(text::SwapCase(s));
   if (name == "split" || name == "rsplit") {
+    const Value* sv = a.Get(0, "sep");
+    if (sv != nullptr && !sv->is_none() && !sv->is_string()) {
+      return TypeError(fmt::format("must be str or None, not {}", sv->TypeName()));
+    }
     auto sep = OptStr(a, 0, "sep");
     if (sep && sep->empty()) return absl::InvalidArgumentError("ValueError: empty separator");
     int64_t maxsplit = IntArg(a, 1, "maxsplit", -1);

@@ -1,6 +1,7 @@
 // Python operator semantics over Values: arithmetic, ordering, membership, slicing and
 // printf-style formatting.
 #include <cmath>
+#include <limits>
 
 #include "flinkdbt/base/json_writer.h"
 #include "flinkdbt/base/utf8.h"
@@ -38,7 +39,59 @@ absl::Status Unsupported(BinOp op, const Value& a, const Value& b) {
 }
 
 absl::Status Overflow() {
-  return absl::InvalidArgumentError("OverflowError: integer result beyond 128 bits is not supported");
+  return absl::InvalidArgumentError("OverflowError: integer too large (over 100000 bits)");
+}
+
+constexpr size_t kMaxBits = 100000;
+
+absl::StatusOr<Value> BigOp(BinOp op, const BigInt& x, const BigInt& y) {
+  switch (op) {
+    case BinOp::kAdd:
+      return IntFromBig(BigInt::Add(x, y));
+    case BinOp::kSub:
+      return IntFromBig(BigInt::Sub(x, y));
+    case BinOp::kMul:
+      if (x.bits() + y.bits() > kMaxBits) return Overflow();
+      return IntFromBig(BigInt::Mul(x, y));
+    case BinOp::kDiv:
+      if (y.is_zero()) return absl::InvalidArgumentError("ZeroDivisionError: division by zero");
+      return Value::Float(x.ToDouble() / y.ToDouble());
+    case BinOp::kFloorDiv:
+    case BinOp::kMod: {
+      if (y.is_zero()) {
+        return absl::InvalidArgumentError(op == BinOp::kMod ? "ZeroDivisionError: integer modulo by zero"
+                                                            : "ZeroDivisionError: integer division or modulo by zero");
+      }
+      BigInt q, r;
+      BigInt::DivMod(x, y, &q, &r);
+      return IntFromBig(op == BinOp::kMod ? r : q);
+    }
+    case BinOp::kPow: {
+      if (y.neg) return Value::Float(std::pow(x.ToDouble(), y.ToDouble()));
+      auto e128 = y.To128();
+      if (!e128 || (*e128 > 1 && x.bits() > 1 && x.bits() * static_cast<size_t>(std::min<int128>(*e128, kMaxBits + 1)) > kMaxBits)) {
+        if (x.is_zero() || (x.bits() == 1 && x.mag.size() == 1)) {
+          // 0**n, 1**n, (-1)**n stay small.
+        } else {
+          return Overflow();
+        }
+      }
+      BigInt result = BigInt::From128(1), base = x;
+      int128 e = e128.value_or(0);
+      if (!e128) {  // huge exponent of 0, 1 or -1
+        bool odd = !y.mag.empty() && (y.mag[0] & 1);
+        if (x.is_zero()) return Value::Int(0);
+        return Value::Int(x.neg && odd ? -1 : 1);
+      }
+      while (e > 0) {
+        if (e & 1) result = BigInt::Mul(result, base);
+        e >>= 1;
+        if (e > 0) base = BigInt::Mul(base, base);
+      }
+      return IntFromBig(std::move(result));
+    }
+  }
+  return Overflow();
 }
 
 double PyFloorMod(double a, double b) {
@@ -52,13 +105,13 @@ absl::StatusOr<Value> IntOp(BinOp op, int128 x, int128 y) {
   int128 r;
   switch (op) {
     case BinOp::kAdd:
-      if (__builtin_add_overflow(x, y, &r)) return Overflow();
+      if (__builtin_add_overflow(x, y, &r)) return BigOp(op, BigInt::From128(x), BigInt::From128(y));
       return Value::Int128(r);
     case BinOp::kSub:
-      if (__builtin_sub_overflow(x, y, &r)) return Overflow();
+      if (__builtin_sub_overflow(x, y, &r)) return BigOp(op, BigInt::From128(x), BigInt::From128(y));
       return Value::Int128(r);
     case BinOp::kMul:
-      if (__builtin_mul_overflow(x, y, &r)) return Overflow();
+      if (__builtin_mul_overflow(x, y, &r)) return BigOp(op, BigInt::From128(x), BigInt::From128(y));
       return Value::Int128(r);
     case BinOp::kDiv:
       if (y == 0) return absl::InvalidArgumentError("ZeroDivisionError: division by zero");
@@ -87,10 +140,10 @@ absl::StatusOr<Value> IntOp(BinOp op, int128 x, int128 y) {
       int128 e = y;
       while (e > 0) {
         if (e & 1) {
-          if (__builtin_mul_overflow(result, base, &result)) return Overflow();
+          if (__builtin_mul_overflow(result, base, &result)) return BigOp(op, BigInt::From128(x), BigInt::From128(y));
         }
         e >>= 1;
-        if (e > 0 && __builtin_mul_overflow(base, base, &base)) return Overflow();
+        if (e > 0 && __builtin_mul_overflow(base, base, &base)) return BigOp(op, BigInt::From128(x), BigInt::From128(y));
       }
       return Value::Int128(result);
     }
@@ -151,7 +204,10 @@ absl::StatusOr<Value> BinaryOp(BinOp op, const Value& a, const Value& b) {
     if (a.is_float() || b.is_float()) return FloatOp(op, a.AsDouble(), b.AsDouble());
     auto x = a.AsInt128();
     auto y = b.AsInt128();
-    if (!x || !y) return Overflow();
+    if (!x || !y) return BigOp(op, ToBig(a), ToBig(b));
+    if (op == BinOp::kFloorDiv && *y == -1 && *x == std::numeric_limits<int128>::min()) {
+      return BigOp(op, ToBig(a), ToBig(b));
+    }
     return IntOp(op, *x, *y);
   }
   switch (op) {
@@ -197,7 +253,7 @@ absl::StatusOr<bool> LessThan(const Value& a, const Value& b) {
     if (a.is_float() || b.is_float()) return a.AsDouble() < b.AsDouble();
     auto x = a.AsInt128(), y = b.AsInt128();
     if (x && y) return *x < *y;
-    return a.AsDouble() < b.AsDouble();
+    return BigInt::Compare(ToBig(a), ToBig(b)) < 0;
   }
   if (a.is_string() && b.is_string()) return a.AsString() < b.AsString();
   if ((a.is_list() && b.is_list()) || (a.is_tuple() && b.is_tuple())) {

@@ -252,7 +252,7 @@ absl::StatusOr<std::vector<Value>> Renderer::Iterate(const Value& v) {
 
 absl::Status Renderer::Print(const Value& v) {
   if (v.is_string()) {
-    if (autoescape_) {
+    if (autoescape_ && !IsSafe(v)) {
       AppendEscaped(out_, v.AsString());
     } else {
       out_->append(v.AsString());
@@ -545,6 +545,12 @@ absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items
     lf->Set("loop", Value::FromObject(loop));
   }
   for (size_t i = 0; i < count; ++i) {
+    if (i > 0) {
+      // Names assigned in the body do not carry over to the next iteration (Jinja2 scoping).
+      lf->vars.clear();
+      lf->index.clear();
+      if (loop) lf->Set("loop", Value::FromObject(loop));
+    }
     if (loop) loop->index0 = static_cast<int64_t>(i);
     const Node* target = n->a;
     if (target->kind == NodeKind::kName) {
@@ -1084,8 +1090,8 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
         return Locate(UndefinedError(obj), n);
       }
       auto r = SliceValue(obj, a, b, c);
-      if (!r.ok()) return Locate(r.status(), n);
-      out = *std::move(r);
+      // Jinja's getitem turns a TypeError into an undefined.
+      out = r.ok() ? *std::move(r) : Value::UndefinedWithHint(fmt::format("{} has no element slice", ObjectTypeRepr(obj)));
       return absl::OkStatus();
     }
     case NodeKind::kCall: {
@@ -1167,9 +1173,8 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
         out = v.is_bool() ? Value::Int(v.AsBool()) : v;
         return absl::OkStatus();
       }
-      if (v.is_int() && !v.AsInt128()) {  // beyond 128 bits: flip the sign of the digits
-        std::string digits = v.Str();
-        out = *Value::ParseInt(digits[0] == '-' ? digits.substr(1) : "-" + digits);
+      if (v.is_float()) {
+        out = Value::Float(-v.AsDouble());
         return absl::OkStatus();
       }
       auto r = BinaryOp(BinOp::kSub, Value::Int(0), v);

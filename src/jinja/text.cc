@@ -94,7 +94,20 @@ bool IsSpace(char32_t c) {
 }
 
 std::string Lower(std::string_view s) { return MapCodePoints(s, ToLower); }
-std::string Upper(std::string_view s) { return MapCodePoints(s, ToUpper); }
+std::string Upper(std::string_view s) {
+  std::string out = MapCodePoints(s, ToUpper);
+  if (out.find("\xC3\x9F") == std::string::npos) return out;
+  std::string fixed;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out.compare(i, 2, "\xC3\x9F") == 0) {  // ß upper-cases to "SS"
+      fixed += "SS";
+      ++i;
+    } else {
+      fixed.push_back(out[i]);
+    }
+  }
+  return fixed;
+}
 std::string SwapCase(std::string_view s) {
   return MapCodePoints(s, [](char32_t c) { return ToLower(c) != c ? ToLower(c) : ToUpper(c); });
 }

@@ -77,10 +77,28 @@ std::optional<Value> Value::ParseInt(std::string_view digits) {
     for (char c : clean) v = v * 10 + (c - '0');
     return Int128(neg ? -v : v);
   }
-  auto* b = new BigIntObject();
-  b->huge = (neg ? "-" : "") + clean;
-  return Value(ValueKind::kInt, b);
+  auto b = internal::BigInt::FromDecimal((neg ? "-" : "") + clean);
+  if (!b) return std::nullopt;
+  return internal::IntFromBig(*std::move(b));
 }
+
+namespace internal {
+Value IntFromBig(BigInt b) {
+  if (auto v = b.To128()) return Value::Int128(*v);
+  auto* o = new BigIntObject();
+  o->big = true;
+  o->bigv = std::move(b);
+  return Value(ValueKind::kInt, o);
+}
+
+BigInt ToBig(const Value& v) {
+  if (v.is_int() && v.heap_ptr() != nullptr) {
+    auto* o = static_cast<BigIntObject*>(v.heap_ptr());
+    return o->big ? o->bigv : BigInt::From128(o->value);
+  }
+  return BigInt::From128(v.AsInt64().value_or(0));
+}
+}  // namespace internal
 
 Value Value::String(std::string_view s) {
   return Value(ValueKind::kString, new StringObject(std::string(s)));
@@ -135,7 +153,7 @@ std::optional<int128> Value::AsInt128() const {
   if (kind_ != ValueKind::kInt) return std::nullopt;
   if (!heap_) return bits_.i;
   auto* b = static_cast<BigIntObject*>(bits_.p);
-  if (!b->huge.empty()) return std::nullopt;
+  if (b->big) return std::nullopt;
   return b->value;
 }
 
@@ -148,7 +166,7 @@ double Value::AsDouble() const {
     case ValueKind::kInt: {
       if (!heap_) return static_cast<double>(bits_.i);
       auto* b = static_cast<BigIntObject*>(bits_.p);
-      if (!b->huge.empty()) return std::strtod(b->huge.c_str(), nullptr);
+      if (b->big) return b->bigv.ToDouble();
       return static_cast<double>(b->value);
     }
     default:
@@ -394,8 +412,8 @@ void Value::AppendStr(std::string* out) const {
         out->append(buf, r.size);
         return;
       }
-      if (auto* b = static_cast<BigIntObject*>(bits_.p); !b->huge.empty()) {
-        out->append(b->huge);
+      if (auto* b = static_cast<BigIntObject*>(bits_.p); b->big) {
+        out->append(b->bigv.ToDecimal());
       } else {
         AppendInt128(out, b->value);
       }
@@ -487,7 +505,7 @@ bool Value::Equals(const Value& o) const {
     auto a = AsInt128();
     auto b = o.AsInt128();
     if (a && b) return *a == *b;
-    return Str() == o.Str();
+    return internal::BigInt::Compare(internal::ToBig(*this), internal::ToBig(o)) == 0;
   }
   if (kind_ != o.kind_) return false;
   switch (kind_) {
