@@ -166,7 +166,17 @@ void Checker::CheckCreateTable(Statement& s) {
     ExprContext ctx;
     ctx.scope = &scope;
     DataType t = CheckExpr(*c.expr, ctx);
-    scope.relations[0].columns.push_back({c.name.name, t.WithoutTimeAttribute(), false});
+    if (t.time_attribute == TimeAttribute::kRowtime) t.time_attribute = TimeAttribute::kNone;
+    scope.relations[0].columns.push_back({c.name.name, t, false});
+  }
+  if (s.query) {
+    // CREATE TABLE ... AS SELECT: the query's columns are the table's.
+    for (const Column& c : CheckQuery(*s.query, nullptr)) scope.relations[0].columns.push_back({c.name, c.type, false});
+  }
+  if (s.watermark) {
+    for (auto& c : scope.relations[0].columns) {
+      if (c.name == s.watermark->column.name && IsTimestamp(c.type)) c.type.time_attribute = TimeAttribute::kRowtime;
+    }
   }
   auto require_column = [&](const Identifier& id, std::string_view what) {
     if (scope.relations[0].open) return;
@@ -195,8 +205,8 @@ void Checker::CheckCreateTable(Statement& s) {
     for (const auto& id : s.distribution->columns) require_column(id, "distribution");
   }
   for (const auto& id : s.partitioned_by) require_column(id, "partition");
-  if (s.query) {
-    result_->schema = CheckQuery(*s.query, nullptr);
+  if (s.query && s.columns.empty()) {
+    for (const auto& c : scope.relations[0].columns) result_->schema.push_back({c.name, c.type});
   } else {
     // DDL order (computed columns were appended to the scope after the others).
     for (const ColumnDef& d : s.columns) {

@@ -105,7 +105,8 @@ TypeResult SameStringAsFirst(const std::vector<DataType>& a, const Expr& c) {
     return Err(fmt::format("{} expects a string argument, got {}", Upper(c), TypeToSqlString(a[0])));
   }
   if (a.empty() || Unknown(a[0]) || a[0].root == TypeRoot::kNull) return Ok(DataType::String(AnyNullable(a)));
-  DataType t = DataType::VarChar(a[0].precision, AnyNullable(a));
+  DataType t = a[0].WithoutTimeAttribute();
+  t.nullable = AnyNullable(a);
   return Ok(t);
 }
 TypeResult CommonType(const std::vector<DataType>& a, const Expr& c) {

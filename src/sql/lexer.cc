@@ -10,8 +10,9 @@
 namespace flinkdbt::sql {
 namespace {
 
+// Calcite (and so Flink) counts '$' as a letter: `$rowtime` may be written without backticks.
 inline bool IsIdentStart(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c >= 0x80;
 }
 inline bool IsIdentPart(unsigned char c) { return IsIdentStart(c) || (c >= '0' && c <= '9') || c == '$'; }
 inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }

@@ -1189,12 +1189,13 @@ DataType Parser::ParseTypeNoNullability() {
     return DataType::Null();
   }
   std::string name = ToUpper(t.text);
+  const Token type_token = t;
   Advance();
   auto opt_len = [&](int def) -> int {
     if (AcceptPunct("(")) {
       int64_t v = ParseIntegerValue();
       ExpectPunct(")");
-      if (v < 0 || v > kMaxVarCharLength) Fail(Cur(), "length out of range");
+      if (v < 0 || v > kMaxVarCharLength) Fail(type_token, "length out of range");
       return static_cast<int>(v);
     }
     return def;
@@ -1230,7 +1231,7 @@ DataType Parser::ParseTypeNoNullability() {
       ExpectPunct(")");
     }
     if (p < 1 || p > kMaxDecimalPrecision || s < 0 || s > p) {
-      Fail(Cur(),
+      Fail(type_token,
            fmt::format("invalid DECIMAL({}, {}): precision must be 1..38 and scale 0..precision", p, s));
     }
     return DataType::Decimal(p, s);
