@@ -1,0 +1,32 @@
+// The StatementClient backend of the `local` target: the embedded Flink SQL engine in process.
+// Statements execute synchronously at Submit over the bounded data the engine holds: DDL and bounded
+// queries end COMPLETED; a streaming INSERT (a continuous job on Confluent Cloud) has run over all
+// current data and stays RUNNING until deleted or stopped, so redeploy rules see what they would see
+// in the cloud; bad SQL ends FAILED with the engine's message and position. With a folder, the
+// engine's catalog and data and the statement registry persist there, so commands run as separate
+// processes (a `run`, then a `test`) see the same target. Thread-safe: statements are serialized on
+// the engine.
+#ifndef FLINKDBT_CLIENT_LOCAL_H_
+#define FLINKDBT_CLIENT_LOCAL_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "flinkdbt/client/statement_client.h"
+
+namespace flinkdbt::client {
+
+struct LocalClientOptions {
+  std::string folder;  // "" keeps everything in memory
+  std::string catalog = "default_catalog";
+  std::string database = "default_database";
+  std::string organization_id = "local";
+  int page_size = 1000;  // rows per results page
+};
+
+absl::StatusOr<std::unique_ptr<StatementClient>> OpenLocalStatementClient(const LocalClientOptions& options);
+
+}  // namespace flinkdbt::client
+
+#endif  // FLINKDBT_CLIENT_LOCAL_H_
