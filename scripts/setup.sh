@@ -8,7 +8,12 @@ packages=(
   libabsl-dev libcurl4-openssl-dev libsimdjson-dev libre2-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev libcpp-httplib-dev
   python3 python3-jinja2 python3-yaml sqlite3 clang libclang-rt-14-dev
+  golang-go
 )
+# The Rust binding's tests need cargo: rustup's (~/.cargo/bin) when present, else Debian's.
+if ! command -v cargo >/dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
+  packages+=(cargo)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

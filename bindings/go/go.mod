@@ -1,0 +1,3 @@
+module flinkdbt
+
+go 1.19
