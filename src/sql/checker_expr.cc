@@ -483,6 +483,10 @@ DataType Checker::CheckFunction(Expr& e, ExprContext& ctx) {
     return Raw();
   }
   int n = static_cast<int>(e.args.size());
+  if (e.star_arg && name != "COUNT") {
+    Error(DiagnosticCode::kInvalidUsage, e.span, "* is only allowed in the select list and in COUNT(*)");
+    return Raw();
+  }
   if (e.star_arg) n = 0;
   if (n < f->min_args || (f->max_args >= 0 && n > f->max_args)) {
     std::string expected = f->max_args < 0              ? fmt::format("at least {}", f->min_args)

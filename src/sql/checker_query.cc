@@ -347,7 +347,9 @@ void Checker::CheckWindowTvf(TableRef& t, Scope* scope, const Scope* outer) {
     rel.open = true;
   } else {
     bool found = false;
-    ScopeRelation input = ResolveNamedRelation(data->names, data->span, &found);
+    Span name_span = data->names.front().span;
+    name_span.end = data->names.back().span.end;
+    ScopeRelation input = ResolveNamedRelation(data->names, name_span, &found);
     rel.columns = input.columns;
     rel.open = input.open;
     rel.name_parts = input.name_parts;

@@ -3,6 +3,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "flinkdbt/base/status.h"
+#include "flinkdbt/base/utf8.h"
 #include "fmt/format.h"
 #include "sql/parser_impl.h"
 
@@ -98,8 +99,18 @@ ExprPtr NewExpr(ExprKind kind) {
 // ---------------------------------------------------------------------------------------------
 // Token helpers
 
-void Parser::Fail(const Token& at, std::string_view message) {
+void Parser::Fail(const Token& at_token, std::string_view message) {
   if (!status_.ok()) return;
+  Token at = at_token;
+  if (at.kind == TokenKind::kEnd && &at_token == &toks_.back() && toks_.size() > 1) {
+    // Point just past the last token rather than at whatever whitespace follows it.
+    const Token& last = toks_[toks_.size() - 2];
+    if (last.text.find('\n') == std::string_view::npos) {
+      at.line = last.line;
+      at.column = last.column + static_cast<int>(utf8::Length(last.text));
+      at.begin = last.end;
+    }
+  }
   std::string found = at.kind == TokenKind::kEnd ? "end of input" : fmt::format("'{}'", at.text);
   std::string msg = fmt::format("syntax error: {} (found {})", message, found);
   status_ = InvalidInputError(SourceLocation{"", at.line, at.column}, msg);
@@ -566,9 +577,28 @@ ExprPtr Parser::ParsePrimary() {
   return MakeLiteral(LiteralKind::kNull, "", start);
 }
 
+namespace {
+// Words that can never start an expression (unless called as a function, like LEFT(s, 2)).
+bool NeverAnExpression(const Token& t) {
+  static constexpr std::string_view kWords[] = {
+      "SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "INTERSECT",
+      "EXCEPT", "MINUS", "JOIN",  "INNER", "CROSS",  "FULL",  "NATURAL", "ON",   "USING", "WHEN",
+      "THEN",   "ELSE",  "END",   "AND",   "OR",     "BY",    "AS",    "WITH",  "WINDOW", "BETWEEN",
+      "LIKE",   "IS",    "IN",    "FETCH", "INTO",   "ESCAPE", "OVER", "FILTER", "QUALIFY"};
+  for (std::string_view w : kWords) {
+    if (t.Is(w)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 ExprPtr Parser::ParseLiteralOrNameOrCall() {
   size_t start = Mark();
   const Token& t = Cur();
+  if (t.kind == TokenKind::kIdent && NeverAnExpression(t) && !Peek(1).IsPunct("(")) {
+    FailExpected("an expression");
+    return MakeLiteral(LiteralKind::kNull, "", start);
+  }
   if (t.kind == TokenKind::kIdent) {
     // Keyword-led forms.
     if (t.Is("NULL")) {
@@ -997,6 +1027,7 @@ ExprPtr Parser::ParseCase(size_t start) {
   Advance();  // CASE
   DepthGuard guard(this);
   auto e = NewExpr(ExprKind::kCase);
+  if (Cur().Is("END")) FailExpected("WHEN");
   if (!Cur().Is("WHEN")) {
     e->args.push_back(ParseExpr());
   } else {

@@ -180,6 +180,10 @@ SelectItem Parser::ParseSelectItem() {
   size_t start = Mark();
   SelectItem item;
   item.expr = ParseExpr();
+  if (item.expr->kind == ExprKind::kStar) {
+    item.span = SpanFrom(start);
+    return item;
+  }
   if (Accept("AS")) {
     item.explicit_as = true;
     item.alias = ParseIdentifier();
