@@ -118,6 +118,33 @@ absl::StatusOr<std::vector<ResourceType>> ResourceTypes(const std::vector<std::s
 
 }  // namespace
 
+LazyCompiler::LazyCompiler(std::shared_ptr<const project::LoadedProject> project, compile::CompileOptions options)
+    : project_(std::move(project)), options_(std::move(options)) {}
+
+absl::StatusOr<compile::Compiler*> LazyCompiler::Get() {
+  if (!compiler_) {
+    FLINKDBT_ASSIGN_OR_RETURN(compiler_, compile::Compiler::Create(project_, options_));
+    if (manifest_) compiler_->SetManifest(manifest_);
+  }
+  return compiler_.get();
+}
+
+void LazyCompiler::SetManifest(std::shared_ptr<compile::Manifest> manifest) {
+  manifest_ = manifest;
+  if (compiler_) compiler_->SetManifest(std::move(manifest));
+}
+
+absl::StatusOr<compile::ParseCapture> LazyCompiler::Capture(const compile::Node& node) {
+  FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * c, Get());
+  return c->Capture(node);
+}
+
+absl::StatusOr<std::optional<std::string>> LazyCompiler::GenerateName(std::string_view kind, const Value& custom,
+                                                                      const compile::Node& node) {
+  FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * c, Get());
+  return c->GenerateName(kind, custom, node);
+}
+
 std::string PythonJsonDumps(const Value& v) {
   std::string out;
   DumpTo(&out, v);
@@ -132,9 +159,19 @@ absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedP
   compile::ParseOptions po;
   po.invocation_id = options.invocation_id.empty() ? Uuid4() : options.invocation_id;
   po.started_at = options.started_at.empty() ? NowIso() : options.started_at;
-  po.renderer = options.renderer;
+  po.static_parser = options.static_parser;
+  compile::CompileOptions co = options.compile;
+  co.invocation_id = po.invocation_id;
+  co.run_started_at = po.started_at;
+  if (co.scrubber == nullptr) co.scrubber = options.load.scrubber;
+  // The Jinja context is built on first need: most models are read by the static extractor, and
+  // building the context loads every macro of every package.
+  auto lazy = std::make_shared<LazyCompiler>(project, co);
+  po.renderer = lazy.get();
   FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<compile::Manifest> manifest, compile::ParseManifest(*project, po));
   out.manifest = manifest;
+  lazy->SetManifest(manifest);
+  out.compiler = lazy;
   FLINKDBT_ASSIGN_OR_RETURN(out.graph, Graph::Build(out.manifest));
   if (options.write_manifest) {
     out.manifest_path = (fs::path(project->target_path) / "manifest.json").string();
@@ -144,8 +181,53 @@ absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedP
 }
 
 absl::StatusOr<ParsedProject> ParseCommand(const InvocationOptions& options) {
-  FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const project::LoadedProject> project, project::LoadProject(options.load));
+  project::LoadOptions load = options.load;
+  project::Environment env = load.env ? *load.env : project::ProcessEnvironment();
+  load.env = env;
+  std::unique_ptr<project::ConfigRenderer> renderer;
+  if (load.renderer == nullptr) {
+    renderer = compile::MakeConfigRenderer(env, load.cli_vars, load.scrubber);
+    load.renderer = renderer.get();
+  }
+  FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const project::LoadedProject> project, project::LoadProject(load));
   return ParseLoaded(std::move(project), options);
+}
+
+absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& parsed, const ListOptions& options,
+                                                         const std::optional<std::string>& inline_sql,
+                                                         bool write_manifest) {
+  std::vector<CompiledNode> out;
+  if (inline_sql) {
+    FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
+    FLINKDBT_ASSIGN_OR_RETURN(std::string sql, compiler->CompileInline(*inline_sql));
+    out.push_back(CompiledNode{"sql_operation." + parsed.project->root.config.name + ".inline_query", "inline_query",
+                               "", std::move(sql)});
+    return out;
+  }
+  std::vector<ResourceType> defaults = {ResourceType::kModel, ResourceType::kAnalysis, ResourceType::kTest,
+                                        ResourceType::kSnapshot};
+  FLINKDBT_ASSIGN_OR_RETURN(SelectionResult sel, SelectNodes(parsed, options, defaults));
+  // Compile in dependency order so errors surface upstream first.
+  std::vector<int> order = parsed.graph->TopologicalOrder();
+  std::vector<char> selected(parsed.graph->size(), 0);
+  for (int id : sel.selected) selected[id] = 1;
+  fs::path target(parsed.project->target_path);
+  FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
+  for (int id : order) {
+    if (!selected[id]) continue;
+    compile::Node* node = parsed.manifest->MutableNode(parsed.graph->node(id).unique_id);
+    FLINKDBT_RETURN_IF_ERROR(compiler->CompileNode(*node));
+    if (!node->compiled) continue;
+    std::string rel = node->compiled_path.substr(node->compiled_path.find('/') + 1);
+    FLINKDBT_RETURN_IF_ERROR(WriteFileAtomically((target / rel).string(), node->compiled_code));
+    out.push_back(CompiledNode{node->unique_id, node->name,
+                               (fs::path(parsed.project->root.config.target_path) / rel).generic_string(),
+                               node->compiled_code});
+  }
+  if (write_manifest) {
+    FLINKDBT_RETURN_IF_ERROR(WriteFileAtomically((target / "manifest.json").string(), parsed.manifest->ToJson()));
+  }
+  return out;
 }
 
 absl::StatusOr<SelectionResult> SelectNodes(const ParsedProject& parsed, const ListOptions& options,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "flinkdbt/compile/context.h"
 #include "flinkdbt/compile/parser.h"
 #include "flinkdbt/graph/graph.h"
 #include "flinkdbt/graph/selector.h"
@@ -26,13 +27,35 @@ struct InvocationOptions {
   std::string invocation_id;   // default: a random uuid4
   std::string started_at;      // default: now, ISO-8601 UTC with 'Z'
   bool write_manifest = true;  // --no-write-json turns it off
-  // Renders Jinja while parsing (the compile layer's engine); null: static extraction only.
-  compile::ParseRenderer* renderer = nullptr;
+  // The dbt context's options (log sink, flags, statement runner, scrubber...). ParseCommand
+  // builds the Jinja-backed ConfigRenderer and Compiler from them.
+  compile::CompileOptions compile;
+  // Force every model through the Jinja renderer (dbt's --no-static-parser).
+  bool static_parser = true;
+};
+
+// The project's Compiler, built on first use (parse needs it only for models the static
+// extractor cannot read, and for generate_*_name overrides).
+class LazyCompiler : public compile::ParseRenderer {
+ public:
+  LazyCompiler(std::shared_ptr<const project::LoadedProject> project, compile::CompileOptions options);
+  absl::StatusOr<compile::Compiler*> Get();
+  void SetManifest(std::shared_ptr<compile::Manifest> manifest);
+  absl::StatusOr<compile::ParseCapture> Capture(const compile::Node& node) override;
+  absl::StatusOr<std::optional<std::string>> GenerateName(std::string_view kind, const project::Value& custom,
+                                                          const compile::Node& node) override;
+
+ private:
+  std::shared_ptr<const project::LoadedProject> project_;
+  compile::CompileOptions options_;
+  std::shared_ptr<compile::Manifest> manifest_;
+  std::unique_ptr<compile::Compiler> compiler_;
 };
 
 struct ParsedProject {
   std::shared_ptr<const project::LoadedProject> project;
-  std::shared_ptr<const compile::Manifest> manifest;
+  std::shared_ptr<compile::Manifest> manifest;  // compile fills compiled_code in place
+  std::shared_ptr<LazyCompiler> compiler;
   std::shared_ptr<const Graph> graph;
   std::string manifest_path;  // written file, or empty
   std::vector<std::string> warnings;
@@ -68,6 +91,21 @@ absl::StatusOr<ListResult> ListCommand(const ParsedProject& parsed, const ListOp
 // Selection for commands that act on nodes (compile, run, test, build): the selected node ids.
 absl::StatusOr<SelectionResult> SelectNodes(const ParsedProject& parsed, const ListOptions& options,
                                             std::vector<compile::ResourceType> default_types);
+
+struct CompiledNode {
+  std::string unique_id;
+  std::string name;
+  std::string compiled_path;  // relative to the project (target/compiled/<pkg>/<path>)
+  std::string compiled_code;
+};
+
+// `flinkdbt compile`: compiles the selected nodes (ephemeral parents are compiled on the way as
+// CTEs), writes target/compiled/<pkg>/<path> and target/manifest.json with compiled code, and returns
+// the compiled nodes in selection order. With `inline_sql` set (`compile --inline`), compiles that
+// SQL in the root project's context instead and returns one entry named "inline_query".
+absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& parsed, const ListOptions& options,
+                                                         const std::optional<std::string>& inline_sql = std::nullopt,
+                                                         bool write_manifest = true);
 
 // Python's json.dumps(obj) of a Value (", " and ": " separators, ensure_ascii).
 std::string PythonJsonDumps(const project::Value& v);
