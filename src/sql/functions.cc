@@ -128,9 +128,11 @@ TypeResult Round(const std::vector<DataType>& a, const Expr& c) {
       c.args[1]->literal.kind == LiteralKind::kInteger) {
     digits = std::atoi(c.args[1]->literal.text.c_str());
   }
-  int s = std::max(0, std::min(a[0].scale, digits));
-  int p = std::min(kMaxDecimalPrecision, a[0].precision - a[0].scale + s + 1);
-  return Ok(DataType::Decimal(p, s, AnyNullable(a)));
+  // LogicalTypeMerging#findRoundDecimalType.
+  const DataType& d = a[0];
+  if (digits >= d.scale) return Ok(d.WithoutTimeAttribute().WithNullable(AnyNullable(a)));
+  if (digits < 0) return Ok(DataType::Decimal(std::min(kMaxDecimalPrecision, 1 + d.precision - d.scale), 0, AnyNullable(a)));
+  return Ok(DataType::Decimal(std::min(kMaxDecimalPrecision, 1 + d.precision - d.scale + digits), digits, AnyNullable(a)));
 }
 TypeResult FloorCeil(const std::vector<DataType>& a, const Expr& c) {
   if (a.empty()) return Ok(Raw());
