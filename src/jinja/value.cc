@@ -231,7 +231,7 @@ size_t internal::ValueHasher::operator()(std::string_view s) const { return absl
 int64_t DictObject::FindIndex(const Value& key) const {
   if (!index.empty()) {
     auto it = index.find(key);
-    return it == index.end() ? -1 : it->second;
+    return it == index.end() ? int64_t{-1} : static_cast<int64_t>(it->second);
   }
   for (size_t i = 0; i < entries.size(); ++i) {
     if (entries[i].first.Equals(key)) return static_cast<int64_t>(i);
@@ -242,7 +242,7 @@ int64_t DictObject::FindIndex(const Value& key) const {
 int64_t DictObject::FindIndex(std::string_view key) const {
   if (!index.empty()) {
     auto it = index.find(key);
-    return it == index.end() ? -1 : it->second;
+    return it == index.end() ? int64_t{-1} : static_cast<int64_t>(it->second);
   }
   for (size_t i = 0; i < entries.size(); ++i) {
     const Value& k = entries[i].first;
