@@ -191,7 +191,16 @@ bool Parser::ParseTableClausesInto(Statement* s) {
       c.key = ToUpper(Cur().text);
       Advance();
       Advance();
-      c.value = ParseExpr();
+      if (Cur().kind == TokenKind::kIdent && !Peek(1).IsPunct("(") && !Peek(1).IsPunct(".") &&
+          !Cur().Is("INTERVAL")) {
+        // A bare mode keyword (REFRESH_MODE = FULL, START_MODE = RESUME_OR_FROM_BEGINNING).
+        c.value = std::make_unique<Expr>();
+        c.value->kind = ExprKind::kColumnRef;
+        c.value->span = TokenSpan(Cur());
+        c.value->names.push_back(ParseIdentifier());
+      } else {
+        c.value = ParseExpr();
+      }
       s->table_clauses.push_back(std::move(c));
     } else {
       break;
