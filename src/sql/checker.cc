@@ -171,11 +171,13 @@ void Checker::CheckCreateTable(Statement& s) {
   }
   if (s.query) {
     // CREATE TABLE ... AS SELECT: the query's columns are the table's.
-    for (const Column& c : CheckQuery(*s.query, nullptr)) scope.relations[0].columns.push_back({c.name, c.type, false});
+    for (const Column& c : CheckQuery(*s.query, nullptr))
+      scope.relations[0].columns.push_back({c.name, c.type, false});
   }
   if (s.watermark) {
     for (auto& c : scope.relations[0].columns) {
-      if (c.name == s.watermark->column.name && IsTimestamp(c.type)) c.type.time_attribute = TimeAttribute::kRowtime;
+      if (c.name == s.watermark->column.name && IsTimestamp(c.type))
+        c.type.time_attribute = TimeAttribute::kRowtime;
     }
   }
   auto require_column = [&](const Identifier& id, std::string_view what) {

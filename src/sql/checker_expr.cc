@@ -303,8 +303,8 @@ bool Checker::Resolve(const std::vector<Identifier>& names, const Scope* scope, 
                                    "'{}'){}",
                                    names[0].name + "." + names[1].name, names[0].name, names[0].name,
                                    SuggestionInScope(names[0].name, scope))
-                             : fmt::format("column '{}' not found{}",
-                                           names[0].name, SuggestionInScope(names[0].name, scope));
+                             : fmt::format("column '{}' not found{}", names[0].name,
+                                           SuggestionInScope(names[0].name, scope));
   return false;
 }
 

@@ -573,6 +573,7 @@ std::vector<Column> Checker::CheckSelect(Query& q, const Scope* outer) {
 
   // Select list.
   std::vector<Column> out;
+  std::vector<bool> window_time_column;  // parallel to out: a window TVF's window_time
   bool found_aggregate = false;
   for (size_t i = 0; i < s.items.size(); ++i) {
     SelectItem& item = s.items[i];
@@ -588,7 +589,9 @@ std::vector<Column> Checker::CheckSelect(Query& q, const Scope* outer) {
           continue;
         }
         for (const auto& c : rel.columns) {
-          if (!c.hidden) out.push_back({c.name, c.type});
+          if (c.hidden) continue;
+          out.push_back({c.name, c.type});
+          window_time_column.push_back(rel.is_window_tvf && c.name == "window_time");
         }
       }
       if (!star.names.empty() && !matched) {
@@ -609,6 +612,10 @@ std::vector<Column> Checker::CheckSelect(Query& q, const Scope* outer) {
     DataType t = CheckExpr(*item.expr, ctx);
     found_aggregate = found_aggregate || ctx.found_aggregate;
     out.push_back({item.alias ? item.alias->name : DeriveName(*item.expr, i), t});
+    const Expr& x = *item.expr;
+    window_time_column.push_back(x.kind == ExprKind::kColumnRef && x.ref_depth == 0 && x.ref_relation >= 0 &&
+                                 x.ref_fields == 0 && scope.relations[x.ref_relation].is_window_tvf &&
+                                 scope.relations[x.ref_relation].columns[x.ref_column].name == "window_time");
   }
   if (s.having) {
     ExprContext ctx;
@@ -639,8 +646,8 @@ std::vector<Column> Checker::CheckSelect(Query& q, const Scope* outer) {
   if ((!s.group_by.empty() || found_aggregate) && !group_alias_issue) CheckGrouping(q, scope, grouped);
   // Aggregation materializes time attributes, except window_time of a window aggregation.
   if (!s.group_by.empty() || found_aggregate) {
-    for (Column& c : out) {
-      if (c.name != "window_time") c.type.time_attribute = TimeAttribute::kNone;
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (!window_time_column[i]) out[i].type.time_attribute = TimeAttribute::kNone;
     }
   }
   return out;

@@ -131,8 +131,11 @@ TypeResult Round(const std::vector<DataType>& a, const Expr& c) {
   // LogicalTypeMerging#findRoundDecimalType.
   const DataType& d = a[0];
   if (digits >= d.scale) return Ok(d.WithoutTimeAttribute().WithNullable(AnyNullable(a)));
-  if (digits < 0) return Ok(DataType::Decimal(std::min(kMaxDecimalPrecision, 1 + d.precision - d.scale), 0, AnyNullable(a)));
-  return Ok(DataType::Decimal(std::min(kMaxDecimalPrecision, 1 + d.precision - d.scale + digits), digits, AnyNullable(a)));
+  if (digits < 0)
+    return Ok(
+        DataType::Decimal(std::min(kMaxDecimalPrecision, 1 + d.precision - d.scale), 0, AnyNullable(a)));
+  return Ok(DataType::Decimal(std::min(kMaxDecimalPrecision, 1 + d.precision - d.scale + digits), digits,
+                              AnyNullable(a)));
 }
 TypeResult FloorCeil(const std::vector<DataType>& a, const Expr& c) {
   if (a.empty()) return Ok(Raw());

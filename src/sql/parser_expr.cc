@@ -581,10 +581,10 @@ namespace {
 // Words that can never start an expression (unless called as a function, like LEFT(s, 2)).
 bool NeverAnExpression(const Token& t) {
   static constexpr std::string_view kWords[] = {
-      "SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "INTERSECT",
-      "EXCEPT", "MINUS", "JOIN",  "INNER", "CROSS",  "FULL",  "NATURAL", "ON",   "USING", "WHEN",
-      "THEN",   "ELSE",  "END",   "AND",   "OR",     "BY",    "AS",    "WITH",  "WINDOW", "BETWEEN",
-      "LIKE",   "IS",    "IN",    "FETCH", "INTO",   "ESCAPE", "OVER", "FILTER", "QUALIFY"};
+      "SELECT", "FROM",  "WHERE", "GROUP", "HAVING", "ORDER",  "LIMIT",   "OFFSET", "UNION",  "INTERSECT",
+      "EXCEPT", "MINUS", "JOIN",  "INNER", "CROSS",  "FULL",   "NATURAL", "ON",     "USING",  "WHEN",
+      "THEN",   "ELSE",  "END",   "AND",   "OR",     "BY",     "AS",      "WITH",   "WINDOW", "BETWEEN",
+      "LIKE",   "IS",    "IN",    "FETCH", "INTO",   "ESCAPE", "OVER",    "FILTER", "QUALIFY"};
   for (std::string_view w : kWords) {
     if (t.Is(w)) return true;
   }

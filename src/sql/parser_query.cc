@@ -368,12 +368,38 @@ TableRefPtr Parser::ParseTablePrimary() {
       ref->with_ordinality = true;
     }
   } else if (Cur().IsPunct("(")) {
+    bool parsed_query = false;
     if (StartsQuery(1)) {
+      // "(SELECT ...)" is a subquery, but "((SELECT ...) x JOIN ...)" a parenthesized join: try the
+      // subquery first and fall back, keeping the first error if both fail.
+      size_t save = Mark();
       Advance();
-      ref->kind = TableRefKind::kSubquery;
-      ref->lateral = lateral;
-      ref->subquery = ParseQuery();
-      ExpectPunct(")");
+      QueryPtr q = ParseQuery();
+      if (!failed() && Cur().IsPunct(")")) {
+        Advance();
+        ref->kind = TableRefKind::kSubquery;
+        ref->lateral = lateral;
+        ref->subquery = std::move(q);
+        parsed_query = true;
+      } else {
+        if (!failed()) FailExpected("')'");
+        absl::Status first = status_;
+        status_ = absl::OkStatus();
+        i_ = save;
+        Advance();
+        TableRefPtr inner = ParseTableRef();
+        ExpectPunct(")");
+        if (failed()) {
+          status_ = first;
+          return ref;
+        }
+        inner->span = SpanFrom(start);
+        if (inner->kind == TableRefKind::kJoin) return inner;
+        ref = std::move(inner);
+        parsed_query = true;
+      }
+    }
+    if (parsed_query) {
     } else {
       Advance();
       TableRefPtr inner = ParseTableRef();
