@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_set.h"
 #include "absl/status/statusor.h"
 #include "flinkdbt/base/status.h"
 #include "flinkdbt/jinja/environment.h"
@@ -80,7 +81,7 @@ struct Node {
   bool has_caller = false;
   uint32_t offset = 0;  // byte offset in the template source, for locations
   Value value;
-  std::string name;
+  std::string_view name;  // interned in TemplateImpl::names
   Node* a = nullptr;
   Node* b = nullptr;
   Node* c = nullptr;
@@ -103,6 +104,9 @@ struct TemplateImpl {
   std::string name;
   std::string source;
   std::deque<Node> arena;
+  // Identifiers, interned so equal names share storage (frames compare pointers first).
+  absl::node_hash_set<std::string> names;
+  std::string_view Intern(std::string_view s) { return *names.emplace(s).first; }
   std::vector<Node*> body;
   absl::flat_hash_map<std::string, const Node*> blocks;  // {% block %} by name
   std::vector<MacroInfo> macros;

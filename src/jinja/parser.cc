@@ -565,6 +565,12 @@ class Parser {
     next();
     return absl::OkStatus();
   }
+  absl::StatusOr<std::string_view> ExpectInternedIdent() {
+    if (cur().type != Tok::kName) return Expected("name");
+    std::string_view s = impl_->Intern(cur().text);
+    next();
+    return s;
+  }
   absl::StatusOr<std::string> ExpectIdent() {
     if (cur().type != Tok::kName) return Expected("name");
     std::string s(cur().text);
@@ -573,8 +579,8 @@ class Parser {
   }
   Node* New(NodeKind k, const Token& t) { return impl_->New(k, t.offset); }
 
-  void NoteName(const std::string& name) {
-    if (!refs_.empty()) refs_.back().insert(name);
+  void NoteName(std::string_view name) {
+    if (!refs_.empty()) refs_.back().insert(std::string(name));
   }
   void PushRefs() { refs_.emplace_back(); }
   absl::flat_hash_set<std::string> PopRefs() {
@@ -795,13 +801,13 @@ class Parser {
     const Token& t = cur();
     next();
     Node* n = New(NodeKind::kMacro, t);
-    FLINKDBT_ASSIGN_OR_RETURN(n->name, ExpectIdent());
+    FLINKDBT_ASSIGN_OR_RETURN(n->name, ExpectInternedIdent());
     FLINKDBT_RETURN_IF_ERROR(ParseSignature(n));
     FLINKDBT_RETURN_IF_ERROR(ParseMacroBody(n, "endmacro"));
     FLINKDBT_RETURN_IF_ERROR(ExpectBlockEnd());
     if (macro_depth_ == 0 && block_depth_ == 0 && top_level()) {
       SourceLocation loc = impl_->Location(n->offset);
-      impl_->macros.push_back(MacroInfo{n->name, n->params, loc.line, loc.column});
+      impl_->macros.push_back(MacroInfo{std::string(n->name), n->params, loc.line, loc.column});
     }
     return n;
   }
@@ -875,7 +881,7 @@ class Parser {
     Node* n = New(NodeKind::kImport, t);
     FLINKDBT_ASSIGN_OR_RETURN(n->a, ParseExpression(true));
     FLINKDBT_RETURN_IF_ERROR(ExpectName("as"));
-    FLINKDBT_ASSIGN_OR_RETURN(n->name, ExpectIdent());
+    FLINKDBT_ASSIGN_OR_RETURN(n->name, ExpectInternedIdent());
     ParseContext(n, false);
     FLINKDBT_RETURN_IF_ERROR(ExpectBlockEnd());
     return n;
@@ -925,8 +931,8 @@ class Parser {
     const Token& t = cur();
     next();
     Node* n = New(NodeKind::kBlock, t);
-    FLINKDBT_ASSIGN_OR_RETURN(n->name, ExpectIdent());
-    if (impl_->blocks.contains(n->name)) {
+    FLINKDBT_ASSIGN_OR_RETURN(n->name, ExpectInternedIdent());
+    if (impl_->blocks.contains(ToAbsl(n->name))) {
       return Fail(t, fmt::format("TemplateAssertionError: block '{}' defined twice", n->name));
     }
     n->flag = SkipName("scoped");
@@ -955,7 +961,7 @@ class Parser {
       next();
     }
     FLINKDBT_RETURN_IF_ERROR(ExpectBlockEnd());
-    impl_->blocks[n->name] = n;
+    impl_->blocks[std::string(n->name)] = n;
     return n;
   }
 
@@ -1038,7 +1044,7 @@ class Parser {
     FLINKDBT_RETURN_IF_ERROR(ExpectBlockEnd());
     if (body_end >= body_start) def.body_source = impl_->source.substr(body_start, body_end - body_start);
     def.macro_name = tag.macro_name ? tag.macro_name(def) : fmt::format("{}_{}", tag.tag, def.name);
-    macro->name = def.macro_name;
+    macro->name = impl_->Intern(def.macro_name);
     SourceLocation loc = impl_->Location(t.offset);
     def.line = loc.line;
     def.column = loc.column;
@@ -1057,18 +1063,18 @@ class Parser {
     if (with_namespace && cur().type == Tok::kName && peek().type == Tok::kOp && peek().text == ".") {
       const Token& t = cur();
       Node* obj = New(NodeKind::kName, t);
-      obj->name = std::string(t.text);
+      obj->name = impl_->Intern(t.text);
       next();
       next();
       target = New(NodeKind::kGetAttr, t);
       target->a = obj;
-      FLINKDBT_ASSIGN_OR_RETURN(target->name, ExpectIdent());
+      FLINKDBT_ASSIGN_OR_RETURN(target->name, ExpectInternedIdent());
       return target;
     }
     if (name_only) {
       const Token& t = cur();
       target = New(NodeKind::kName, t);
-      FLINKDBT_ASSIGN_OR_RETURN(target->name, ExpectIdent());
+      FLINKDBT_ASSIGN_OR_RETURN(target->name, ExpectInternedIdent());
       return target;
     }
     if (with_tuple) {
@@ -1337,7 +1343,7 @@ class Parser {
           n->value = Value::None();
         } else {
           n = New(NodeKind::kName, t);
-          n->name = std::string(s);
+          n->name = impl_->Intern(s);
           NoteName(n->name);
         }
         next();
@@ -1458,7 +1464,7 @@ class Parser {
       if (a.type == Tok::kName) {
         Node* n = New(NodeKind::kGetAttr, t);
         n->a = node;
-        n->name = std::string(a.text);
+        n->name = impl_->Intern(a.text);
         next();
         return n;
       }
@@ -1579,7 +1585,8 @@ class Parser {
       start_inline = false;
       const Token& t = cur();
       Node* n = New(NodeKind::kFilter, t);
-      FLINKDBT_ASSIGN_OR_RETURN(n->name, ParseDottedName());
+      FLINKDBT_ASSIGN_OR_RETURN(std::string dotted, ParseDottedName());
+      n->name = impl_->Intern(dotted);
       n->a = node;
       if (IsOp("(")) FLINKDBT_RETURN_IF_ERROR(ParseCallArgs(n));
       n->filter = FindFilter(n->name);
@@ -1599,7 +1606,8 @@ class Parser {
     Node* n = New(NodeKind::kTest, is_tok);
     n->flag = negated;
     n->a = node;
-    FLINKDBT_ASSIGN_OR_RETURN(n->name, ParseDottedName());
+    FLINKDBT_ASSIGN_OR_RETURN(std::string dotted, ParseDottedName());
+    n->name = impl_->Intern(dotted);
     if (IsOp("(")) {
       FLINKDBT_RETURN_IF_ERROR(ParseCallArgs(n));
     } else {

@@ -338,10 +338,10 @@ absl::Status Renderer::Exec(const Node* n, Frame* f) {
       return Locate(Assign(n->a, v, f), n);
     }
     case NodeKind::kMacro:
-      f->Set(n->name, MakeMacro(n, f, n->name));
+      f->Set(n->name, MakeMacro(n, f, std::string(n->name)));
       return absl::OkStatus();
     case NodeKind::kCustomBlock:
-      f->Set(n->a->name, MakeMacro(n->a, f, n->a->name));
+      f->Set(n->a->name, MakeMacro(n->a, f, std::string(n->a->name)));
       return absl::OkStatus();
     case NodeKind::kCallBlock: {
       Value caller = MakeMacro(n, f, "caller");
@@ -396,7 +396,7 @@ absl::Status Renderer::Exec(const Node* n, Frame* f) {
       Frame* root = RootOf(f);
       if (root == nullptr || !root->blocks) return absl::OkStatus();
       if (pending_parent_ != nullptr) return absl::OkStatus();
-      return RenderBlock(n->name, 0, f, root->blocks);
+      return RenderBlock(std::string(n->name), 0, f, root->blocks);
     }
     case NodeKind::kWith: {
       std::vector<Value> values;
@@ -532,6 +532,7 @@ absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items
   Ref<Frame> lf = NewFrame(f);
   if (items.empty()) return ExecBody(n->else_body, lf.get());
   std::shared_ptr<LoopObject> loop;
+  Value loop_value;
   size_t count = items.size();
   const std::vector<Value>* seq = &items;
   if (n->flag2) {
@@ -542,22 +543,31 @@ absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items
     loop->recursive = n->flag;
     loop->node = n;
     loop->frame = f;
-    lf->Set("loop", Value::FromObject(loop));
+    loop_value = Value::FromObject(loop);
   }
+  const Node* target = n->a;
+  size_t base = 0;  // vars owned by the loop itself (`loop`, the targets); the rest is per-iteration
   for (size_t i = 0; i < count; ++i) {
-    if (i > 0) {
+    if (i > 0 && lf->vars.size() > base) {
       // Names assigned in the body do not carry over to the next iteration (Jinja2 scoping).
-      lf->vars.clear();
-      lf->index.clear();
-      if (loop) lf->Set("loop", Value::FromObject(loop));
+      lf->vars.resize(base);
+      if (!lf->index.empty()) {
+        lf->index.clear();
+        if (base > 12) {
+          for (size_t k = 0; k < base; ++k) lf->index.emplace(lf->vars[k].first, static_cast<uint32_t>(k));
+        }
+      }
     }
-    if (loop) loop->index0 = static_cast<int64_t>(i);
-    const Node* target = n->a;
+    if (loop) {
+      loop->index0 = static_cast<int64_t>(i);
+      if (i == 0) lf->Set("loop", loop_value);
+    }
     if (target->kind == NodeKind::kName) {
       lf->Set(target->name, (*seq)[i]);
     } else {
       FLINKDBT_RETURN_IF_ERROR(Locate(Assign(target, (*seq)[i], lf.get()), n));
     }
+    if (i == 0) base = lf->vars.size();
     FLINKDBT_RETURN_IF_ERROR(ExecBody(n->body, lf.get()));
     if (flow_ == Flow::kBreak) {
       flow_ = Flow::kNormal;
@@ -1196,6 +1206,10 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
           out = Value::Int(r);
           return absl::OkStatus();
         }
+        if (n->op == static_cast<uint8_t>(BinOp::kMul) && !__builtin_mul_overflow(x, y, &r)) {
+          out = Value::Int(r);
+          return absl::OkStatus();
+        }
       }
       if (a.is_undefined()) return Locate(UndefinedError(a), n);
       if (b.is_undefined()) return Locate(UndefinedError(b), n);
@@ -1224,7 +1238,19 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
         Value right;
         FLINKDBT_RETURN_IF_ERROR(Eval(n->args[i], f, right));
         bool r = false;
-        switch (static_cast<CmpOp>(n->ops[i])) {
+        CmpOp cop = static_cast<CmpOp>(n->ops[i]);
+        if (left.is_small_int() && right.is_small_int() && cop <= CmpOp::kGe) {
+          int64_t x = left.AsSmallInt(), y = right.AsSmallInt();
+          r = cop == CmpOp::kEq ? x == y : cop == CmpOp::kNe ? x != y : cop == CmpOp::kLt ? x < y
+              : cop == CmpOp::kLe ? x <= y : cop == CmpOp::kGt ? x > y : x >= y;
+          if (!r) {
+            out = Value::Bool(false);
+            return absl::OkStatus();
+          }
+          left = std::move(right);
+          continue;
+        }
+        switch (cop) {
           case CmpOp::kEq:
             r = left.Equals(right);
             break;

@@ -62,7 +62,8 @@ struct Frame : HeapObject {
       return it == index.end() ? nullptr : &vars[it->second].second;
     }
     for (auto& [k, v] : vars) {
-      if (k == name) return &v;
+      // Names are interned per template, so equal names usually share storage.
+      if (k.size() == name.size() && (k.data() == name.data() || k == name)) return &v;
     }
     return nullptr;
   }

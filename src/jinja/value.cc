@@ -1,5 +1,6 @@
 #include "flinkdbt/jinja/value.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -408,8 +409,8 @@ void Value::AppendStr(std::string* out) const {
     case ValueKind::kInt:
       if (!heap_) {
         char buf[24];
-        auto r = fmt::format_to_n(buf, sizeof(buf), "{}", bits_.i);
-        out->append(buf, r.size);
+        auto r = std::to_chars(buf, buf + sizeof(buf), bits_.i);
+        out->append(buf, r.ptr - buf);
         return;
       }
       if (auto* b = static_cast<BigIntObject*>(bits_.p); b->big) {

@@ -131,7 +131,9 @@ class Value {
     swap(tmp);
     return *this;
   }
-  ~Value() { Release(); }
+  ~Value() {
+    if (heap_) ReleaseHeap();
+  }
   void swap(Value& o) noexcept {
     std::swap(kind_, o.kind_);
     std::swap(heap_, o.heap_);
@@ -242,8 +244,8 @@ class Value {
 
  private:
   explicit Value(ValueKind kind) noexcept : kind_(kind), heap_(false) { bits_.i = 0; }
-  void Release() noexcept {
-    if (heap_ && bits_.p->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete bits_.p;
+  void ReleaseHeap() noexcept {
+    if (bits_.p->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete bits_.p;
   }
 
   ValueKind kind_;
