@@ -221,8 +221,16 @@ func New() (*Runner, error) {
 		C.flinkdbt_runner_free(ptr)
 		return nil, err
 	}
-	runtime.SetFinalizer(r, (*Runner).Close)
+	runtime.SetFinalizer(r, finalize)
 	return r, nil
+}
+
+// finalize frees a Runner its user forgot to Close.
+func finalize(r *Runner) {
+	r.Close()
+	if testHookFinalized != nil {
+		testHookFinalized()
+	}
 }
 
 // Open creates a Runner for the project in dir: commands run as if started in dir.
@@ -237,6 +245,9 @@ func Open(dir string) (*Runner, error) {
 	}
 	return r, nil
 }
+
+// testHookFinalized, when set (by tests), runs after the finalizer closed a Runner.
+var testHookFinalized func()
 
 // testHookContextCancelled, when set (by tests), runs after InvokeContext cancels for its context.
 var testHookContextCancelled func()

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -189,6 +190,34 @@ func TestEnvOverrides(t *testing.T) {
 	t.Setenv("DBT_LOG_FORMAT", "xml")
 	if res := mustInvoke(t, r, "init", "e2"); res.ExitCode != 0 {
 		t.Fatalf("process DBT_LOG_FORMAT=xml after Unsetenv: exit %d", res.ExitCode)
+	}
+}
+
+func TestFinalizerClosesForgottenRunner(t *testing.T) {
+	finalized := make(chan struct{}, 1)
+	testHookFinalized = func() { finalized <- struct{}{} }
+	defer func() { testHookFinalized = nil }()
+	func() {
+		r, err := New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// With a handler set the cgo.Handle refers to the event sink, never to the Runner, so the
+		// Runner still becomes unreachable.
+		r.SetEventHandler(func(Event) {})
+		mustInvoke(t, r, "--version")
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		runtime.GC()
+		select {
+		case <-finalized:
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the finalizer never closed an unreachable Runner")
+		}
 	}
 }
 

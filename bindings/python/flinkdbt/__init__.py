@@ -233,7 +233,7 @@ class Runner:
         self._lib = lib
         self._handle = None
         self._lock = threading.Lock()
-        self._running = False
+        self._active = 0  # invoke() calls inside the library; close() refuses while any
         self._callbacks = list(callbacks or [])
         self._callback_error = None
         handle = ctypes.c_void_p()
@@ -297,14 +297,15 @@ class Runner:
         result_json = ctypes.c_void_p()
         err = _ErrorPtr()
         with self._lock:
-            self._running = True
+            self._require_open()
+            self._active += 1
         try:
             self._callback_error = None
             status = self._lib.flinkdbt_runner_invoke(self._handle, len(encoded), argv, ctypes.byref(exit_code),
                                                       ctypes.byref(result_json), ctypes.byref(err))
         finally:
             with self._lock:
-                self._running = False
+                self._active -= 1
         try:
             _check(status, err)
             text = ctypes.string_at(result_json.value).decode("utf-8") if result_json.value else None
@@ -328,7 +329,7 @@ class Runner:
     def close(self):
         """Frees the runner. Idempotent; must not be called while an invocation runs on it."""
         with self._lock:
-            if self._running:
+            if self._active:
                 raise FlinkdbtError(ERROR_FAILED_PRECONDITION, "close() called while an invocation runs")
             handle, self._handle = self._handle, None
         if handle is not None:
@@ -341,5 +342,5 @@ class Runner:
         self.close()
 
     def __del__(self):
-        if getattr(self, "_handle", None) is not None and not self._running:
+        if getattr(self, "_handle", None) is not None and not self._active:
             self.close()

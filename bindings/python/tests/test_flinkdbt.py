@@ -259,6 +259,9 @@ class ThreadTest(TempDirTest):
             with self.assertRaises(flinkdbt.FlinkdbtError) as cm:
                 runner.invoke(["--version"])
             self.assertEqual(cm.exception.code, flinkdbt.ERROR_FAILED_PRECONDITION)
+            # The failed second call does not make the runner look idle: close() still refuses.
+            with self.assertRaises(flinkdbt.FlinkdbtError):
+                runner.close()
         finally:
             release.set()
             t.join(10)

@@ -1,8 +1,7 @@
 /* A tiny program built against an installed flinkdbt, the way a user's project would build. */
+#include <flinkdbt/flinkdbt.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <flinkdbt/flinkdbt.h>
 
 int main(int argc, char **argv) {
   if (argc != 2) {
@@ -24,8 +23,11 @@ int main(int argc, char **argv) {
   int exit_code = -1;
   char *result = NULL;
   int rc = flinkdbt_runner_invoke(runner, 1, args, &exit_code, &result, &err);
-  int ok = rc == FLINKDBT_OK && exit_code == 0 && result != NULL && strstr(result, "\"success\":true") != NULL;
-  if (!ok) fprintf(stderr, "invoke --version: rc=%d exit_code=%d result=%s\n", rc, exit_code, result ? result : "NULL");
+  int ok =
+      rc == FLINKDBT_OK && exit_code == 0 && result != NULL && strstr(result, "\"success\":true") != NULL;
+  if (!ok)
+    fprintf(stderr, "invoke --version: rc=%d exit_code=%d result=%s\n", rc, exit_code,
+            result ? result : "NULL");
   flinkdbt_string_free(result);
   flinkdbt_error_free(err);
   flinkdbt_runner_free(runner);
