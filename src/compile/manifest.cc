@@ -73,8 +73,7 @@ absl::Status Manifest::AddNode(std::unique_ptr<Node> node) {
         "resources:\n- {} ({})\n- {} ({})",
         ResourceTypeName(node->resource_type), node->name, node->unique_id, node->name, other.unique_id,
         other.original_file_path, node->unique_id, node->original_file_path);
-    return WithLocation(absl::InvalidArgumentError(ToAbsl(fmt::format("{}: {}", node->location.ToString(), msg))),
-                        node->location);
+    return WithLocation(absl::InvalidArgumentError(ToAbsl(msg)), node->location);
   }
   nodes_.push_back(std::move(node));
   return absl::OkStatus();
@@ -86,8 +85,7 @@ absl::Status Manifest::AddMacro(std::unique_ptr<Macro> macro) {
     const Macro& other = *macros_[it->second];
     std::string msg = fmt::format("dbt found two macros named \"{}\" in the project \"{}\": {} and {}", macro->name,
                                   macro->package_name, other.original_file_path, macro->original_file_path);
-    return WithLocation(absl::InvalidArgumentError(ToAbsl(fmt::format("{}: {}", macro->location.ToString(), msg))),
-                        macro->location);
+    return WithLocation(absl::InvalidArgumentError(ToAbsl(msg)), macro->location);
   }
   macros_.push_back(std::move(macro));
   return absl::OkStatus();
@@ -98,8 +96,7 @@ absl::Status Manifest::AddDoc(std::unique_ptr<Doc> doc) {
   if (!inserted) {
     SourceLocation loc{doc->original_file_path, 0, 0};
     return WithLocation(absl::InvalidArgumentError(ToAbsl(fmt::format(
-                            "{}: dbt found two docs blocks named \"{}\" ({} and {})", doc->original_file_path,
-                            doc->name, docs_[it->second]->original_file_path, doc->original_file_path))),
+                            "dbt found two docs blocks named \"{}\" ({} and {})", doc->name, docs_[it->second]->original_file_path, doc->original_file_path))),
                         loc);
   }
   docs_.push_back(std::move(doc));

@@ -123,7 +123,7 @@ absl::StatusOr<ProjectConfig> ParseProjectConfig(std::string_view text, std::str
   const auto& known = KnownProjectKeys();
   for (const auto& [k, v] : doc.map()) {
     if (std::find(known.begin(), known.end(), k) == known.end()) {
-      return ErrorAt(v, fmt::format("unknown key '{}' in dbt_project.yml", k));
+      return ErrorAt(doc.KeyLocation(k), fmt::format("unknown key '{}' in dbt_project.yml", k));
     }
   }
   const Value* name = doc.Find("name");
@@ -337,6 +337,7 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
                    fmt::format("profile '{}' needs an 'outputs' dictionary of targets", profile_name));
   }
   std::string tname(target_name);
+  SourceLocation tname_loc = profile->KeyLocation("outputs");
   if (tname.empty()) {
     if (const Value* t = profile->Find("target")) {
       Value tv = *t;
@@ -345,6 +346,7 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
                                           RenderScope::kProfile, nullptr));
       if (!tv.is_string()) return ErrorAt(*t, "the profile's 'target' must be a string");
       tname = tv.as_string();
+      tname_loc = t->location();
     } else {
       tname = "default";
     }
@@ -353,7 +355,7 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
   if (out_raw == nullptr) {
     std::string names;
     for (const auto& [k, _] : outputs->map()) names += (names.empty() ? "" : ", ") + k;
-    return ErrorAt(*outputs, fmt::format("target '{}' not found in profile '{}' (targets: {})", tname, profile_name, names));
+    return ErrorAt(tname_loc, fmt::format("target '{}' not found in profile '{}' (targets: {})", tname, profile_name, names));
   }
   if (!out_raw->is_map()) return ErrorAt(*out_raw, fmt::format("target '{}' must be a dictionary", tname));
   Value out = *out_raw;
@@ -375,7 +377,7 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
   const auto& known = t.type == "confluent" ? ConfluentKeys() : LocalKeys();
   for (const auto& [k, v] : out.map()) {
     if (std::find(known.begin(), known.end(), k) == known.end()) {
-      return ErrorAt(v, fmt::format("{}: unknown key '{}' for type '{}'", ctx, k, t.type));
+      return ErrorAt(out.KeyLocation(k), fmt::format("{}: unknown key '{}' for type '{}'", ctx, k, t.type));
     }
   }
   if (const Value* th = out.Find("threads")) {

@@ -82,6 +82,18 @@ bool Value::Erase(std::string_view key) {
   return false;
 }
 
+SourceLocation Value::KeyLocation(std::string_view key) const {
+  for (const auto& [k, loc] : key_locs_) {
+    if (k == key) return loc;
+  }
+  const Value* v = Find(key);
+  return v ? v->location() : loc_;
+}
+
+void Value::SetKeyLocation(std::string_view key, SourceLocation loc) {
+  key_locs_.emplace_back(std::string(key), std::move(loc));
+}
+
 bool Value::Truthy() const {
   switch (kind_) {
     case Kind::kNull: return false;

@@ -98,6 +98,7 @@ absl::StatusOr<Value> Convert(const YAML::Node& node, std::string_view file, int
           return ErrorAt(key, fmt::format("duplicate key '{}' in this mapping", k));
         }
         FLINKDBT_ASSIGN_OR_RETURN(Value v, Convert(kv.second, file, depth + 1));
+        out.SetKeyLocation(k, key.location());
         out.map().emplace_back(std::move(k), std::move(v));
       }
       break;
@@ -141,8 +142,9 @@ void EmitValue(YAML::Emitter& e, const Value& v) {
 }  // namespace
 
 absl::Status ErrorAt(const SourceLocation& at, std::string_view message) {
-  std::string msg = at.file.empty() ? std::string(message) : fmt::format("{}: {}", at.ToString(), message);
-  return WithLocation(absl::InvalidArgumentError(ToAbsl(msg)), at);
+  // The location travels as a payload; FormatDiagnostic prints it in front of the message.
+  absl::Status s = absl::InvalidArgumentError(ToAbsl(message));
+  return at.file.empty() ? s : WithLocation(s, at);
 }
 
 absl::Status ErrorAt(const Value& at, std::string_view message) { return ErrorAt(at.location(), message); }

@@ -77,6 +77,10 @@ class Value {
   // Where this value was written (empty file when it was computed).
   const SourceLocation& location() const { return loc_; }
   void set_location(SourceLocation loc) { loc_ = std::move(loc); }
+  // Where a map key was written (the value's own location when unknown).
+  SourceLocation KeyLocation(std::string_view key) const;
+  void SetKeyLocation(std::string_view key, SourceLocation loc);
+
   // True for a YAML scalar written in quotes (it stays a string whatever it looks like).
   bool quoted() const { return quoted_; }
   void set_quoted(bool q) { quoted_ = q; }
@@ -91,6 +95,7 @@ class Value {
   List list_;
   Map map_;
   SourceLocation loc_;
+  std::vector<std::pair<std::string, SourceLocation>> key_locs_;  // YAML maps only
 };
 
 // Writes `v` as JSON (maps in insertion order).

@@ -19,8 +19,8 @@ absl::StatusOr<Value> ParseYaml(std::string_view text, std::string_view file);
 // Serialises a Value as YAML (block style), for `toyaml`.
 std::string ToYaml(const Value& v);
 
-// Error helper: an InvalidArgument whose message starts with "file:line:col: " and which carries
-// the location of `at`.
+// Error helper: an InvalidArgument carrying the location of `at` (FormatDiagnostic prints
+// "file:line:col: error: message").
 absl::Status ErrorAt(const Value& at, std::string_view message);
 absl::Status ErrorAt(const SourceLocation& at, std::string_view message);
 

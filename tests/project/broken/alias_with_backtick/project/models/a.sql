@@ -1,0 +1,2 @@
+{{ config(alias='we`ird') }}
+select 1

@@ -1,0 +1,2 @@
+{{ config(materialized='view', with={'k': 'v'}) }}
+select 1

@@ -1,0 +1,2 @@
+{{ config(materialized='table', distributed_by={'columns': []}) }}
+select 1

@@ -1,0 +1,2 @@
+{{ config(execution_mode='batch') }}
+select 1

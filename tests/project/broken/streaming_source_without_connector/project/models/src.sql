@@ -1,0 +1,2 @@
+{{ config(materialized='streaming_source') }}
+id BIGINT

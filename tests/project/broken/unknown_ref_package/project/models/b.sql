@@ -1,0 +1,1 @@
+select * from {{ ref('other_pkg', 'a') }}
