@@ -79,6 +79,7 @@ struct Node {
   bool has_varargs = false;  // macros: body references varargs / kwargs / caller
   bool has_kwargs = false;
   bool has_caller = false;
+  bool maybe_method = false;  // kGetAttr: the name is a str/list/dict method name
   uint32_t offset = 0;  // byte offset in the template source, for locations
   Value value;
   std::string_view name;  // interned in TemplateImpl::names
@@ -92,7 +93,7 @@ struct Node {
   std::vector<Node*> body;
   std::vector<Node*> else_body;
   // kMacro/kCallBlock: parameter names and default expressions (null when none).
-  std::vector<std::string> params;
+  std::vector<std::string_view> params;  // interned
   std::vector<Node*> defaults;
   std::vector<std::pair<std::string, std::string>> imports;  // kFromImport: name, alias
   int block_index = -1;

@@ -545,6 +545,10 @@ const absl::flat_hash_set<std::string_view>& DictMethods() {
 
 }  // namespace
 
+bool IsBuiltinMethodName(std::string_view name) {
+  return StrMethods().contains(name) || ListMethods().contains(name) || DictMethods().contains(name);
+}
+
 bool HasBuiltinMethod(const Value& obj, std::string_view name) {
   switch (obj.kind()) {
     case ValueKind::kString:

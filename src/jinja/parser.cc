@@ -10,6 +10,7 @@
 #include "flinkdbt/base/utf8.h"
 #include "fmt/format.h"
 #include "jinja/ast.h"
+#include "jinja/render.h"
 
 namespace flinkdbt::jinja::internal {
 namespace {
@@ -771,7 +772,7 @@ class Parser {
       } else if (!n->defaults.empty() && n->defaults.back() != nullptr) {
         return Fail(cur(), "non-default argument follows default argument");
       }
-      n->params.push_back(std::move(name));
+      n->params.push_back(impl_->Intern(name));
       n->defaults.push_back(def);
     }
     next();
@@ -807,7 +808,7 @@ class Parser {
     FLINKDBT_RETURN_IF_ERROR(ExpectBlockEnd());
     if (macro_depth_ == 0 && block_depth_ == 0 && top_level()) {
       SourceLocation loc = impl_->Location(n->offset);
-      impl_->macros.push_back(MacroInfo{std::string(n->name), n->params, loc.line, loc.column});
+      impl_->macros.push_back(MacroInfo{std::string(n->name), std::vector<std::string>(n->params.begin(), n->params.end()), loc.line, loc.column});
     }
     return n;
   }
@@ -1036,7 +1037,7 @@ class Parser {
         def.args.push_back(v.Str());
       }
     }
-    def.params = macro->params;
+    def.params.assign(macro->params.begin(), macro->params.end());
     uint32_t body_start = cur().end;
     std::string end = "end" + tag.tag;
     FLINKDBT_RETURN_IF_ERROR(ParseMacroBody(macro, end));
@@ -1148,7 +1149,17 @@ class Parser {
     return FoldConstContainer(n);
   }
 
-  Node* FoldConstContainer(Node* n) { return n; }
+  // A tuple of constants is itself a constant (tuples are immutable; lists are not folded).
+  Node* FoldConstContainer(Node* n) {
+    std::vector<Value> items;
+    for (const Node* c : n->args) {
+      if (c->kind != NodeKind::kConst) return n;
+      items.push_back(c->value);
+    }
+    n->kind = NodeKind::kConst;
+    n->value = Value::Tuple(std::move(items));
+    return n;
+  }
 
   absl::StatusOr<Node*> ParseExpression(bool with_condexpr) {
     if (with_condexpr) return ParseCondExpr();
@@ -1465,6 +1476,7 @@ class Parser {
         Node* n = New(NodeKind::kGetAttr, t);
         n->a = node;
         n->name = impl_->Intern(a.text);
+        n->maybe_method = IsBuiltinMethodName(n->name);
         next();
         return n;
       }

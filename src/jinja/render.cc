@@ -171,6 +171,31 @@ Value Renderer::Resolve(std::string_view name) const {
   return out;
 }
 
+const Value* Renderer::LookupRef(std::string_view name, Frame* f) {
+  for (Frame* fr = f; fr != nullptr; fr = fr->parent.get()) {
+    if (Value* v = fr->FindLocal(name)) return v;
+    if (fr->is_root && fr->context.is_mapping()) {
+      if (const Value* v = fr->context.Find(name)) return v;
+    }
+  }
+  return nullptr;
+}
+
+absl::Status Renderer::EvalRef(const Node* n, Frame* f, Value& tmp, const Value*& out) {
+  if (n->kind == NodeKind::kConst) {
+    out = &n->value;
+    return absl::OkStatus();
+  }
+  if (n->kind == NodeKind::kName) {
+    if (const Value* v = LookupRef(n->name, f)) {
+      out = v;
+      return absl::OkStatus();
+    }
+  }
+  out = &tmp;
+  return Eval(n, f, tmp);
+}
+
 absl::Status Renderer::Lookup(std::string_view name, Frame* f, Value& out) {
   for (Frame* fr = f; fr != nullptr; fr = fr->parent.get()) {
     if (Value* v = fr->FindLocal(name)) {
@@ -294,17 +319,35 @@ absl::Status Renderer::Exec(const Node* n, Frame* f) {
       out_->append(n->value.AsString());
       return absl::OkStatus();
     case NodeKind::kPrint: {
-      Value v;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, v));
-      return Locate(Print(v), n->a);
+      // {{ macro(...) }}: the macro writes straight into the output.
+      if (n->a->kind == NodeKind::kCall && n->a->a->kind == NodeKind::kName && !autoescape_) {
+        const Node* call = n->a;
+        const Value* fnp = LookupRef(call->a->name, f);
+        if (fnp != nullptr && fnp->is_macro()) {
+          Value fn = *fnp;
+          ArgVector args;
+          KwargVector kwargs;
+          FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
+          bool streamed = false;
+          auto r = CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()), CallArgs{args, kwargs}, out_, &streamed);
+          if (!r.ok()) return Locate(r.status(), call);
+          if (streamed) return absl::OkStatus();
+          return Locate(Print(*r), call);
+        }
+      }
+      Value tmp;
+      const Value* v;
+      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, v));
+      return Locate(Print(*v), n->a);
     }
     case NodeKind::kIf: {
-      Value v;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, v));
-      if (v.is_undefined() && undefined_mode() == UndefinedMode::kStrict) {
-        return Locate(UndefinedError(v), n->a);
+      Value tmp;
+      const Value* v;
+      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, v));
+      if (v->is_undefined() && undefined_mode() == UndefinedMode::kStrict) {
+        return Locate(UndefinedError(*v), n->a);
       }
-      return ExecBody(v.Truthy() ? n->body : n->else_body, f);
+      return ExecBody(v->Truthy() ? n->body : n->else_body, f);
     }
     case NodeKind::kFor:
       return ExecFor(n, f);
@@ -770,19 +813,22 @@ absl::StatusOr<Value> Renderer::Call(const Value& callable, const CallArgs& args
   }
 }
 
-absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& args) {
+absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& args, std::string* direct,
+                                          bool* streamed) {
+  if (streamed != nullptr) *streamed = false;
   const Node* node = m->node;
   const std::string& mname = m->name;
   size_t nparams = node->params.size();
   Ref<Frame> fr(new Frame());
   fr->parent = m->closure;
   size_t npos = std::min(args.positional.size(), nparams);
-  std::vector<bool> have(nparams, false);
+  absl::InlinedVector<bool, 8> have(nparams, false);
+  fr->vars.reserve(nparams + 2);
   for (size_t i = 0; i < npos; ++i) {
     fr->Set(node->params[i], args.positional[i]);
     have[i] = true;
   }
-  std::vector<bool> used(args.keyword.size(), false);
+  absl::InlinedVector<bool, 8> used(args.keyword.size(), false);
   bool found_caller = false;
   if (npos != nparams) {
     for (size_t i = npos; i < nparams; ++i) {
@@ -864,7 +910,8 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   std::string buf;
   std::string* saved_out = out_;
   Flow saved_flow = flow_;
-  out_ = &buf;
+  size_t direct_start = direct != nullptr ? direct->size() : 0;
+  out_ = direct != nullptr ? direct : &buf;
   if (st.ok()) st = ExecBody(node->body, fr.get());
   out_ = saved_out;
   flow_ = saved_flow;
@@ -873,9 +920,14 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   --depth_;
   if (returning_ && (st.ok() || IsReturnSignal(st))) {
     returning_ = false;
+    if (direct != nullptr) direct->resize(direct_start);
     return std::move(return_value_);
   }
   FLINKDBT_RETURN_IF_ERROR(st);
+  if (direct != nullptr) {
+    *streamed = true;
+    return Value();
+  }
   return Value::String(std::move(buf));
 }
 
@@ -1070,9 +1122,16 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
     case NodeKind::kName:
       return Lookup(n->name, f, out);
     case NodeKind::kGetAttr: {
-      Value obj;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, obj));
-      auto r = GetAttr(obj, n->name);
+      Value tmp;
+      const Value* obj;
+      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, obj));
+      if (obj->is_mapping() && (!obj->is_dict() || !n->maybe_method)) {  // plain key lookup
+        if (const Value* v = obj->Find(n->name)) {
+          out = *v;
+          return absl::OkStatus();
+        }
+      }
+      auto r = GetAttr(*obj, n->name);
       if (!r.ok()) return Locate(r.status(), n);
       out = *std::move(r);
       return absl::OkStatus();
@@ -1112,7 +1171,7 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       if (callee->kind == NodeKind::kGetAttr) {
         Value obj;
         FLINKDBT_RETURN_IF_ERROR(Eval(callee->a, f, obj));
-        if (!obj.is_namespace() && !obj.is_object() && HasBuiltinMethod(obj, callee->name)) {
+        if (callee->maybe_method && !obj.is_namespace() && !obj.is_object() && HasBuiltinMethod(obj, callee->name)) {
           FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
           bool found = false;
           auto r = CallBuiltinMethod(*this, obj, callee->name, CallArgs{args, kwargs}, &found);
@@ -1140,34 +1199,49 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       return absl::OkStatus();
     }
     case NodeKind::kFilter: {
-      Value subject;
-      if (n->a != nullptr) FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, subject));
+      Value subject_tmp;
+      const Value* subject = &subject_tmp;
+      bool simple_args = n->args.empty() && n->kwargs.empty() && n->c == nullptr && n->d == nullptr;
+      if (n->a != nullptr) {
+        if (simple_args) {
+          FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, subject_tmp, subject));
+        } else {
+          FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, subject_tmp));
+        }
+      }
       ArgVector args;
       KwargVector kwargs;
-      FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
-      absl::StatusOr<Value> r = n->filter != nullptr ? n->filter(*this, subject, CallArgs{args, kwargs})
-                                                     : CallFilter(n->name, subject, CallArgs{args, kwargs});
+      if (!simple_args) FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
+      absl::StatusOr<Value> r = n->filter != nullptr ? n->filter(*this, *subject, CallArgs{args, kwargs})
+                                                     : CallFilter(n->name, *subject, CallArgs{args, kwargs});
       if (!r.ok()) return Locate(r.status(), n);
       out = *std::move(r);
       return absl::OkStatus();
     }
     case NodeKind::kTest: {
-      Value subject;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, subject));
+      Value subject_tmp;
+      const Value* subject = &subject_tmp;
+      bool simple_args = n->args.empty() && n->kwargs.empty() && n->c == nullptr && n->d == nullptr;
+      if (simple_args) {
+        FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, subject_tmp, subject));
+      } else {
+        FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, subject_tmp));
+      }
       ArgVector args;
       KwargVector kwargs;
-      FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
-      absl::StatusOr<bool> r = n->test != nullptr ? n->test(*this, subject, CallArgs{args, kwargs})
-                                                  : CallTest(n->name, subject, CallArgs{args, kwargs});
+      if (!simple_args) FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
+      absl::StatusOr<bool> r = n->test != nullptr ? n->test(*this, *subject, CallArgs{args, kwargs})
+                                                  : CallTest(n->name, *subject, CallArgs{args, kwargs});
       if (!r.ok()) return Locate(r.status(), n);
       out = Value::Bool(*r != n->flag);
       return absl::OkStatus();
     }
     case NodeKind::kNot: {
-      Value v;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, v));
-      if (v.is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(v), n);
-      out = Value::Bool(!v.Truthy());
+      Value tmp;
+      const Value* v;
+      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, v));
+      if (v->is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(*v), n);
+      out = Value::Bool(!v->Truthy());
       return absl::OkStatus();
     }
     case NodeKind::kNeg:
@@ -1193,9 +1267,11 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       return absl::OkStatus();
     }
     case NodeKind::kBinary: {
-      Value a, b;
+      Value a, btmp;
+      const Value* bp;
       FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, a));
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, b));
+      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->b, f, btmp, bp));
+      const Value& b = *bp;
       if (a.is_small_int() && b.is_small_int()) {
         int64_t x = a.AsSmallInt(), y = b.AsSmallInt(), r;
         if (n->op == static_cast<uint8_t>(BinOp::kAdd) && !__builtin_add_overflow(x, y, &r)) {
@@ -1296,25 +1372,31 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
     }
     case NodeKind::kAnd:
     case NodeKind::kOr: {
-      Value a;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, a));
-      if (a.is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(a), n);
-      bool t = a.Truthy();
+      Value tmp;
+      const Value* a;
+      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, a));
+      if (a->is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(*a), n);
+      bool t = a->Truthy();
       if ((n->kind == NodeKind::kAnd) ? !t : t) {
-        out = std::move(a);
+        out = *a;
         return absl::OkStatus();
       }
       return Eval(n->b, f, out);
     }
     case NodeKind::kCondExpr: {
-      Value c;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, c));
-      if (c.is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(c), n);
-      if (c.Truthy()) return Eval(n->a, f, out);
+      Value ctmp;
+      const Value* c;
+      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->b, f, ctmp, c));
+      if (c->is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(*c), n);
+      if (c->Truthy()) return Eval(n->a, f, out);
       if (n->c != nullptr) return Eval(n->c, f, out);
-      out = Value::UndefinedWithHint(fmt::format(
-          "the inline if-expression on line {} evaluated to false and no else section was defined.",
-          impl_ ? impl_->Location(n->offset).line : 0));
+      if (undefined_mode() != UndefinedMode::kStrict) {
+        out = Value();  // the hint below is only ever shown in strict mode; skip formatting it
+      } else {
+        out = Value::UndefinedWithHint(fmt::format(
+            "the inline if-expression on line {} evaluated to false and no else section was defined.",
+            impl_ ? impl_->Location(n->offset).line : 0));
+      }
       return absl::OkStatus();
     }
     case NodeKind::kList:

@@ -53,7 +53,7 @@ struct Frame : HeapObject {
   Value context;  // root frames: the context dict
   std::shared_ptr<BlockTable> blocks;
   const TemplateImpl* impl = nullptr;  // root frames: the template
-  std::vector<std::pair<std::string_view, Value>> vars;
+  absl::InlinedVector<std::pair<std::string_view, Value>, 6> vars;
   absl::flat_hash_map<std::string_view, uint32_t> index;  // built when vars grows large
 
   Value* FindLocal(std::string_view name) {
@@ -136,6 +136,11 @@ class Renderer : public CallContext {
   absl::Status ExecBody(const std::vector<Node*>& body, Frame* f);
   absl::Status Exec(const Node* n, Frame* f);
   absl::Status Eval(const Node* n, Frame* f, Value& out);
+  // Like Eval, but names and constants are borrowed instead of copied (no reference-count
+  // traffic): *out points either into a frame/the AST or at `tmp`. Use the result before
+  // evaluating anything else.
+  absl::Status EvalRef(const Node* n, Frame* f, Value& tmp, const Value*& out);
+  const Value* LookupRef(std::string_view name, Frame* f);
   absl::Status EvalArgs(const Node* n, Frame* f, ArgVector& args, KwargVector& kwargs);
   absl::Status Lookup(std::string_view name, Frame* f, Value& out);
   absl::Status ExecFor(const Node* n, Frame* f);
@@ -145,7 +150,10 @@ class Renderer : public CallContext {
   absl::Status ExecImport(const Node* n, Frame* f);
   absl::Status RenderBlock(const std::string& name, size_t index, Frame* f,
                            const std::shared_ptr<BlockTable>& table);
-  absl::StatusOr<Value> CallMacro(const MacroObject* m, const CallArgs& args);
+  // Calls a macro. With `direct`, the macro's output is appended straight to *direct (no capture)
+  // and *streamed is set; a return(value) instead rolls the output back and yields the value.
+  absl::StatusOr<Value> CallMacro(const MacroObject* m, const CallArgs& args, std::string* direct = nullptr,
+                                  bool* streamed = nullptr);
   absl::StatusOr<Value> CallMethod(const Value& obj, std::string_view name, const CallArgs& args,
                                    bool* found);
   absl::Status Print(const Value& v);
@@ -190,6 +198,8 @@ absl::StatusOr<Value> SliceValue(const Value& v, const Value& start, const Value
 absl::StatusOr<Value> CallBuiltinMethod(Renderer& r, const Value& obj, std::string_view name,
                                         const CallArgs& args, bool* found);
 bool HasBuiltinMethod(const Value& obj, std::string_view name);
+// Whether `name` is a method of any of str, list, tuple or dict.
+bool IsBuiltinMethodName(std::string_view name);
 // Builtin globals (range, dict, lipsum, cycler, joiner, namespace, return); undefined if absent.
 const Value* FindBuiltinGlobal(std::string_view name);
 // The "x object" description Jinja uses in undefined messages.
