@@ -112,6 +112,21 @@ void BM_Parse(benchmark::State& state) {
 }
 BENCHMARK(BM_Parse)->Unit(benchmark::kMillisecond);
 
+// Each statement parsed on its own, as a model is: the throughput the compile step sees.
+void BM_ParseStatements(benchmark::State& state) {
+  std::vector<std::string> stmts = CorpusStatements();
+  int64_t bytes = 0;
+  for (const auto& s : stmts) bytes += static_cast<int64_t>(s.size());
+  for (auto _ : state) {
+    for (const auto& s : stmts) {
+      auto st = ParseStatement(s);
+      benchmark::DoNotOptimize(st);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+}
+BENCHMARK(BM_ParseStatements)->Unit(benchmark::kMillisecond);
+
 void BM_ParseAndPrint(benchmark::State& state) {
   const std::string& text = ScriptText();
   for (auto _ : state) {
@@ -163,31 +178,32 @@ void BM_Validate10kModels(benchmark::State& state) {
           "FROM `examples`.`marketplace`.`{}`\nWHERE price > {}",
           1 + i % 3, t, i % 50));
     } else if (i % 4 == 3) {
-      sqls.push_back(fmt::format(
-          "SELECT click_id, user_id, UPPER(url) AS url, view_time, `$rowtime` AS click_time\n"
-          "FROM `examples`.`marketplace`.`{}` WHERE view_time > {}",
-          t, i % 90));
+      sqls.push_back(
+          fmt::format("SELECT click_id, user_id, UPPER(url) AS url, view_time, `$rowtime` AS click_time\n"
+                      "FROM `examples`.`marketplace`.`{}` WHERE view_time > {}",
+                      t, i % 90));
     } else {
-      sqls.push_back(fmt::format("SELECT *, CHAR_LENGTH(name) AS name_len FROM `examples`.`marketplace`.`{}`", t));
+      sqls.push_back(
+          fmt::format("SELECT *, CHAR_LENGTH(name) AS name_len FROM `examples`.`marketplace`.`{}`", t));
     }
   }
   for (int i = 0; i < 4000; ++i) {
     int stg = (i * 4) % 2000;  // an orders staging model
     int clicks = stg + 3;
-    sqls.push_back(fmt::format(
-        "SELECT o.order_id, o.customer_id, o.price, o.order_time,\n"
-        "  CASE WHEN o.price > 50 THEN 'high' ELSE 'low' END AS band\n"
-        "FROM stg_{} AS o\n"
-        "WHERE o.customer_id IN (SELECT user_id FROM stg_{} WHERE view_time > {})",
-        stg, clicks, i % 60));
+    sqls.push_back(
+        fmt::format("SELECT o.order_id, o.customer_id, o.price, o.order_time,\n"
+                    "  CASE WHEN o.price > 50 THEN 'high' ELSE 'low' END AS band\n"
+                    "FROM stg_{} AS o\n"
+                    "WHERE o.customer_id IN (SELECT user_id FROM stg_{} WHERE view_time > {})",
+                    stg, clicks, i % 60));
   }
   for (int i = 0; i < 4000; ++i) {
-    sqls.push_back(fmt::format(
-        "SELECT window_start, window_end, band, COUNT(*) AS orders, SUM(price) AS revenue,\n"
-        "  AVG(price) AS avg_price, MAX(price) AS max_price\n"
-        "FROM TABLE(TUMBLE(TABLE int_{}, DESCRIPTOR(order_time), INTERVAL '{}' MINUTE))\n"
-        "GROUP BY window_start, window_end, band",
-        i, 1 + i % 59));
+    sqls.push_back(
+        fmt::format("SELECT window_start, window_end, band, COUNT(*) AS orders, SUM(price) AS revenue,\n"
+                    "  AVG(price) AS avg_price, MAX(price) AS max_price\n"
+                    "FROM TABLE(TUMBLE(TABLE int_{}, DESCRIPTOR(order_time), INTERVAL '{}' MINUTE))\n"
+                    "GROUP BY window_start, window_end, band",
+                    i, 1 + i % 59));
   }
   auto examples = MakeExamplesCatalog();
   int64_t bytes = 0;
@@ -201,8 +217,9 @@ void BM_Validate10kModels(benchmark::State& state) {
       ValidationResult r = ValidateModelSql(sqls[i], catalog);
       if (r.outcome != CheckOutcome::kOk) ++errors;
       Relation rel;
-      rel.name = i < 2000 ? fmt::format("stg_{}", i) : i < 6000 ? fmt::format("int_{}", i - 2000)
-                                                                : fmt::format("fct_{}", i - 6000);
+      rel.name = i < 2000   ? fmt::format("stg_{}", i)
+                 : i < 6000 ? fmt::format("int_{}", i - 2000)
+                            : fmt::format("fct_{}", i - 6000);
       for (const Column& c : r.schema) rel.columns.push_back({c.name, c.type});
       catalog.Add(std::move(rel));
     }

@@ -417,10 +417,11 @@ DataType Checker::CheckBinary(Expr& e, ExprContext& ctx) {
 }
 
 DataType Checker::CheckFunction(Expr& e, ExprContext& ctx) {
-  std::string name = e.function_name.parts.size() == 1 ? UpperName(e.function_name.parts[0].name) : "";
+  std::string name =
+      e.detail->function_name.parts.size() == 1 ? UpperName(e.detail->function_name.parts[0].name) : "";
   const FunctionInfo* f = name.empty() ? nullptr : FindFunction(name);
   bool aggregate = f && f->kind == FunctionKind::kAggregate;
-  if (aggregate && !e.over) {
+  if (aggregate && !e.detail->over) {
     if (ctx.in_aggregate) {
       Error(DiagnosticCode::kInvalidUsage, e.span,
             fmt::format("aggregate function {} cannot be nested in another", name));
@@ -430,13 +431,13 @@ DataType Checker::CheckFunction(Expr& e, ExprContext& ctx) {
     }
     ctx.found_aggregate = true;
   }
-  if (f && f->kind == FunctionKind::kWindow && !e.over) {
+  if (f && f->kind == FunctionKind::kWindow && !e.detail->over) {
     Error(DiagnosticCode::kInvalidUsage, e.span,
           fmt::format("{} needs an OVER clause: {}", name, f->signature));
   }
   // Arguments.
   ExprContext arg_ctx = ctx;
-  if (aggregate && !e.over) {
+  if (aggregate && !e.detail->over) {
     arg_ctx.in_aggregate = true;
     arg_ctx.allow_aggregates = false;
   }
@@ -450,27 +451,27 @@ DataType Checker::CheckFunction(Expr& e, ExprContext& ctx) {
     }
     arg_types.push_back(CheckExpr(*a, arg_ctx));
   }
-  for (auto& b : e.json_behaviors) {
+  for (auto& b : e.detail->json_behaviors) {
     if (b.default_value) CheckExpr(*b.default_value, arg_ctx);
   }
-  if (e.filter) {
+  if (e.detail->filter) {
     ExprContext fctx = ctx;
     fctx.allow_aggregates = false;
-    DataType t = CheckExpr(*e.filter, fctx);
-    RequireBoolean(*e.filter, t, "FILTER (WHERE ...)");
+    DataType t = CheckExpr(*e.detail->filter, fctx);
+    RequireBoolean(*e.detail->filter, t, "FILTER (WHERE ...)");
   }
-  for (auto& o : e.within_group) CheckExpr(*o.expr, arg_ctx);
-  if (e.over) {
+  for (auto& o : e.detail->within_group) CheckExpr(*o.expr, arg_ctx);
+  if (e.detail->over) {
     ExprContext octx = ctx;
     octx.allow_aggregates = ctx.allow_aggregates;
-    CheckWindowSpec(*e.over, octx);
+    CheckWindowSpec(*e.detail->over, octx);
   }
   if (!f) {
-    if (e.function_name.parts.size() > 1 || !name.empty()) {
+    if (e.detail->function_name.parts.size() > 1 || !name.empty()) {
       Unchecked(e.span,
                 fmt::format("function {} is not a Flink built-in (a user-defined function?); its result is "
                             "not checked",
-                            e.function_name.ToString()));
+                            e.detail->function_name.ToString()));
     }
     return Raw();
   }
@@ -483,11 +484,11 @@ DataType Checker::CheckFunction(Expr& e, ExprContext& ctx) {
     return Raw();
   }
   int n = static_cast<int>(e.args.size());
-  if (e.star_arg && name != "COUNT") {
+  if (e.detail->star_arg && name != "COUNT") {
     Error(DiagnosticCode::kInvalidUsage, e.span, "* is only allowed in the select list and in COUNT(*)");
     return Raw();
   }
-  if (e.star_arg) n = 0;
+  if (e.detail->star_arg) n = 0;
   if (n < f->min_args || (f->max_args >= 0 && n > f->max_args)) {
     std::string expected = f->max_args < 0              ? fmt::format("at least {}", f->min_args)
                            : f->min_args == f->max_args ? fmt::format("{}", f->min_args)
@@ -563,20 +564,20 @@ DataType Checker::CheckExprInner(Expr& e, ExprContext& ctx) {
     }
     case ExprKind::kInSubquery: {
       DataType v = CheckExpr(*e.args[0], ctx);
-      std::vector<Column> cols = CheckQuery(*e.subquery, ctx.scope);
+      std::vector<Column> cols = CheckQuery(*e.detail->subquery, ctx.scope);
       if (cols.size() == 1) {
         RequireComparable(e, v, cols[0].type);
       } else if (e.args[0]->kind != ExprKind::kRow) {
-        Error(DiagnosticCode::kInvalidUsage, e.subquery->span,
+        Error(DiagnosticCode::kInvalidUsage, e.detail->subquery->span,
               fmt::format("the subquery of IN must return one column, it returns {}", cols.size()));
       }
       return DataType::Boolean(true);
     }
     case ExprKind::kExists:
-      CheckQuery(*e.subquery, ctx.scope);
+      CheckQuery(*e.detail->subquery, ctx.scope);
       return DataType::Boolean(false);
     case ExprKind::kScalarSubquery: {
-      std::vector<Column> cols = CheckQuery(*e.subquery, ctx.scope);
+      std::vector<Column> cols = CheckQuery(*e.detail->subquery, ctx.scope);
       if (cols.size() != 1) {
         Error(DiagnosticCode::kInvalidUsage, e.span,
               fmt::format("a scalar subquery must return one column, this one returns {}", cols.size()));
@@ -586,7 +587,7 @@ DataType Checker::CheckExprInner(Expr& e, ExprContext& ctx) {
     }
     case ExprKind::kQuantified: {
       DataType v = CheckExpr(*e.args[0], ctx);
-      std::vector<Column> cols = CheckQuery(*e.subquery, ctx.scope);
+      std::vector<Column> cols = CheckQuery(*e.detail->subquery, ctx.scope);
       if (cols.size() == 1) RequireComparable(e, v, cols[0].type);
       return DataType::Boolean(true);
     }
@@ -608,8 +609,8 @@ DataType Checker::CheckExprInner(Expr& e, ExprContext& ctx) {
         }
         results.push_back(CheckExpr(*e.args[i + 1], ctx));
       }
-      if (e.else_expr) {
-        results.push_back(CheckExpr(*e.else_expr, ctx));
+      if (e.detail->else_expr) {
+        results.push_back(CheckExpr(*e.detail->else_expr, ctx));
       } else {
         results.push_back(DataType::Null());
       }
@@ -625,7 +626,7 @@ DataType Checker::CheckExprInner(Expr& e, ExprContext& ctx) {
     }
     case ExprKind::kCast: {
       DataType src = CheckExpr(*e.args[0], ctx);
-      DataType target = e.cast_type;
+      DataType target = e.detail->cast_type;
       if (!IsRaw(src) && !SupportsExplicitCast(src, target)) {
         Error(DiagnosticCode::kTypeMismatch, e.span,
               fmt::format("cannot {} {} to {}", e.try_cast ? "TRY_CAST" : "CAST", TypeToSqlString(src),
@@ -637,7 +638,7 @@ DataType Checker::CheckExprInner(Expr& e, ExprContext& ctx) {
     case ExprKind::kFunction:
       return CheckFunction(e, ctx);
     case ExprKind::kInterval:
-      return IntervalType(e.interval);
+      return IntervalType(e.detail->interval);
     case ExprKind::kArray: {
       std::vector<DataType> ts;
       for (auto& a : e.args) ts.push_back(CheckExpr(*a, ctx));

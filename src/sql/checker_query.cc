@@ -26,8 +26,9 @@ std::string DeriveName(const Expr& e, size_t ordinal) {
 }
 
 bool IsAggregateCall(const Expr& e) {
-  if (e.kind != ExprKind::kFunction || e.over || e.function_name.parts.size() != 1) return false;
-  const FunctionInfo* f = FindFunction(UpperName(e.function_name.parts[0].name));
+  if (e.kind != ExprKind::kFunction || e.detail->over || e.detail->function_name.parts.size() != 1)
+    return false;
+  const FunctionInfo* f = FindFunction(UpperName(e.detail->function_name.parts[0].name));
   return f != nullptr && f->kind == FunctionKind::kAggregate;
 }
 
@@ -300,7 +301,8 @@ void Checker::CheckFrom(TableRef& t, Scope* scope, const Scope* outer, std::vect
 void Checker::CheckWindowTvf(TableRef& t, Scope* scope, const Scope* outer) {
   (void)outer;
   Expr& call = *t.call;
-  std::string fn = call.function_name.parts.size() == 1 ? UpperName(call.function_name.parts[0].name) : "";
+  std::string fn =
+      call.detail->function_name.parts.size() == 1 ? UpperName(call.detail->function_name.parts[0].name) : "";
   bool is_window = fn == "TUMBLE" || fn == "HOP" || fn == "CUMULATE" || fn == "SESSION";
   if (!is_window) {
     // A user-defined table function: check its arguments, trust its column aliases.
@@ -308,7 +310,7 @@ void Checker::CheckWindowTvf(TableRef& t, Scope* scope, const Scope* outer) {
     ctx.scope = scope;
     for (auto& a : call.args) CheckExpr(*a, ctx);
     Unchecked(call.span, fmt::format("table function {} is not a built-in; its columns are not checked",
-                                     call.function_name.ToString()));
+                                     call.detail->function_name.ToString()));
     ScopeRelation rel;
     rel.id = next_relation_id_++;
     rel.open = true;
@@ -321,7 +323,7 @@ void Checker::CheckWindowTvf(TableRef& t, Scope* scope, const Scope* outer) {
   Expr* timecol = nullptr;
   std::vector<Expr*> intervals;
   for (size_t i = 0; i < call.args.size(); ++i) {
-    std::string name = i < call.arg_names.size() ? UpperName(call.arg_names[i]) : "";
+    std::string name = i < call.detail->arg_names.size() ? UpperName(call.detail->arg_names[i]) : "";
     Expr* a = call.args[i].get();
     if (name == "DATA" || (name.empty() && a->kind == ExprKind::kTableArg && !data)) {
       data = a;
@@ -361,7 +363,7 @@ void Checker::CheckWindowTvf(TableRef& t, Scope* scope, const Scope* outer) {
       ctx.scope = &input_scope;
       CheckExpr(*k, ctx);
     }
-    for (auto& o : data->table_order_by) {
+    for (auto& o : data->detail->table_order_by) {
       ExprContext ctx;
       ctx.scope = &input_scope;
       CheckExpr(*o.expr, ctx);
@@ -712,10 +714,10 @@ void Checker::CheckGrouping(Query& q, const Scope& scope, const std::vector<cons
     for (const auto& a : e.args) {
       if (a) walk(*a);
     }
-    if (e.else_expr) walk(*e.else_expr);
-    if (e.over) {
-      for (const auto& p : e.over->partition_by) walk(*p);
-      for (const auto& o : e.over->order_by) walk(*o.expr);
+    if (e.detail && e.detail->else_expr) walk(*e.detail->else_expr);
+    if (e.detail && e.detail->over) {
+      for (const auto& p : e.detail->over->partition_by) walk(*p);
+      for (const auto& o : e.detail->over->order_by) walk(*o.expr);
     }
   };
   for (const SelectItem& item : s.items) {

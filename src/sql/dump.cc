@@ -107,43 +107,43 @@ class Dumper {
     Flag("implicit_row", e.implicit_row);
     if (e.kind == ExprKind::kIsPredicate) {
       Int(static_cast<int>(e.is_test));
-      Str(e.json_type);
+      Str(e.detail->json_type);
     }
-    if (e.kind == ExprKind::kQuantified) Int(static_cast<int>(e.quantifier));
-    if (e.subquery) Q(*e.subquery);
-    if (e.else_expr) {
+    if (e.kind == ExprKind::kQuantified) Int(static_cast<int>(e.detail->quantifier));
+    if (e.detail && e.detail->subquery) Q(*e.detail->subquery);
+    if (e.detail && e.detail->else_expr) {
       Open("else");
-      E(*e.else_expr);
+      E(*e.detail->else_expr);
       Close();
     }
-    if (e.kind == ExprKind::kCast || e.has_returning) Type(e.cast_type);
+    if (e.detail && (e.kind == ExprKind::kCast || e.detail->has_returning)) Type(e.detail->cast_type);
     if (e.kind == ExprKind::kInterval) {
-      const IntervalQualifier& q = e.interval;
+      const IntervalQualifier& q = e.detail->interval;
       out += fmt::format(" (q {} {} {} {} {})", static_cast<int>(q.start), q.start_precision,
                          static_cast<int>(q.end), q.fractional_precision, q.plural);
     }
     if (e.kind == ExprKind::kFunction) {
-      Name(e.function_name);
-      Int(static_cast<int>(e.syntax));
-      Flag("distinct", e.distinct);
-      Flag("all", e.all_qualifier);
-      Flag("star", e.star_arg);
-      for (const auto& n : e.arg_names) Str(n);
-      Int(static_cast<int>(e.unit));
-      Str(e.trim_spec);
-      Flag("trim_from", e.trim_has_from);
-      if (e.filter) {
+      Name(e.detail->function_name);
+      Int(static_cast<int>(e.detail->syntax));
+      Flag("distinct", e.detail->distinct);
+      Flag("all", e.detail->all_qualifier);
+      Flag("star", e.detail->star_arg);
+      for (const auto& n : e.detail->arg_names) Str(n);
+      Int(static_cast<int>(e.detail->unit));
+      Str(e.detail->trim_spec);
+      Flag("trim_from", e.detail->trim_has_from);
+      if (e.detail->filter) {
         Open("filter");
-        E(*e.filter);
+        E(*e.detail->filter);
         Close();
       }
-      if (!e.within_group.empty()) Order(e.within_group);
-      if (e.over) Window(*e.over);
-      Str(e.prefix);
-      Flag("pairs", e.json_pairs);
-      for (bool k : e.json_key_keyword) Int(k);
-      Str(e.json_wrapper);
-      for (const auto& b : e.json_behaviors) {
+      if (!e.detail->within_group.empty()) Order(e.detail->within_group);
+      if (e.detail->over) Window(*e.detail->over);
+      Str(e.detail->prefix);
+      Flag("pairs", e.detail->json_pairs);
+      for (bool k : e.detail->json_key_keyword) Int(k);
+      Str(e.detail->json_wrapper);
+      for (const auto& b : e.detail->json_behaviors) {
         Open("json");
         Str(b.keyword);
         Str(b.target);
@@ -151,7 +151,7 @@ class Dumper {
         Close();
       }
     }
-    if (!e.table_order_by.empty()) Order(e.table_order_by);
+    if (e.detail && !e.detail->table_order_by.empty()) Order(e.detail->table_order_by);
     Close();
   }
 

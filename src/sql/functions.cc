@@ -24,7 +24,8 @@ TypeResult Err(std::string message) { return TypeResult{DataType::Of(TypeRoot::k
 DataType Raw() { return DataType::Of(TypeRoot::kRaw); }
 
 std::string Upper(const Expr& call) {
-  std::string n = call.function_name.parts.empty() ? "" : call.function_name.parts.back().name;
+  std::string n =
+      call.detail->function_name.parts.empty() ? "" : call.detail->function_name.parts.back().name;
   for (char& c : n) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
   }
@@ -139,7 +140,7 @@ TypeResult Round(const std::vector<DataType>& a, const Expr& c) {
 }
 TypeResult FloorCeil(const std::vector<DataType>& a, const Expr& c) {
   if (a.empty()) return Ok(Raw());
-  if (c.syntax == FunctionSyntax::kFloorCeilTo) return SameAsFirst(a, c);
+  if (c.detail->syntax == FunctionSyntax::kFloorCeilTo) return SameAsFirst(a, c);
   if (a[0].root == TypeRoot::kDecimal) {
     return Ok(DataType::Decimal(
         std::min(kMaxDecimalPrecision, a[0].precision - a[0].scale + (a[0].scale > 0)), 0, a[0].nullable));
@@ -203,8 +204,9 @@ TypeResult ToDate(const std::vector<DataType>&, const Expr&) { return Ok(DataTyp
 TypeResult TimestampAdd(const std::vector<DataType>& a, const Expr& c) {
   if (a.size() < 2) return Ok(Raw());
   DataType t = a[1].WithoutTimeAttribute();
-  if (t.root == TypeRoot::kDate && (c.unit == TimeUnit::kHour || c.unit == TimeUnit::kMinute ||
-                                    c.unit == TimeUnit::kSecond || c.unit == TimeUnit::kMillisecond)) {
+  if (t.root == TypeRoot::kDate &&
+      (c.detail->unit == TimeUnit::kHour || c.detail->unit == TimeUnit::kMinute ||
+       c.detail->unit == TimeUnit::kSecond || c.detail->unit == TimeUnit::kMillisecond)) {
     t = DataType::Timestamp(0);
   }
   t.nullable = AnyNullable(a);
@@ -252,7 +254,7 @@ TypeResult NullIf(const std::vector<DataType>& a, const Expr& c) {
 
 // ---- JSON
 TypeResult JsonValue(const std::vector<DataType>&, const Expr& c) {
-  if (c.has_returning) return Ok(c.cast_type.WithNullable(true));
+  if (c.detail->has_returning) return Ok(c.detail->cast_type.WithNullable(true));
   return Ok(DataType::String(true));
 }
 TypeResult JsonString(const std::vector<DataType>& a, const Expr&) {

@@ -1,7 +1,10 @@
 #include "sql/lexer.h"
 
+#include <array>
+#include <cstdint>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
 #include "flinkdbt/base/status.h"
@@ -71,7 +74,9 @@ class Lexer {
   absl::Status SkipSpaceAndComments() {
     while (pos_ < sql_.size()) {
       char c = sql_[pos_];
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++pos_;
+      } else if (c == '\n' || c == '\f' || c == '\v') {
         Advance();
       } else if (c == '-' && pos_ + 1 < sql_.size() && sql_[pos_ + 1] == '-') {
         while (pos_ < sql_.size() && sql_[pos_] != '\n') Advance();
@@ -134,8 +139,15 @@ class Lexer {
       return s;
     }
     if (IsIdentStart(c)) {
-      while (pos_ < sql_.size() && IsIdentPart(static_cast<unsigned char>(sql_[pos_]))) Advance();
+      // Identifiers hold no newlines: scan in a tight loop, then account for multi-byte characters.
+      size_t end = pos_;
+      while (end < sql_.size() && IsIdentPart(static_cast<unsigned char>(sql_[end]))) {
+        if ((static_cast<unsigned char>(sql_[end]) & 0xC0) == 0x80) ++continuation_bytes_;
+        ++end;
+      }
+      pos_ = end;
       t->kind = TokenKind::kIdent;
+      t->keyword = IsParserKeyword(sql_.substr(t->begin, pos_ - t->begin));
       return absl::OkStatus();
     }
     if (IsDigit(c) || (c == '.' && pos_ + 1 < sql_.size() && IsDigit(sql_[pos_ + 1]))) {
@@ -197,17 +209,15 @@ class Lexer {
       default:
         break;
     }
-    // Operators: longest match first.
-    static constexpr std::string_view kTwo[] = {"<>", "<=", ">=", "!=", "||", "=>", "::"};
+    // Operators: longest match first (<> <= >= != || => ::).
     if (pos_ + 1 < sql_.size()) {
-      std::string_view two = sql_.substr(pos_, 2);
-      for (std::string_view op : kTwo) {
-        if (two == op) {
-          Advance();
-          Advance();
-          t->kind = TokenKind::kPunct;
-          return absl::OkStatus();
-        }
+      char d = sql_[pos_ + 1];
+      bool two = (c == '<' && (d == '>' || d == '=')) || (c == '>' && d == '=') || (c == '!' && d == '=') ||
+                 (c == '|' && d == '|') || (c == '=' && d == '>') || (c == ':' && d == ':');
+      if (two) {
+        pos_ += 2;
+        t->kind = TokenKind::kPunct;
+        return absl::OkStatus();
       }
     }
     static constexpr std::string_view kOne = "+-*/%=<>()[],.;:{}^|&~";
@@ -227,7 +237,323 @@ class Lexer {
   int continuation_bytes_ = 0;
 };
 
+// Every upper-case word the parser passes to Token::Is/Accept/Expect (parser_expr.cc,
+// parser_query.cc, parser_ddl.cc); tests/sql/parser_test.cc checks the list stays complete.
+const absl::flat_hash_set<std::string>& Keywords() {
+  static const auto* kWords = new absl::flat_hash_set<std::string>{"ABSENT",
+                                                                   "ADD",
+                                                                   "AFTER",
+                                                                   "ALL",
+                                                                   "ALTER",
+                                                                   "AND",
+                                                                   "ANY",
+                                                                   "ARRAY",
+                                                                   "AS",
+                                                                   "ASC",
+                                                                   "ASYMMETRIC",
+                                                                   "BEGIN",
+                                                                   "BETWEEN",
+                                                                   "BIGINT",
+                                                                   "BINARY",
+                                                                   "BOOLEAN",
+                                                                   "BOTH",
+                                                                   "BUCKETS",
+                                                                   "BY",
+                                                                   "BYTES",
+                                                                   "CASCADE",
+                                                                   "CASE",
+                                                                   "CAST",
+                                                                   "CATALOG",
+                                                                   "CEIL",
+                                                                   "CEILING",
+                                                                   "CENTURY",
+                                                                   "CHANGELOG_MODE",
+                                                                   "CHAR",
+                                                                   "CHARACTER",
+                                                                   "COMMENT",
+                                                                   "CONDITIONAL",
+                                                                   "CONSTRAINT",
+                                                                   "CREATE",
+                                                                   "CROSS",
+                                                                   "CUBE",
+                                                                   "CURRENT",
+                                                                   "CURRENT_CATALOG",
+                                                                   "CURRENT_DATABASE",
+                                                                   "CURRENT_DATE",
+                                                                   "CURRENT_ROW_TIMESTAMP",
+                                                                   "CURRENT_TIME",
+                                                                   "CURRENT_TIMESTAMP",
+                                                                   "CURRENT_USER",
+                                                                   "DATABASE",
+                                                                   "DATE",
+                                                                   "DAY",
+                                                                   "DAYS",
+                                                                   "DEC",
+                                                                   "DECADE",
+                                                                   "DECIMAL",
+                                                                   "DEFAULT",
+                                                                   "DEFINE",
+                                                                   "DESC",
+                                                                   "DESCRIBE",
+                                                                   "DESCRIPTOR",
+                                                                   "DISTINCT",
+                                                                   "DISTRIBUTED",
+                                                                   "DISTRIBUTION",
+                                                                   "DOUBLE",
+                                                                   "DOW",
+                                                                   "DOY",
+                                                                   "DROP",
+                                                                   "ELSE",
+                                                                   "EMPTY",
+                                                                   "END",
+                                                                   "ENFORCED",
+                                                                   "EPOCH",
+                                                                   "ERROR",
+                                                                   "ESCAPE",
+                                                                   "ESTIMATED_COST",
+                                                                   "EXCEPT",
+                                                                   "EXCLUDING",
+                                                                   "EXECUTE",
+                                                                   "EXISTS",
+                                                                   "EXPLAIN",
+                                                                   "EXTENDED",
+                                                                   "EXTRACT",
+                                                                   "FALSE",
+                                                                   "FETCH",
+                                                                   "FILTER",
+                                                                   "FINAL",
+                                                                   "FIRST",
+                                                                   "FLOAT",
+                                                                   "FLOOR",
+                                                                   "FOLLOWING",
+                                                                   "FOR",
+                                                                   "FRESHNESS",
+                                                                   "FROM",
+                                                                   "FULL",
+                                                                   "FUNCTION",
+                                                                   "GROUP",
+                                                                   "GROUPING",
+                                                                   "HASH",
+                                                                   "HAVING",
+                                                                   "HOUR",
+                                                                   "HOURS",
+                                                                   "IF",
+                                                                   "ILIKE",
+                                                                   "IN",
+                                                                   "INCLUDING",
+                                                                   "INNER",
+                                                                   "INSERT",
+                                                                   "INT",
+                                                                   "INTEGER",
+                                                                   "INTERSECT",
+                                                                   "INTERVAL",
+                                                                   "INTO",
+                                                                   "IS",
+                                                                   "ISODOW",
+                                                                   "ISOYEAR",
+                                                                   "JAR",
+                                                                   "JOIN",
+                                                                   "JSON",
+                                                                   "JSON_ARRAY",
+                                                                   "JSON_ARRAYAGG",
+                                                                   "JSON_EXECUTION_PLAN",
+                                                                   "JSON_EXISTS",
+                                                                   "JSON_OBJECT",
+                                                                   "JSON_OBJECTAGG",
+                                                                   "JSON_QUERY",
+                                                                   "JSON_VALUE",
+                                                                   "KEY",
+                                                                   "LANGUAGE",
+                                                                   "LAST",
+                                                                   "LATERAL",
+                                                                   "LEADING",
+                                                                   "LEFT",
+                                                                   "LIKE",
+                                                                   "LIMIT",
+                                                                   "LOCAL",
+                                                                   "LOCALTIME",
+                                                                   "LOCALTIMESTAMP",
+                                                                   "MAP",
+                                                                   "MATCH",
+                                                                   "MATCH_RECOGNIZE",
+                                                                   "MATERIALIZED",
+                                                                   "MEASURES",
+                                                                   "MEMBER",
+                                                                   "METADATA",
+                                                                   "MICROSECOND",
+                                                                   "MICROSECONDS",
+                                                                   "MILLENNIUM",
+                                                                   "MILLISECOND",
+                                                                   "MILLISECONDS",
+                                                                   "MINUS",
+                                                                   "MINUTE",
+                                                                   "MINUTES",
+                                                                   "MODEL",
+                                                                   "MODIFY",
+                                                                   "MONTH",
+                                                                   "MONTHS",
+                                                                   "MULTISET",
+                                                                   "NANOSECOND",
+                                                                   "NANOSECONDS",
+                                                                   "NATURAL",
+                                                                   "NEXT",
+                                                                   "NOT",
+                                                                   "NOW",
+                                                                   "NULL",
+                                                                   "NULLS",
+                                                                   "NUMERIC",
+                                                                   "OBJECT",
+                                                                   "OF",
+                                                                   "OFFSET",
+                                                                   "ON",
+                                                                   "ONE",
+                                                                   "ONLY",
+                                                                   "OR",
+                                                                   "ORDER",
+                                                                   "ORDINALITY",
+                                                                   "OUTER",
+                                                                   "OVER",
+                                                                   "OVERLAY",
+                                                                   "OVERWRITE",
+                                                                   "OVERWRITING",
+                                                                   "PARTITION",
+                                                                   "PARTITIONED",
+                                                                   "PAST",
+                                                                   "PATTERN",
+                                                                   "PER",
+                                                                   "PLACING",
+                                                                   "PLAN",
+                                                                   "PLAN_ADVICE",
+                                                                   "POSITION",
+                                                                   "PRECEDING",
+                                                                   "PRECISION",
+                                                                   "PRIMARY",
+                                                                   "PROCTIME",
+                                                                   "QUALIFY",
+                                                                   "QUARTER",
+                                                                   "QUARTERS",
+                                                                   "RANDOM",
+                                                                   "RANGE",
+                                                                   "RAW",
+                                                                   "REAL",
+                                                                   "REFRESH",
+                                                                   "REFRESH_MODE",
+                                                                   "RENAME",
+                                                                   "REPLACE",
+                                                                   "RESET",
+                                                                   "RESTRICT",
+                                                                   "RESUME",
+                                                                   "RETURNING",
+                                                                   "RIGHT",
+                                                                   "ROLLUP",
+                                                                   "ROW",
+                                                                   "ROWS",
+                                                                   "ROWTIME",
+                                                                   "RUNNING",
+                                                                   "SCALAR",
+                                                                   "SECOND",
+                                                                   "SECONDS",
+                                                                   "SELECT",
+                                                                   "SET",
+                                                                   "SETS",
+                                                                   "SHOW",
+                                                                   "SIMILAR",
+                                                                   "SKIP",
+                                                                   "SMALLINT",
+                                                                   "SOME",
+                                                                   "START_MODE",
+                                                                   "STATEMENT",
+                                                                   "STRING",
+                                                                   "SUBSET",
+                                                                   "SUBSTRING",
+                                                                   "SUSPEND",
+                                                                   "SYMMETRIC",
+                                                                   "SYSTEM",
+                                                                   "SYSTEM_TIME",
+                                                                   "TABLE",
+                                                                   "TEMPORARY",
+                                                                   "THEN",
+                                                                   "TIME",
+                                                                   "TIMESTAMP",
+                                                                   "TIMESTAMPADD",
+                                                                   "TIMESTAMPDIFF",
+                                                                   "TIMESTAMP_LTZ",
+                                                                   "TINYINT",
+                                                                   "TO",
+                                                                   "TRAILING",
+                                                                   "TRIM",
+                                                                   "TRUE",
+                                                                   "TRY_CAST",
+                                                                   "UNBOUNDED",
+                                                                   "UNCONDITIONAL",
+                                                                   "UNION",
+                                                                   "UNKNOWN",
+                                                                   "UNNEST",
+                                                                   "USE",
+                                                                   "USING",
+                                                                   "VALUE",
+                                                                   "VALUES",
+                                                                   "VARBINARY",
+                                                                   "VARCHAR",
+                                                                   "VARYING",
+                                                                   "VIEW",
+                                                                   "VIRTUAL",
+                                                                   "WATERMARK",
+                                                                   "WEEK",
+                                                                   "WEEKS",
+                                                                   "WHEN",
+                                                                   "WHERE",
+                                                                   "WINDOW",
+                                                                   "WITH",
+                                                                   "WITHIN",
+                                                                   "WITHOUT",
+                                                                   "WRAPPER",
+                                                                   "YEAR",
+                                                                   "YEARS",
+                                                                   "ZONE"};
+  return *kWords;
+}
+
 }  // namespace
+
+bool IsParserKeyword(std::string_view word) {
+  if (word.empty() || word.size() > 24) return false;
+  // Most identifiers are not keywords: a (length, first letter) table rules them out cheaply.
+  static const auto* kShapes = [] {
+    auto* shapes = new std::array<uint32_t, 25>{};
+    for (const std::string& k : Keywords()) (*shapes)[k.size()] |= 1u << (k[0] - 'A');
+    return shapes;
+  }();
+  char first = word[0];
+  if (first >= 'a' && first <= 'z') first = static_cast<char>(first - 32);
+  if (first < 'A' || first > 'Z' || !((*kShapes)[word.size()] & (1u << (first - 'A')))) return false;
+  // Open addressing over the upper-cased word with an FNV-1a hash: cheaper than a general set.
+  static constexpr size_t kSlots = 1024;
+  static const auto* kTable = [] {
+    auto* table = new std::array<std::string_view, kSlots>{};
+    for (const std::string& k : Keywords()) {
+      uint32_t h = 2166136261u;
+      for (char ch : k) h = (h ^ static_cast<unsigned char>(ch)) * 16777619u;
+      size_t slot = h & (kSlots - 1);
+      while (!(*table)[slot].empty()) slot = (slot + 1) & (kSlots - 1);
+      (*table)[slot] = k;  // points into the never-destroyed Keywords() set
+    }
+    return table;
+  }();
+  char buf[24];
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char ch = word[i];
+    buf[i] = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
+    h = (h ^ static_cast<unsigned char>(buf[i])) * 16777619u;
+  }
+  std::string_view upper(buf, word.size());
+  for (size_t slot = h & (kSlots - 1);; slot = (slot + 1) & (kSlots - 1)) {
+    std::string_view k = (*kTable)[slot];
+    if (k.empty()) return false;
+    if (k == upper) return true;
+  }
+}
 
 absl::StatusOr<std::vector<Token>> Tokenize(std::string_view sql) {
   if (sql.size() >= 0xFFFFFFF0u) return absl::InvalidArgumentError("SQL text too large");

@@ -36,10 +36,13 @@ struct Token {
   int line = 1;
   int column = 1;
   std::string_view text;  // the token as written
+  // For kIdent: the word is one of the parser's keywords (any case). Lets Is() reject ordinary
+  // identifiers (column and table names) without comparing.
+  bool keyword = false;
 
   // Case-insensitive comparison with an upper-case keyword (kIdent only).
   bool Is(std::string_view upper_keyword) const {
-    if (kind != TokenKind::kIdent || text.size() != upper_keyword.size()) return false;
+    if (!keyword || text.size() != upper_keyword.size()) return false;
     for (size_t i = 0; i < text.size(); ++i) {
       char c = text[i];
       if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
@@ -47,12 +50,18 @@ struct Token {
     }
     return true;
   }
-  bool IsPunct(std::string_view p) const { return kind == TokenKind::kPunct && text == p; }
+  bool IsPunct(std::string_view p) const {
+    if (kind != TokenKind::kPunct || text.size() != p.size()) return false;
+    return text[0] == p[0] && (p.size() == 1 || text[1] == p[1]);
+  }
 };
 
 // Tokenizes all of `sql`; the last token is kEnd. Errors (unterminated string, comment or
 // identifier; unexpected character) carry the position in their message and a SourceLocation.
 absl::StatusOr<std::vector<Token>> Tokenize(std::string_view sql);
+
+// Whether `word` (any case) is one of the words the parser tests tokens against.
+bool IsParserKeyword(std::string_view word);
 
 // Decodes a string literal token's value ('it''s' -> it's).
 std::string DecodeStringLiteral(std::string_view token_text);

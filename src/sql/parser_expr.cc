@@ -91,6 +91,22 @@ constexpr UnitName kUnits[] = {
 ExprPtr NewExpr(ExprKind kind) {
   auto e = std::make_unique<Expr>();
   e->kind = kind;
+  switch (kind) {
+    case ExprKind::kFunction:
+    case ExprKind::kCast:
+    case ExprKind::kInterval:
+    case ExprKind::kCase:
+    case ExprKind::kInSubquery:
+    case ExprKind::kExists:
+    case ExprKind::kScalarSubquery:
+    case ExprKind::kQuantified:
+    case ExprKind::kTableArg:
+    case ExprKind::kIsPredicate:
+      e->detail = std::make_unique<ExprDetail>();
+      break;
+    default:
+      break;
+  }
   return e;
 }
 
@@ -239,6 +255,7 @@ ExprPtr Parser::ParseOr() {
   while (Accept("OR")) {
     auto e = NewExpr(ExprKind::kBinary);
     e->op = "OR";
+    e->args.reserve(3);
     e->args.push_back(std::move(left));
     e->args.push_back(ParseAnd());
     e->span = SpanFrom(start);
@@ -253,6 +270,7 @@ ExprPtr Parser::ParseAnd() {
   while (Accept("AND")) {
     auto e = NewExpr(ExprKind::kBinary);
     e->op = "AND";
+    e->args.reserve(3);
     e->args.push_back(std::move(left));
     e->args.push_back(ParseNot());
     e->span = SpanFrom(start);
@@ -293,6 +311,7 @@ ExprPtr Parser::ParseIs() {
     } else if (Accept("DISTINCT")) {
       Expect("FROM");
       e->is_test = IsTest::kDistinctFrom;
+      e->args.reserve(3);
       e->args.push_back(std::move(left));
       e->args.push_back(ParseComparison());
       e->span = SpanFrom(start);
@@ -302,13 +321,14 @@ ExprPtr Parser::ParseIs() {
       e->is_test = IsTest::kJson;
       for (std::string_view t : {"VALUE", "SCALAR", "ARRAY", "OBJECT"}) {
         if (Accept(t)) {
-          e->json_type = std::string(t);
+          e->detail->json_type = std::string(t);
           break;
         }
       }
     } else {
       FailExpected("NULL, TRUE, FALSE, UNKNOWN, DISTINCT FROM or JSON after IS");
     }
+    e->args.reserve(3);
     e->args.push_back(std::move(left));
     e->span = SpanFrom(start);
     left = std::move(e);
@@ -328,13 +348,14 @@ ExprPtr Parser::ParseComparison() {
     if ((Cur().Is("ALL") || Cur().Is("ANY") || Cur().Is("SOME")) && Peek(1).IsPunct("(")) {
       auto e = NewExpr(ExprKind::kQuantified);
       e->op = std::string(op);
-      e->quantifier = Cur().Is("ALL")   ? Quantifier::kAll
-                      : Cur().Is("ANY") ? Quantifier::kAny
-                                        : Quantifier::kSome;
+      e->detail->quantifier = Cur().Is("ALL")   ? Quantifier::kAll
+                              : Cur().Is("ANY") ? Quantifier::kAny
+                                                : Quantifier::kSome;
       Advance();
       ExpectPunct("(");
+      e->args.reserve(3);
       e->args.push_back(std::move(left));
-      e->subquery = ParseQuery();
+      e->detail->subquery = ParseQuery();
       ExpectPunct(")");
       e->span = SpanFrom(start);
       left = std::move(e);
@@ -342,6 +363,7 @@ ExprPtr Parser::ParseComparison() {
     }
     auto e = NewExpr(ExprKind::kBinary);
     e->op = std::string(op);
+    e->args.reserve(3);
     e->args.push_back(std::move(left));
     e->args.push_back(ParseRangePredicates());
     e->span = SpanFrom(start);
@@ -369,6 +391,7 @@ ExprPtr Parser::ParseRangePredicates() {
       } else if (Accept("ASYMMETRIC")) {
         e->asymmetric = true;
       }
+      e->args.reserve(3);
       e->args.push_back(std::move(left));
       e->args.push_back(ParseAdditive());
       Expect("AND");
@@ -380,14 +403,16 @@ ExprPtr Parser::ParseRangePredicates() {
       if (StartsQuery()) {
         auto e = NewExpr(ExprKind::kInSubquery);
         e->negated = negated;
+        e->args.reserve(3);
         e->args.push_back(std::move(left));
-        e->subquery = ParseQuery();
+        e->detail->subquery = ParseQuery();
         ExpectPunct(")");
         e->span = SpanFrom(start);
         left = std::move(e);
       } else {
         auto e = NewExpr(ExprKind::kInList);
         e->negated = negated;
+        e->args.reserve(3);
         e->args.push_back(std::move(left));
         do {
           e->args.push_back(ParseExpr());
@@ -405,6 +430,7 @@ ExprPtr Parser::ParseRangePredicates() {
       } else {
         Advance();
       }
+      e->args.reserve(3);
       e->args.push_back(std::move(left));
       e->args.push_back(ParseAdditive());
       if (Accept("ESCAPE")) e->args.push_back(ParseAdditive());
@@ -425,6 +451,7 @@ ExprPtr Parser::ParseAdditive() {
     auto e = NewExpr(ExprKind::kBinary);
     e->op = std::string(Cur().text);
     Advance();
+    e->args.reserve(3);
     e->args.push_back(std::move(left));
     e->args.push_back(ParseMultiplicative());
     e->span = SpanFrom(start);
@@ -440,6 +467,7 @@ ExprPtr Parser::ParseMultiplicative() {
     auto e = NewExpr(ExprKind::kBinary);
     e->op = std::string(Cur().text);
     Advance();
+    e->args.reserve(3);
     e->args.push_back(std::move(left));
     e->args.push_back(ParseUnary());
     e->span = SpanFrom(start);
@@ -542,7 +570,7 @@ ExprPtr Parser::ParsePrimary() {
         Advance();
         if (StartsQuery()) {
           auto e = NewExpr(ExprKind::kScalarSubquery);
-          e->subquery = ParseQuery();
+          e->detail->subquery = ParseQuery();
           ExpectPunct(")");
           e->span = SpanFrom(start);
           return e;
@@ -595,11 +623,11 @@ bool NeverAnExpression(const Token& t) {
 ExprPtr Parser::ParseLiteralOrNameOrCall() {
   size_t start = Mark();
   const Token& t = Cur();
-  if (t.kind == TokenKind::kIdent && NeverAnExpression(t) && !Peek(1).IsPunct("(")) {
+  if (t.kind == TokenKind::kIdent && t.keyword && NeverAnExpression(t) && !Peek(1).IsPunct("(")) {
     FailExpected("an expression");
     return MakeLiteral(LiteralKind::kNull, "", start);
   }
-  if (t.kind == TokenKind::kIdent) {
+  if (t.kind == TokenKind::kIdent && t.keyword) {
     // Keyword-led forms.
     if (t.Is("NULL")) {
       Advance();
@@ -642,7 +670,7 @@ ExprPtr Parser::ParseLiteralOrNameOrCall() {
       Advance();
       DepthGuard guard(this);
       auto e = NewExpr(ExprKind::kExists);
-      e->subquery = ParseQuery();
+      e->detail->subquery = ParseQuery();
       ExpectPunct(")");
       e->span = SpanFrom(start);
       return e;
@@ -701,7 +729,7 @@ ExprPtr Parser::ParseLiteralOrNameOrCall() {
       if (Cur().Is("ORDER") && Peek(1).Is("BY")) {
         Advance();
         Advance();
-        e->table_order_by = ParseOrderByList();
+        e->detail->table_order_by = ParseOrderByList();
       }
       e->span = SpanFrom(start);
       return e;
@@ -710,7 +738,7 @@ ExprPtr Parser::ParseLiteralOrNameOrCall() {
       std::string prefix = ToUpper(t.text);
       Advance();
       ExprPtr call = ParseLiteralOrNameOrCall();
-      call->prefix = prefix;
+      call->detail->prefix = prefix;
       call->span = SpanFrom(start);
       return call;
     }
@@ -723,11 +751,11 @@ ExprPtr Parser::ParseLiteralOrNameOrCall() {
         if (t.Is(n) && n != "NOW" && n != "PROCTIME" && n != "CURRENT_ROW_TIMESTAMP") {
           Advance();
           auto e = NewExpr(ExprKind::kFunction);
-          e->syntax = FunctionSyntax::kNiladic;
+          e->detail->syntax = FunctionSyntax::kNiladic;
           Identifier id;
           id.name = std::string(n);
           id.span = TokenSpan(t);
-          e->function_name.parts.push_back(std::move(id));
+          e->detail->function_name.parts.push_back(std::move(id));
           e->span = SpanFrom(start);
           return e;
         }
@@ -736,6 +764,7 @@ ExprPtr Parser::ParseLiteralOrNameOrCall() {
   }
   // A name: a.b.c, possibly a call or t.*
   ObjectName name;
+  name.parts.reserve(2);
   name.parts.push_back(ParseIdentifier());
   while (Cur().IsPunct(".")) {
     if (IsIdentifierToken(Peek(1))) {
@@ -776,26 +805,27 @@ ExprPtr Parser::ParseFunctionCall(ObjectName name, size_t start) {
   if (handled) return special;
   ExpectPunct("(");
   auto e = NewExpr(ExprKind::kFunction);
-  e->function_name = std::move(name);
+  e->detail->function_name = std::move(name);
   if (Accept("DISTINCT")) {
-    e->distinct = true;
+    e->detail->distinct = true;
   } else if (Cur().Is("ALL") && !Peek(1).IsPunct(")") && !Peek(1).IsPunct(",")) {
     Advance();
-    e->all_qualifier = true;
+    e->detail->all_qualifier = true;
   }
   if (Cur().IsPunct("*") && Peek(1).IsPunct(")")) {
     Advance();
-    e->star_arg = true;
+    e->detail->star_arg = true;
   } else if (!Cur().IsPunct(")")) {
+    e->args.reserve(4);
     bool named = false;
     do {
       if (IsIdentifierToken(Cur()) && Peek(1).IsPunct("=>")) {
         named = true;
-        e->arg_names.resize(e->args.size());
-        e->arg_names.push_back(ParseIdentifier().name);
+        e->detail->arg_names.resize(e->args.size());
+        e->detail->arg_names.push_back(ParseIdentifier().name);
         Advance();
       } else if (named) {
-        e->arg_names.emplace_back();
+        e->detail->arg_names.emplace_back();
       }
       e->args.push_back(ParseExpr());
     } while (AcceptPunct(","));
@@ -807,23 +837,23 @@ ExprPtr Parser::ParseFunctionCall(ObjectName name, size_t start) {
     ExpectPunct("(");
     Expect("ORDER");
     Expect("BY");
-    e->within_group = ParseOrderByList();
+    e->detail->within_group = ParseOrderByList();
     ExpectPunct(")");
   }
   if (Cur().Is("FILTER") && Peek(1).IsPunct("(")) {
     Advance();
     Advance();
     Expect("WHERE");
-    e->filter = ParseExpr();
+    e->detail->filter = ParseExpr();
     ExpectPunct(")");
   }
   if (Accept("OVER")) {
     if (AcceptPunct("(")) {
-      e->over = ParseWindowSpecBody();
+      e->detail->over = ParseWindowSpecBody();
     } else {
-      e->over = std::make_unique<WindowSpec>();
-      e->over->parenthesized = false;
-      e->over->reference = ParseIdentifier();
+      e->detail->over = std::make_unique<WindowSpec>();
+      e->detail->over->parenthesized = false;
+      e->detail->over->reference = ParseIdentifier();
     }
   }
   e->span = SpanFrom(start);
@@ -834,45 +864,45 @@ ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size
   *handled = true;
   auto e = NewExpr(ExprKind::kFunction);
   if (upper == "EXTRACT") {
-    e->syntax = FunctionSyntax::kExtract;
-    e->function_name = std::move(name);
+    e->detail->syntax = FunctionSyntax::kExtract;
+    e->detail->function_name = std::move(name);
     ExpectPunct("(");
-    if (!ParseTimeUnit(&e->unit, nullptr)) FailExpected("a time unit");
+    if (!ParseTimeUnit(&e->detail->unit, nullptr)) FailExpected("a time unit");
     Expect("FROM");
     e->args.push_back(ParseExpr());
     ExpectPunct(")");
   } else if (upper == "POSITION" && !Peek(1).IsPunct(")")) {
     // POSITION(a IN b): parse the needle below IN precedence.
-    e->syntax = FunctionSyntax::kPosition;
-    e->function_name = std::move(name);
+    e->detail->syntax = FunctionSyntax::kPosition;
+    e->detail->function_name = std::move(name);
     ExpectPunct("(");
     e->args.push_back(ParseAdditive());
     if (Accept("IN")) {
       e->args.push_back(ParseExpr());
     } else {
-      e->syntax = FunctionSyntax::kPlain;
+      e->detail->syntax = FunctionSyntax::kPlain;
       while (AcceptPunct(",")) e->args.push_back(ParseExpr());
     }
     ExpectPunct(")");
   } else if (upper == "TRIM") {
-    e->syntax = FunctionSyntax::kTrim;
-    e->function_name = std::move(name);
+    e->detail->syntax = FunctionSyntax::kTrim;
+    e->detail->function_name = std::move(name);
     ExpectPunct("(");
     for (std::string_view spec : {"BOTH", "LEADING", "TRAILING"}) {
       if (Accept(spec)) {
-        e->trim_spec = std::string(spec);
+        e->detail->trim_spec = std::string(spec);
         break;
       }
     }
     ExprPtr chars;
     ExprPtr value;
     if (Accept("FROM")) {
-      e->trim_has_from = true;
+      e->detail->trim_has_from = true;
       value = ParseExpr();
     } else {
       ExprPtr first = ParseExpr();
       if (Accept("FROM")) {
-        e->trim_has_from = true;
+        e->detail->trim_has_from = true;
         chars = std::move(first);
         value = ParseExpr();
       } else {
@@ -883,18 +913,18 @@ ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size
     if (chars) e->args.push_back(std::move(chars));
     ExpectPunct(")");
   } else if (upper == "SUBSTRING" || upper == "OVERLAY") {
-    e->function_name = std::move(name);
+    e->detail->function_name = std::move(name);
     ExpectPunct("(");
     e->args.push_back(ParseExpr());
     if (upper == "OVERLAY") {
-      e->syntax = FunctionSyntax::kOverlay;
+      e->detail->syntax = FunctionSyntax::kOverlay;
       Expect("PLACING");
       e->args.push_back(ParseExpr());
       Expect("FROM");
       e->args.push_back(ParseExpr());
       if (Accept("FOR")) e->args.push_back(ParseExpr());
     } else if (Accept("FROM")) {
-      e->syntax = FunctionSyntax::kSubstring;
+      e->detail->syntax = FunctionSyntax::kSubstring;
       e->args.push_back(ParseExpr());
       if (Accept("FOR")) e->args.push_back(ParseExpr());
     } else {
@@ -902,29 +932,29 @@ ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size
     }
     ExpectPunct(")");
   } else if ((upper == "FLOOR" || upper == "CEIL" || upper == "CEILING")) {
-    e->function_name = std::move(name);
+    e->detail->function_name = std::move(name);
     ExpectPunct("(");
     e->args.push_back(ParseExpr());
     if (Accept("TO")) {
-      e->syntax = FunctionSyntax::kFloorCeilTo;
-      if (!ParseTimeUnit(&e->unit, nullptr)) FailExpected("a time unit");
+      e->detail->syntax = FunctionSyntax::kFloorCeilTo;
+      if (!ParseTimeUnit(&e->detail->unit, nullptr)) FailExpected("a time unit");
     }
     ExpectPunct(")");
   } else if (upper == "TIMESTAMPADD" || upper == "TIMESTAMPDIFF") {
-    e->syntax = FunctionSyntax::kUnitFirst;
-    e->function_name = std::move(name);
+    e->detail->syntax = FunctionSyntax::kUnitFirst;
+    e->detail->function_name = std::move(name);
     ExpectPunct("(");
-    if (!ParseTimeUnit(&e->unit, nullptr)) FailExpected("a time unit");
+    if (!ParseTimeUnit(&e->detail->unit, nullptr)) FailExpected("a time unit");
     while (AcceptPunct(",")) e->args.push_back(ParseExpr());
     ExpectPunct(")");
   } else if (upper == "JSON_VALUE" || upper == "JSON_QUERY" || upper == "JSON_EXISTS" ||
              upper == "JSON_OBJECT" || upper == "JSON_ARRAY" || upper == "JSON_OBJECTAGG" ||
              upper == "JSON_ARRAYAGG") {
-    e->syntax = FunctionSyntax::kJson;
-    e->function_name = std::move(name);
+    e->detail->syntax = FunctionSyntax::kJson;
+    e->detail->function_name = std::move(name);
     ExpectPunct("(");
     bool object = upper == "JSON_OBJECT" || upper == "JSON_OBJECTAGG";
-    e->json_pairs = object;
+    e->detail->json_pairs = object;
     auto at_behavior = [&]() {
       return Cur().Is("NULL") || Cur().Is("ABSENT") || Cur().Is("RETURNING") || Cur().Is("WITH") ||
              Cur().Is("WITHOUT") || Cur().Is("ERROR") || Cur().Is("EMPTY") || Cur().Is("DEFAULT") ||
@@ -934,7 +964,7 @@ ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size
       do {
         if (object) {
           bool key_kw = Accept("KEY");
-          e->json_key_keyword.push_back(key_kw);
+          e->detail->json_key_keyword.push_back(key_kw);
           e->args.push_back(ParseAdditive());
           Expect("VALUE");
           e->args.push_back(ParseExpr());
@@ -950,12 +980,12 @@ ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size
         Advance();
         Advance();
         Expect("WHERE");
-        e->filter = ParseExpr();
+        e->detail->filter = ParseExpr();
         ExpectPunct(")");
       }
       if (Accept("OVER")) {
         ExpectPunct("(");
-        e->over = ParseWindowSpecBody();
+        e->detail->over = ParseWindowSpecBody();
       }
     }
   } else {
@@ -969,8 +999,8 @@ ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size
 void Parser::ParseJsonTail(Expr* call) {
   while (!failed() && !Cur().IsPunct(")") && !AtEnd()) {
     if (Accept("RETURNING")) {
-      call->cast_type = ParseType();
-      call->has_returning = true;
+      call->detail->cast_type = ParseType();
+      call->detail->has_returning = true;
       continue;
     }
     if (Cur().Is("WITHOUT") || (Cur().Is("WITH") && !Peek(1).Is("ORDINALITY"))) {
@@ -982,7 +1012,7 @@ void Parser::ParseJsonTail(Expr* call) {
       if (Accept("ARRAY")) w += " ARRAY";
       Expect("WRAPPER");
       w += " WRAPPER";
-      call->json_wrapper = w;
+      call->detail->json_wrapper = w;
       continue;
     }
     JsonBehavior b;
@@ -1019,7 +1049,7 @@ void Parser::ParseJsonTail(Expr* call) {
       }
     }
     if (b.target.empty()) FailExpected("EMPTY, ERROR or NULL after ON");
-    call->json_behaviors.push_back(std::move(b));
+    call->detail->json_behaviors.push_back(std::move(b));
   }
 }
 
@@ -1039,7 +1069,7 @@ ExprPtr Parser::ParseCase(size_t start) {
     Expect("THEN");
     e->args.push_back(ParseExpr());
   }
-  if (Accept("ELSE")) e->else_expr = ParseExpr();
+  if (Accept("ELSE")) e->detail->else_expr = ParseExpr();
   Expect("END");
   e->span = SpanFrom(start);
   return e;
@@ -1053,7 +1083,7 @@ ExprPtr Parser::ParseCast(size_t start, bool try_cast) {
   e->try_cast = try_cast;
   e->args.push_back(ParseExpr());
   Expect("AS");
-  e->cast_type = ParseType();
+  e->detail->cast_type = ParseType();
   ExpectPunct(")");
   e->span = SpanFrom(start);
   return e;
@@ -1101,7 +1131,7 @@ ExprPtr Parser::ParseInterval(size_t start) {
   } else {
     FailExpected("an interval value such as '5'");
   }
-  e->interval = ParseIntervalQualifier();
+  e->detail->interval = ParseIntervalQualifier();
   e->span = SpanFrom(start);
   return e;
 }

@@ -357,9 +357,10 @@ TableRefPtr Parser::ParseTablePrimary() {
     ref->kind = TableRefKind::kUnnest;
     ref->call = std::make_unique<Expr>();
     ref->call->kind = ExprKind::kFunction;
+    ref->call->detail = std::make_unique<ExprDetail>();
     Identifier id;
     id.name = "UNNEST";
-    ref->call->function_name.parts.push_back(id);
+    ref->call->detail->function_name.parts.push_back(id);
     ref->call->args = ParseExprList();
     ExpectPunct(")");
     if (Cur().Is("WITH") && Peek(1).Is("ORDINALITY")) {

@@ -267,13 +267,13 @@ class Printer {
   }
 
   void Function(const Expr& e) {
-    if (!e.prefix.empty()) out += e.prefix + " ";
-    Name(e.function_name);
-    switch (e.syntax) {
+    if (!e.detail->prefix.empty()) out += e.detail->prefix + " ";
+    Name(e.detail->function_name);
+    switch (e.detail->syntax) {
       case FunctionSyntax::kNiladic:
         return;
       case FunctionSyntax::kExtract:
-        out += fmt::format("({} FROM ", TimeUnitName(e.unit));
+        out += fmt::format("({} FROM ", TimeUnitName(e.detail->unit));
         E(*e.args[0], 0);
         out += ')';
         return;
@@ -286,12 +286,12 @@ class Printer {
         return;
       case FunctionSyntax::kTrim:
         out += '(';
-        if (!e.trim_spec.empty()) out += e.trim_spec + " ";
+        if (!e.detail->trim_spec.empty()) out += e.detail->trim_spec + " ";
         if (e.args.size() > 1) {
           E(*e.args[1], 0);
           out += ' ';
         }
-        if (e.trim_has_from) out += "FROM ";
+        if (e.detail->trim_has_from) out += "FROM ";
         E(*e.args[0], 0);
         out += ')';
         return;
@@ -322,10 +322,10 @@ class Printer {
       case FunctionSyntax::kFloorCeilTo:
         out += '(';
         E(*e.args[0], 0);
-        out += fmt::format(" TO {})", TimeUnitName(e.unit));
+        out += fmt::format(" TO {})", TimeUnitName(e.detail->unit));
         return;
       case FunctionSyntax::kUnitFirst:
-        out += fmt::format("({}", TimeUnitName(e.unit));
+        out += fmt::format("({}", TimeUnitName(e.detail->unit));
         for (const auto& a : e.args) {
           out += ", ";
           E(*a, 0);
@@ -335,11 +335,11 @@ class Printer {
       case FunctionSyntax::kJson: {
         out += '(';
         bool first = true;
-        if (e.json_pairs) {
+        if (e.detail->json_pairs) {
           for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
             if (!first) out += ", ";
             first = false;
-            if (i / 2 < e.json_key_keyword.size() && e.json_key_keyword[i / 2]) out += "KEY ";
+            if (i / 2 < e.detail->json_key_keyword.size() && e.detail->json_key_keyword[i / 2]) out += "KEY ";
             E(*e.args[i], 7);
             out += " VALUE ";
             E(*e.args[i + 1], 0);
@@ -351,17 +351,17 @@ class Printer {
             E(*a, 0);
           }
         }
-        if (e.has_returning) {
+        if (e.detail->has_returning) {
           out += first ? "RETURNING " : " RETURNING ";
-          out += TypeToSqlString(e.cast_type);
+          out += TypeToSqlString(e.detail->cast_type);
           first = false;
         }
-        if (!e.json_wrapper.empty()) {
+        if (!e.detail->json_wrapper.empty()) {
           out += first ? "" : " ";
-          out += e.json_wrapper;
+          out += e.detail->json_wrapper;
           first = false;
         }
-        for (const JsonBehavior& b : e.json_behaviors) {
+        for (const JsonBehavior& b : e.detail->json_behaviors) {
           out += first ? "" : " ";
           first = false;
           if (b.keyword == "DEFAULT") {
@@ -377,14 +377,15 @@ class Printer {
       }
       case FunctionSyntax::kPlain: {
         out += '(';
-        if (e.distinct) out += "DISTINCT ";
-        if (e.all_qualifier) out += "ALL ";
-        if (e.star_arg) {
+        if (e.detail->distinct) out += "DISTINCT ";
+        if (e.detail->all_qualifier) out += "ALL ";
+        if (e.detail->star_arg) {
           out += '*';
         } else {
           for (size_t i = 0; i < e.args.size(); ++i) {
             if (i) out += ", ";
-            if (i < e.arg_names.size() && !e.arg_names[i].empty()) out += e.arg_names[i] + " => ";
+            if (i < e.detail->arg_names.size() && !e.detail->arg_names[i].empty())
+              out += e.detail->arg_names[i] + " => ";
             E(*e.args[i], 0);
           }
         }
@@ -392,19 +393,19 @@ class Printer {
         break;
       }
     }
-    if (!e.within_group.empty()) {
+    if (!e.detail->within_group.empty()) {
       out += " WITHIN GROUP (ORDER BY ";
-      Order(e.within_group);
+      Order(e.detail->within_group);
       out += ')';
     }
-    if (e.filter) {
+    if (e.detail->filter) {
       out += " FILTER (WHERE ";
-      E(*e.filter, 0);
+      E(*e.detail->filter, 0);
       out += ')';
     }
-    if (e.over) {
+    if (e.detail->over) {
       out += " OVER ";
-      Window(*e.over);
+      Window(*e.detail->over);
     }
   }
 
@@ -464,7 +465,7 @@ class Printer {
             break;
           case IsTest::kJson:
             out += "JSON";
-            if (!e.json_type.empty()) out += " " + e.json_type;
+            if (!e.detail->json_type.empty()) out += " " + e.detail->json_type;
             break;
         }
         return;
@@ -486,26 +487,26 @@ class Printer {
       case ExprKind::kInSubquery:
         E(*e.args[0], 7);
         out += e.negated ? " NOT IN (" : " IN (";
-        Q(*e.subquery);
+        Q(*e.detail->subquery);
         out += ')';
         return;
       case ExprKind::kExists:
         out += "EXISTS (";
-        Q(*e.subquery);
+        Q(*e.detail->subquery);
         out += ')';
         return;
       case ExprKind::kScalarSubquery:
         out += '(';
-        Q(*e.subquery);
+        Q(*e.detail->subquery);
         out += ')';
         return;
       case ExprKind::kQuantified:
         E(*e.args[0], 5);
         out += ' ' + e.op + ' ';
-        out += e.quantifier == Quantifier::kAll   ? "ALL ("
-               : e.quantifier == Quantifier::kAny ? "ANY ("
-                                                  : "SOME (";
-        Q(*e.subquery);
+        out += e.detail->quantifier == Quantifier::kAll   ? "ALL ("
+               : e.detail->quantifier == Quantifier::kAny ? "ANY ("
+                                                          : "SOME (";
+        Q(*e.detail->subquery);
         out += ')';
         return;
       case ExprKind::kLike:
@@ -530,16 +531,16 @@ class Printer {
           out += " THEN ";
           E(*e.args[i + 1], 0);
         }
-        if (e.else_expr) {
+        if (e.detail->else_expr) {
           out += " ELSE ";
-          E(*e.else_expr, 0);
+          E(*e.detail->else_expr, 0);
         }
         out += " END";
         return;
       case ExprKind::kCast:
         out += e.try_cast ? "TRY_CAST(" : "CAST(";
         E(*e.args[0], 0);
-        out += " AS " + TypeToSqlString(e.cast_type) + ")";
+        out += " AS " + TypeToSqlString(e.detail->cast_type) + ")";
         return;
       case ExprKind::kFunction:
         Function(e);
@@ -549,7 +550,7 @@ class Printer {
         if (e.negated) out += '-';
         out += e.literal.kind == LiteralKind::kString ? QuoteString(e.literal.text) : e.literal.text;
         out += ' ';
-        Qualifier(e.interval);
+        Qualifier(e.detail->interval);
         return;
       case ExprKind::kArray:
         out += "ARRAY[";
@@ -603,9 +604,9 @@ class Printer {
             out += ')';
           }
         }
-        if (!e.table_order_by.empty()) {
+        if (!e.detail->table_order_by.empty()) {
           out += " ORDER BY ";
-          Order(e.table_order_by);
+          Order(e.detail->table_order_by);
         }
         return;
       case ExprKind::kParameter:

@@ -204,26 +204,16 @@ struct WindowSpec {
   Span span;
 };
 
-struct Expr {
-  ExprKind kind = ExprKind::kLiteral;
-  Span span;
-
-  Literal literal;                // kLiteral, kInterval (value text)
-  std::vector<Identifier> names;  // kColumnRef, kStar, kFieldAccess, kDescriptor, kTableArg
-  std::string op;                 // kUnary ("-", "+", "NOT"), kBinary/kQuantified ("=", "AND", "||", ...)
-  std::vector<ExprPtr> args;
-  bool negated = false;            // NOT IN / NOT BETWEEN / NOT LIKE / IS NOT ... / negative interval
-  bool symmetric = false;          // BETWEEN SYMMETRIC
-  bool asymmetric = false;         // BETWEEN ASYMMETRIC written
-  bool similar = false;            // SIMILAR TO instead of LIKE
-  bool try_cast = false;           // TRY_CAST
-  bool implicit_row = false;       // (a, b) without ROW
-  IsTest is_test = IsTest::kNull;  // kIsPredicate
-  std::string json_type;           // IS JSON VALUE|SCALAR|ARRAY|OBJECT (empty: none written)
-  Quantifier quantifier = Quantifier::kAll;
-  QueryPtr subquery;   // kInSubquery, kExists, kScalarSubquery, kQuantified
-  ExprPtr else_expr;   // kCase
-  DataType cast_type;  // kCast; kFunction JSON_VALUE ... RETURNING
+// Fields only some expression kinds use (function calls, casts, subqueries, CASE, intervals, TVF
+// arguments), kept out of line so the common nodes (names, literals, operators) stay small. The
+// parser allocates it for kFunction, kCast, kInterval, kCase, kInSubquery, kExists,
+// kScalarSubquery, kQuantified, kTableArg and kIsPredicate; it is null for the other kinds.
+struct ExprDetail {
+  std::string json_type;  // kIsPredicate: IS JSON VALUE|SCALAR|ARRAY|OBJECT (empty: none written)
+  Quantifier quantifier = Quantifier::kAll;  // kQuantified
+  QueryPtr subquery;                         // kInSubquery, kExists, kScalarSubquery, kQuantified
+  ExprPtr else_expr;                         // kCase
+  DataType cast_type;                        // kCast; kFunction JSON_VALUE ... RETURNING
   bool has_returning = false;
   IntervalQualifier interval;  // kInterval
 
@@ -241,8 +231,8 @@ struct Expr {
   std::vector<OrderItem> within_group;  // LISTAGG(...) WITHIN GROUP (ORDER BY ...)
   std::unique_ptr<WindowSpec> over;     // OVER window
   std::string prefix;                   // MATCH_RECOGNIZE RUNNING / FINAL
-  // JSON functions: `json_keys[i]` true when args[i] is a JSON_OBJECT key written with KEY;
-  // `json_pairs` true for JSON_OBJECT's key/value layout (args alternate key, value).
+  // JSON functions: `json_key_keyword[i]` is true when pair i of JSON_OBJECT was written with KEY;
+  // `json_pairs` is true for JSON_OBJECT's key/value layout (args alternate key, value).
   bool json_pairs = false;
   std::vector<bool> json_key_keyword;
   std::string json_wrapper;  // e.g. "WITH CONDITIONAL ARRAY WRAPPER"
@@ -250,6 +240,24 @@ struct Expr {
 
   // kTableArg
   std::vector<OrderItem> table_order_by;
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  Span span;
+
+  Literal literal;                // kLiteral, kInterval (value text)
+  std::vector<Identifier> names;  // kColumnRef, kStar, kFieldAccess, kDescriptor, kTableArg
+  std::string op;                 // kUnary ("-", "+", "NOT"), kBinary/kQuantified ("=", "AND", "||", ...)
+  std::vector<ExprPtr> args;
+  bool negated = false;                // NOT IN / NOT BETWEEN / NOT LIKE / IS NOT ... / negative interval
+  bool symmetric = false;              // BETWEEN SYMMETRIC
+  bool asymmetric = false;             // BETWEEN ASYMMETRIC written
+  bool similar = false;                // SIMILAR TO instead of LIKE
+  bool try_cast = false;               // TRY_CAST
+  bool implicit_row = false;           // (a, b) without ROW
+  IsTest is_test = IsTest::kNull;      // kIsPredicate
+  std::unique_ptr<ExprDetail> detail;  // see ExprDetail
 
   // Filled by the checker (empty type root kNull with `checked` false until then).
   DataType type;
