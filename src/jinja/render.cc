@@ -515,7 +515,7 @@ Value Renderer::MakeMacro(const Node* n, Frame* f, std::string name) {
   auto* m = new MacroObject();
   m->node = n;
   m->impl = impl_;
-  m->keep = keep_;
+  if (keep_ != nullptr) m->keep = *keep_;
   f->refs.fetch_add(1, std::memory_order_relaxed);
   m->closure = Ref<Frame>(f);
   m->name = std::move(name);
@@ -656,12 +656,13 @@ absl::Status Renderer::ExecTemplate(std::shared_ptr<const Template> t, Frame* ro
     return absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
   }
   const TemplateImpl* saved_impl = impl_;
-  std::shared_ptr<const Template> saved_keep = keep_;
+  const std::shared_ptr<const Template>* saved_keep = keep_;
   std::shared_ptr<const Template> saved_parent = std::move(pending_parent_);
   std::string* saved_out = out_;
   pending_parent_ = nullptr;
-  impl_ = &t->impl();
-  keep_ = t;
+  std::shared_ptr<const Template> current = std::move(t);
+  impl_ = &current->impl();
+  keep_ = &current;
   absl::Status st;
   while (true) {
     for (const auto& [bname, node] : impl_->blocks) {
@@ -677,12 +678,12 @@ absl::Status Renderer::ExecTemplate(std::shared_ptr<const Template> t, Frame* ro
       st = absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
       break;
     }
-    impl_ = &parent->impl();
-    keep_ = parent;
+    current = std::move(parent);
+    impl_ = &current->impl();
   }
   depth_ -= 1;
   impl_ = saved_impl;
-  keep_ = std::move(saved_keep);
+  keep_ = saved_keep;
   pending_parent_ = std::move(saved_parent);
   out_ = saved_out;
   return st;
@@ -825,7 +826,7 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   absl::InlinedVector<bool, 8> have(nparams, false);
   fr->vars.reserve(nparams + 2);
   for (size_t i = 0; i < npos; ++i) {
-    fr->Set(node->params[i], args.positional[i]);
+    fr->SetNew(node->params[i], args.positional[i]);
     have[i] = true;
   }
   absl::InlinedVector<bool, 8> used(args.keyword.size(), false);
@@ -892,9 +893,9 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
     return absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
   }
   const TemplateImpl* saved_impl = impl_;
-  std::shared_ptr<const Template> saved_keep = keep_;
+  const std::shared_ptr<const Template>* saved_keep = keep_;
   impl_ = m->impl;
-  keep_ = m->keep;
+  keep_ = &m->keep;
   absl::Status st;
   for (size_t i = 0; i < nparams && st.ok(); ++i) {
     if (have[i]) continue;
@@ -916,7 +917,7 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   out_ = saved_out;
   flow_ = saved_flow;
   impl_ = saved_impl;
-  keep_ = std::move(saved_keep);
+  keep_ = saved_keep;
   --depth_;
   if (returning_ && (st.ok() || IsReturnSignal(st))) {
     returning_ = false;

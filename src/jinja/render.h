@@ -67,6 +67,17 @@ struct Frame : HeapObject {
     }
     return nullptr;
   }
+  // Appends a name known not to be bound yet (macro parameters).
+  void SetNew(std::string_view name, Value v) {
+    vars.emplace_back(name, std::move(v));
+    if (vars.size() > 12) {
+      if (index.empty()) {
+        for (size_t i = 0; i < vars.size(); ++i) index.emplace(vars[i].first, static_cast<uint32_t>(i));
+      } else {
+        index.emplace(name, static_cast<uint32_t>(vars.size() - 1));
+      }
+    }
+  }
   void Set(std::string_view name, Value v) {
     if (Value* slot = FindLocal(name)) {
       *slot = std::move(v);
@@ -168,7 +179,8 @@ class Renderer : public CallContext {
   RenderOptions opts_;
   std::string* out_ = nullptr;
   const TemplateImpl* impl_ = nullptr;  // template of the code being executed
-  std::shared_ptr<const Template> keep_;
+  // Owner of impl_ (a MacroObject's or ExecTemplate's shared_ptr, alive while impl_ runs).
+  const std::shared_ptr<const Template>* keep_ = nullptr;
   int depth_ = 0;
   enum class Flow { kNormal, kBreak, kContinue } flow_ = Flow::kNormal;
   bool returning_ = false;
