@@ -172,6 +172,18 @@ JValue MakeRelation(const Node& n) {
   return JValue::FromObject(std::make_shared<RelationObject>(n.database, n.schema, n.alias, type));
 }
 
+// Errors raised inside flinkdbt's internal macros are reported at the user's node instead.
+absl::Status LocateInNode(absl::Status s, const Node& node) {
+  std::optional<SourceLocation> loc = GetLocation(s);
+  if (!loc) return WithLocation(s, SourceLocation{node.original_file_path, 0, 0});
+  if (loc->file.rfind("dbt/", 0) == 0) {
+    absl::Status out(s.code(), ToAbsl(fmt::format("{} (in dbt's internal macros at {})", ToStd(s.message()),
+                                                   loc->ToString())));
+    return WithLocation(out, SourceLocation{node.original_file_path, 0, 0});
+  }
+  return s;
+}
+
 }  // namespace
 
 std::unique_ptr<project::ConfigRenderer> MakeConfigRenderer(const project::Environment& env, Value cli_vars,
@@ -899,7 +911,8 @@ void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
       }));
   set("tojson", JValue::Callable("tojson", [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
         const JValue* v = a.Get(0, "value");
-        return JValue::String(project::ToJson(v ? FromJinja(*v) : Value()));
+        const JValue* sort = a.Get(2, "sort_keys");
+        return JValue::String(project::ToPythonJson(v ? FromJinja(*v) : Value(), sort && sort->Truthy()));
       }));
   set("fromjson", JValue::Callable("fromjson", [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
         auto v = project::ParseJson(ArgStr(a.Get(0, "string")), "fromjson");
@@ -1023,11 +1036,7 @@ absl::Status Compiler::Impl::Compile(Node& node) {
   }
   absl::StatusOr<std::string> out = Render(node.raw_code, node.original_file_path, &st, extra);
   compiling.erase(node.unique_id);
-  if (!out.ok()) {
-    absl::Status s = out.status();
-    if (!GetLocation(s)) s = WithLocation(s, SourceLocation{node.original_file_path, 0, 0});
-    return s;
-  }
+  if (!out.ok()) return LocateInNode(out.status(), node);
   pre_injected_[node.unique_id] = *out;
   node.extra_ctes = st.ctes;
   node.compiled_code = InjectCtes(*out, st.ctes);
@@ -1061,11 +1070,7 @@ absl::StatusOr<ParseCapture> Compiler::Capture(const Node& node) {
   st.execute = false;
   st.capture = &cap;
   absl::StatusOr<std::string> out = impl_->Render(node.raw_code, node.original_file_path, &st, {});
-  if (!out.ok()) {
-    absl::Status s = out.status();
-    if (!GetLocation(s)) s = WithLocation(s, SourceLocation{node.original_file_path, 0, 0});
-    return s;
-  }
+  if (!out.ok()) return LocateInNode(out.status(), node);
   // Macros the node calls (by name or namespace), as dbt records them in depends_on.macros.
   static const RE2 kCall(R"((?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\()");
   re2::StringPiece input(node.raw_code);

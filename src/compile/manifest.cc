@@ -269,7 +269,7 @@ void WriteNodeJson(JsonWriter& w, const Node& n) {
     return;
   }
   if (n.resource_type == ResourceType::kUnitTest) {
-    w.Field("model", n.name.substr(0, n.name.find("::")));
+    w.Field("model", n.fqn.size() >= 2 ? n.fqn[n.fqn.size() - 2] : std::string());
     w.Key("given").Raw(project::ToJson(n.given));
     w.Key("expect").Raw(project::ToJson(n.expect));
     w.Field("description", n.description);

@@ -53,41 +53,6 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& con
   return absl::OkStatus();
 }
 
-void DumpTo(std::string* out, const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull: *out += "null"; break;
-    case Value::Kind::kBool: *out += v.as_bool() ? "true" : "false"; break;
-    case Value::Kind::kInt: *out += std::to_string(v.as_int()); break;
-    case Value::Kind::kDouble: {
-      std::string d = FormatDoubleShortest(v.as_double());
-      if (d == "inf") d = "Infinity";
-      if (d == "-inf") d = "-Infinity";
-      if (d == "nan") d = "NaN";
-      *out += d;
-      break;
-    }
-    case Value::Kind::kString: AppendJsonString(out, v.as_string(), true); break;
-    case Value::Kind::kList:
-      *out += '[';
-      for (size_t i = 0; i < v.list().size(); ++i) {
-        if (i) *out += ", ";
-        DumpTo(out, v.list()[i]);
-      }
-      *out += ']';
-      break;
-    case Value::Kind::kMap:
-      *out += '{';
-      for (size_t i = 0; i < v.map().size(); ++i) {
-        if (i) *out += ", ";
-        AppendJsonString(out, v.map()[i].first, true);
-        *out += ": ";
-        DumpTo(out, v.map()[i].second);
-      }
-      *out += '}';
-      break;
-  }
-}
-
 absl::StatusOr<std::vector<ResourceType>> ResourceTypes(const std::vector<std::string>& names,
                                                         std::vector<ResourceType> defaults) {
   if (names.empty()) return defaults;
@@ -145,11 +110,7 @@ absl::StatusOr<std::optional<std::string>> LazyCompiler::GenerateName(std::strin
   return c->GenerateName(kind, custom, node);
 }
 
-std::string PythonJsonDumps(const Value& v) {
-  std::string out;
-  DumpTo(&out, v);
-  return out;
-}
+std::string PythonJsonDumps(const Value& v) { return project::ToPythonJson(v); }
 
 absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedProject> project,
                                           const InvocationOptions& options) {

@@ -1,5 +1,6 @@
 #include "flinkdbt/project/value.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "flinkdbt/base/strings.h"
@@ -230,6 +231,55 @@ std::string ToJson(const Value& v, int indent) {
   JsonWriter w(JsonWriterOptions{.indent = indent, .ensure_ascii = true});
   WriteJson(w, v);
   return w.str();
+}
+
+namespace {
+void DumpPython(std::string* out, const Value& v, bool sort_keys) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: *out += "null"; break;
+    case Value::Kind::kBool: *out += v.as_bool() ? "true" : "false"; break;
+    case Value::Kind::kInt: *out += std::to_string(v.as_int()); break;
+    case Value::Kind::kDouble: {
+      std::string d = FormatDoubleShortest(v.as_double());
+      if (d == "inf") d = "Infinity";
+      if (d == "-inf") d = "-Infinity";
+      if (d == "nan") d = "NaN";
+      *out += d;
+      break;
+    }
+    case Value::Kind::kString: AppendJsonString(out, v.as_string(), true); break;
+    case Value::Kind::kList:
+      *out += '[';
+      for (size_t i = 0; i < v.list().size(); ++i) {
+        if (i) *out += ", ";
+        DumpPython(out, v.list()[i], sort_keys);
+      }
+      *out += ']';
+      break;
+    case Value::Kind::kMap: {
+      std::vector<const std::pair<std::string, Value>*> entries;
+      for (const auto& e : v.map()) entries.push_back(&e);
+      if (sort_keys) {
+        std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      }
+      *out += '{';
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (i) *out += ", ";
+        AppendJsonString(out, entries[i]->first, true);
+        *out += ": ";
+        DumpPython(out, entries[i]->second, sort_keys);
+      }
+      *out += '}';
+      break;
+    }
+  }
+}
+}  // namespace
+
+std::string ToPythonJson(const Value& v, bool sort_keys) {
+  std::string out;
+  DumpPython(&out, v, sort_keys);
+  return out;
 }
 
 namespace {

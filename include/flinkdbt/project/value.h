@@ -102,6 +102,9 @@ class Value {
 void WriteJson(JsonWriter& w, const Value& v);
 std::string ToJson(const Value& v, int indent = 0);
 
+// Python's json.dumps(v): ", " and ": " separators, ensure_ascii, NaN/Infinity spelled as Python does.
+std::string ToPythonJson(const Value& v, bool sort_keys = false);
+
 // Parses JSON text into a Value (objects keep their order). Used for manifests of a previous run.
 absl::StatusOr<Value> ParseJson(std::string_view text, std::string_view file);
 

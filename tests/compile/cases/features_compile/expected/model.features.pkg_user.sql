@@ -1,0 +1,2 @@
+select 42 as v, 'none' as pv
+from `cat`.`db`.`pkg_model`

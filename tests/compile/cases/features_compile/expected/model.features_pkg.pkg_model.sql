@@ -1,0 +1,1 @@
+select 'overridden_by_root' as pv

@@ -1,0 +1,1 @@
+select * from `cat`.`db_marts`.`features` where 1 = 0

@@ -1,0 +1,8 @@
+
+    
+    
+
+select price
+from `default_catalog`.`default_database`.`stg_orders`
+where price is null
+

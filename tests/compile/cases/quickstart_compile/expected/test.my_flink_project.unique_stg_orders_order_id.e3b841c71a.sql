@@ -1,0 +1,11 @@
+
+    
+    
+select
+    order_id as unique_field,
+    count(*) as n_records
+from `default_catalog`.`default_database`.`stg_orders`
+where order_id is not null
+group by order_id
+having count(*) > 1
+

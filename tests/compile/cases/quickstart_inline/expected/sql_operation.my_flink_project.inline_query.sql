@@ -1,0 +1,1 @@
+select count(*) as n from `default_catalog`.`default_database`.`stg_orders` where 1 = 1

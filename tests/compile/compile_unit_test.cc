@@ -1,0 +1,52 @@
+#include "flinkdbt/compile/context.h"
+#include "flinkdbt/compile/parser.h"
+#include "gtest/gtest.h"
+
+namespace flinkdbt::compile {
+namespace {
+
+TEST(StaticExtractTest, ReadsRefSourceConfig) {
+  auto cap = StaticExtract(
+      "{{ config(materialized='table', tags=['a'], with={'k': 'v'}) }}\n"
+      "select * from {{ ref('a') }} join {{ ref('pkg', 'b', v=2) }} join {{ source('s', 't') }}",
+      "m.sql");
+  ASSERT_TRUE(cap.has_value());
+  ASSERT_EQ(cap->refs.size(), 2u);
+  EXPECT_EQ(cap->refs[1].package, "pkg");
+  EXPECT_EQ(cap->refs[1].version.as_int(), 2);
+  EXPECT_EQ(cap->refs[0].location.ToString(), "m.sql:2:15");
+  ASSERT_EQ(cap->sources.size(), 1u);
+  EXPECT_EQ(cap->config_call.Find("materialized")->as_string(), "table");
+  EXPECT_EQ(cap->config_call.Find("with")->Find("k")->as_string(), "v");
+}
+
+TEST(StaticExtractTest, DeclinesAnythingElse) {
+  EXPECT_FALSE(StaticExtract("{% if x %}a{% endif %}", "m.sql").has_value());
+  EXPECT_FALSE(StaticExtract("{{ var('x') }}", "m.sql").has_value());
+  EXPECT_FALSE(StaticExtract("{{ ref(name) }}", "m.sql").has_value());
+  EXPECT_TRUE(StaticExtract("{# a comment #} select 1", "m.sql").has_value());
+}
+
+TEST(InjectCtesTest, AddsOrExtendsWith) {
+  std::vector<std::pair<std::string, std::string>> ctes = {{"__dbt__cte__a", "select 1"}};
+  EXPECT_EQ(InjectCtes("select * from __dbt__cte__a", ctes),
+            "with __dbt__cte__a as (\nselect 1\n)\nselect * from __dbt__cte__a");
+  EXPECT_EQ(InjectCtes("  -- c\nWITH x as (select 2) select * from x", ctes),
+            "  -- c\nwith __dbt__cte__a as (\nselect 1\n), x as (select 2) select * from x");
+  EXPECT_EQ(InjectCtes("within", {}), "within");
+}
+
+TEST(ScanMacrosTest, FindsBlocksWithTheirText) {
+  auto m = ScanMacros("{% macro a(x) %}{{ x }}{% endmacro %}\n{%- test t(model) -%}select 1{%- endtest %}\n"
+                      "{% materialization view, adapter='confluent' %}x{% endmaterialization %}",
+                      "macros/m.sql", false);
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_EQ(m->size(), 3u);
+  EXPECT_EQ((*m)[0].name, "a");
+  EXPECT_EQ((*m)[0].sql, "{% macro a(x) %}{{ x }}{% endmacro %}");
+  EXPECT_EQ((*m)[1].name, "test_t");
+  EXPECT_EQ((*m)[2].name, "materialization_view_confluent");
+}
+
+}  // namespace
+}  // namespace flinkdbt::compile

@@ -1,0 +1,1 @@
+select {{ adapter.dispatch('nothing_here')() }}

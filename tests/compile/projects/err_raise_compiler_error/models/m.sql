@@ -1,0 +1,2 @@
+{% if execute %}{{ exceptions.raise_compiler_error('bad model config') }}{% endif %}
+select 1

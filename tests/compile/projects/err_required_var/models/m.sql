@@ -1,0 +1,1 @@
+select {{ var('not_set') }} as v

@@ -1,0 +1,2 @@
+{% set r = run_query('select 1') %}
+select 1

@@ -1,0 +1,1 @@
+{% set n = 'ghost' %}select * from {{ ref(n) }}

@@ -1,0 +1,2 @@
+with x as (select * from {{ ref('eph') }})
+select * from x

@@ -1,0 +1,1 @@
+select * from {{ ref('features') }} where 1 = 0

@@ -1,0 +1,3 @@
+{% macro pkg_macro() -%}
+  42
+{%- endmacro %}

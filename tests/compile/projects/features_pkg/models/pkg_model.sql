@@ -1,0 +1,1 @@
+select '{{ var("pkg_var") }}' as pv
