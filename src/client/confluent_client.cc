@@ -367,9 +367,14 @@ absl::StatusOr<Statement> ConfluentClient::WaitUntilReady(std::string_view name,
     if (s->phase == Phase::kFailed) {
       std::string message = fmt::format("Statement '{}' failed: {}", name, s->detail.empty() ? "(no detail)" : s->detail);
       absl::StatusOr<std::vector<StatementException>> ex = Exceptions(name);
-      if (ex.ok() && !ex->empty() && (*ex)[0].message != s->detail) {
-        message += fmt::format("; latest exception: {}{}{}", (*ex)[0].name, (*ex)[0].name.empty() ? "" : ": ",
-                               (*ex)[0].message);
+      if (ex.ok() && !ex->empty()) {
+        const StatementException& latest = (*ex)[0];
+        if (latest.message != s->detail) {
+          message += fmt::format("; latest exception: {}{}{}", latest.name, latest.name.empty() ? "" : ": ",
+                                 latest.message);
+        } else if (!latest.name.empty()) {
+          message += fmt::format(" ({})", latest.name);
+        }
       }
       return absl::FailedPreconditionError(scrubber_.Scrub(message));
     }

@@ -188,6 +188,8 @@ absl::Status Emulator::Start() {
     port_ = options_.port;
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the server runs: wait, so Stop() right after Start() works.
+  while (!server_->is_running()) absl::SleepFor(absl::Milliseconds(1));
   return absl::OkStatus();
 }
 
@@ -408,7 +410,7 @@ void Emulator::Install() {
   const size_t threads = static_cast<size_t>(std::max(2, options_.server_threads));
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_keep_alive_max_count(100000);
-  server.set_keep_alive_timeout(30);
+  server.set_keep_alive_timeout(options_.keep_alive_seconds);
   server.set_payload_max_length(8 * 1024 * 1024);
 
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {

@@ -49,6 +49,8 @@ struct EmulatorOptions {
   absl::Duration deleting_time = absl::Milliseconds(100);
   int results_page_size = 100;
   int server_threads = 16;
+  // How long an idle keep-alive connection is held open (also bounds how long Stop() may wait).
+  int keep_alive_seconds = 2;
 };
 
 // Which operation a fault applies to.
