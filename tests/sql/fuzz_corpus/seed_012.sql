@@ -1,0 +1,4 @@
+CREATE TABLE nested_row (
+  id INT NOT NULL,
+  r ROW<a INT, b ROW<c STRING, d ARRAY<DOUBLE>>> NOT NULL
+)

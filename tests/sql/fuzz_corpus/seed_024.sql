@@ -1,0 +1,1 @@
+CREATE TABLE my_catalog.my_db.three_part (a INT)

@@ -1,0 +1,4 @@
+CREATE TABLE bad_pk (
+  id INT,
+  PRIMARY KEY (idd) NOT ENFORCED
+)

@@ -1,0 +1,1 @@
+CREATE TABLE enforced (id INT, PRIMARY KEY (id))

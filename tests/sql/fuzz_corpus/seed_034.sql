@@ -1,0 +1,1 @@
+CREATE TABLE bad_dec (d DECIMAL(40, 2))

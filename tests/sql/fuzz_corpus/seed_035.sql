@@ -1,0 +1,1 @@
+CREATE TABLE bad_type (a INT, b STRNG)

@@ -1,0 +1,1 @@
+CREATE TABLE bad_computed (qty INT, t AS qty2 * 2)

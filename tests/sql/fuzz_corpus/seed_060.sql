@@ -1,0 +1,1 @@
+SELECT * FROM examples.marketplace.orders WHERE price BETWEEN 10 AND 20

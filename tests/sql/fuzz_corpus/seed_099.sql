@@ -1,0 +1,1 @@
+SELECT IF(price > 50, 'expensive', 'cheap') AS label FROM examples.marketplace.orders

@@ -1,0 +1,1 @@
+SELECT CAST(customer_id AS STRING) AS cid FROM examples.marketplace.orders

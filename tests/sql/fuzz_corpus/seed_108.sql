@@ -1,0 +1,1 @@
+SELECT prise FROM orders

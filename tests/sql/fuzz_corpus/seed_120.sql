@@ -1,0 +1,1 @@
+SELECT info.street FROM orders

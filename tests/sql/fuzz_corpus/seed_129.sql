@@ -1,0 +1,1 @@
+SELECT * FROM examples.marketplace.order

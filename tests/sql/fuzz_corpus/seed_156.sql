@@ -1,0 +1,1 @@
+SELECT AVG(is_paid) FROM orders

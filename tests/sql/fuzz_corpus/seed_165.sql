@@ -1,0 +1,1 @@
+SELECT order_time * 2 FROM orders

@@ -1,0 +1,1 @@
+SELECT TRY_CAST(order_time AS BOOLEAN) FROM orders

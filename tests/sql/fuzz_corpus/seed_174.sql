@@ -1,0 +1,1 @@
+SELECT price FROM orders UNION ALL SELECT is_paid FROM orders

@@ -1,0 +1,1 @@
+SELECT UPPER(quantity) FROM orders

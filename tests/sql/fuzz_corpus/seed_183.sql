@@ -1,0 +1,1 @@
+SELECT COUNT(*) FILTER (WHERE quantity) FROM orders

@@ -1,0 +1,1 @@
+SELECT SUBSTR(status) FROM orders

@@ -1,0 +1,1 @@
+SELECT * FROM orders JOIN customers WHERE 1 = 1

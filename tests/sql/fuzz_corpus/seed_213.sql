@@ -1,0 +1,1 @@
+SELECT CASE END FROM orders

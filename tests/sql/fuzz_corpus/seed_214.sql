@@ -1,0 +1,1 @@
+SELECT CASE WHEN a = 1 ELSE 2 END FROM orders

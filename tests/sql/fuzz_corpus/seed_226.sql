@@ -1,0 +1,1 @@
+SELECT * FROM orders MATCH_RECOGNIZE (ORDER BY order_time MEASURES A.price AS p PATTERN (A B 

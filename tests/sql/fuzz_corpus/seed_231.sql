@@ -1,0 +1,1 @@
+SELECT ti + si AS r FROM t

@@ -1,0 +1,1 @@
+SELECT f + d AS r FROM t

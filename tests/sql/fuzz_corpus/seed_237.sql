@@ -1,0 +1,1 @@
+SELECT dec * dec AS r FROM t

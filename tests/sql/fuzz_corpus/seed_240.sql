@@ -1,0 +1,1 @@
+SELECT dec % dec5 AS r FROM t

@@ -1,0 +1,1 @@
+SELECT i % 3 AS r FROM t

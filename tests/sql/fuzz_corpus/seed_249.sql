@@ -1,0 +1,1 @@
+SELECT ABS(dec) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT SQRT(d) AS r FROM t

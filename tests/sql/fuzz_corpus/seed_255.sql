@@ -1,0 +1,1 @@
+SELECT LOG2(d) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT CEIL(d) AS r FROM t

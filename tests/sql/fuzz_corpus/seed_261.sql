@@ -1,0 +1,1 @@
+SELECT COS(d) AS r FROM t

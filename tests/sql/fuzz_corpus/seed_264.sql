@@ -1,0 +1,1 @@
+SELECT SIGN(i) AS r FROM t

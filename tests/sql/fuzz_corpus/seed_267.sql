@@ -1,0 +1,1 @@
+SELECT ROUND(dec, 2) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT E() AS r FROM t

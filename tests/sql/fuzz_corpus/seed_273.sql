@@ -1,0 +1,1 @@
+SELECT BIN(i) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT LOWER(vc) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT CONCAT(sn, 'x') AS r FROM t

@@ -1,0 +1,1 @@
+SELECT LTRIM(s) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT REGEXP(s, 'a.*') AS r FROM t

@@ -1,0 +1,1 @@
+SELECT SPLIT_INDEX(s, ',', 0) AS r FROM t

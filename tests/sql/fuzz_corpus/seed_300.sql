@@ -1,0 +1,1 @@
+SELECT POSITION('a' IN s) AS r FROM t

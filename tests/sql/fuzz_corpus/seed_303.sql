@@ -1,0 +1,1 @@
+SELECT REPEAT(s, 2) AS r FROM t

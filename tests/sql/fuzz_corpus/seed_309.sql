@@ -1,0 +1,1 @@
+SELECT TO_BASE64(s) AS r FROM t

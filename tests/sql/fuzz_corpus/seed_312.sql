@@ -1,0 +1,1 @@
+SELECT RIGHT(s, 2) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT MD5(s) AS r FROM t

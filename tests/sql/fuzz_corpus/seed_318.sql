@@ -1,0 +1,1 @@
+SELECT s || s AS r FROM t

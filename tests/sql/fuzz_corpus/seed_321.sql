@@ -1,0 +1,1 @@
+SELECT s LIKE 'a%' AS r FROM t

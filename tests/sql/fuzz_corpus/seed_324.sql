@@ -1,0 +1,1 @@
+SELECT STR_TO_MAP(s) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT FROM_UNIXTIME(bi, 'yyyy') AS r FROM t

@@ -1,0 +1,1 @@
+SELECT YEAR(dt) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT WEEK(dt) AS r FROM t

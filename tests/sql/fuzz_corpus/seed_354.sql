@@ -1,0 +1,1 @@
+SELECT DAYOFWEEK(dt) AS r FROM t

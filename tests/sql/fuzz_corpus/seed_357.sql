@@ -1,0 +1,1 @@
+SELECT SECOND(ts) AS r FROM t

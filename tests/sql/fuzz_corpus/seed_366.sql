@@ -1,0 +1,1 @@
+SELECT rt AS r FROM t

@@ -1,0 +1,1 @@
+SELECT COALESCE(i, bi) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT NULLIF(i, 0) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT IFNULL(i, 0) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT b IS TRUE AS r FROM t

@@ -1,0 +1,1 @@
+SELECT inn IN (1, 2) AS r FROM t

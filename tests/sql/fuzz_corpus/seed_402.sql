@@ -1,0 +1,1 @@
+SELECT JSON_QUERY(s, '$') AS r FROM t

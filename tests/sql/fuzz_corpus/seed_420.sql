@@ -1,0 +1,1 @@
+SELECT MAP_KEYS(m) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT ARRAY[i, 2] AS r FROM t

@@ -1,0 +1,1 @@
+SELECT r.x AS r FROM t

@@ -1,0 +1,1 @@
+SELECT TRY_CAST(sn AS INT) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT CAST(s AS DATE) AS r FROM t

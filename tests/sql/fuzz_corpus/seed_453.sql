@@ -1,0 +1,1 @@
+SELECT CAST(s AS ROW<a INT, b STRING>) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT 0.25 AS r FROM t

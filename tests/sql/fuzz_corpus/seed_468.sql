@@ -1,0 +1,1 @@
+SELECT TIME '12:00:00' AS r FROM t

@@ -1,0 +1,1 @@
+SELECT X'0A0B' AS r FROM t

@@ -1,0 +1,1 @@
+SELECT SUM(dec) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT AVG(i) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT AVG(d) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT MAX(rt) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT LAST_VALUE(i) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT STDDEV_POP(d) AS r FROM t

@@ -1,0 +1,1 @@
+SELECT VAR_SAMP(d) AS r FROM t

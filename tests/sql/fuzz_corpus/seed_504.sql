@@ -1,0 +1,1 @@
+SELECT COUNT(*) FILTER (WHERE i > 1) AS r FROM t

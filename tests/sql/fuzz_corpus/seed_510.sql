@@ -1,0 +1,1 @@
+SELECT LEAD(s, 1) OVER (ORDER BY rt) AS r FROM t

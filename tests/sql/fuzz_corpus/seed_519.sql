@@ -1,0 +1,1 @@
+CREATE VIEW v_src AS SELECT id, name FROM src

@@ -1,0 +1,1 @@
+CREATE VIEW IF NOT EXISTS v_commented COMMENT 'a view' AS SELECT * FROM src

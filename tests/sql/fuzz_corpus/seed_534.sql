@@ -1,0 +1,1 @@
+INSERT OVERWRITE sink1 SELECT id, name FROM src

@@ -1,0 +1,5 @@
+EXECUTE STATEMENT SET
+BEGIN
+  INSERT INTO sink1 SELECT id, name FROM src;
+  INSERT INTO sink2 SELECT name, SUM(amount) FROM src GROUP BY name;
+END

@@ -1,0 +1,1 @@
+SET 'sql.state-ttl' = '1 h'

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS mycat.mydb.src2

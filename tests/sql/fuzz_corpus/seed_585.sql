@@ -1,0 +1,1 @@
+ALTER TABLE IF EXISTS src RESET ('changelog.mode')

@@ -1,0 +1,1 @@
+ALTER VIEW v_src AS SELECT id FROM src

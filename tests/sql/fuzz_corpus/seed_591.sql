@@ -1,0 +1,1 @@
+ALTER MATERIALIZED TABLE mt_totals RESUME WITH ('sink.parallelism' = '10')

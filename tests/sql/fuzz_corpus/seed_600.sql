@@ -1,0 +1,1 @@
+SELECT my_udf(id) AS x FROM src

@@ -1,0 +1,1 @@
+INSERT INTO sink1 SELECT id, name, amount FROM src

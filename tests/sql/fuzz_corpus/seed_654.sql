@@ -1,0 +1,1 @@
+SELECT product, COUNT(*) FROM Orders GROUP BY product

@@ -1,0 +1,1 @@
+(SELECT s FROM (VALUES ('c')) AS t1(s)) INTERSECT ALL (SELECT s FROM (VALUES ('a')) AS t2(s))

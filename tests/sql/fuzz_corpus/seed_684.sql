@@ -1,0 +1,1 @@
+SELECT `from`.`select` FROM (SELECT 1 AS `select`) AS `from`
