@@ -455,6 +455,15 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
     if (updating && obj->primary_key.empty() && !obj->options.count("changelog.mode")) obj->options["changelog.mode"] = "retract";
   }
   if (materialized && !st.query) return Err(st.span, "CREATE MATERIALIZED TABLE needs AS <query>");
+  for (const auto& k : obj->primary_key) {
+    bool found = false;
+    for (auto& c : obj->columns)
+      if (c.name == k) {
+        found = true;
+        c.type.nullable = false;
+      }
+    if (!found) return Err(st.primary_key ? st.primary_key->span : st.span, fmt::format("Primary key column '{}' is not defined in the table.", k));
+  }
   FLINKDBT_RETURN_IF_ERROR(ValidateConnectorOptions(*obj).ok() ? absl::OkStatus() : Err(st.span, ToStd(ValidateConnectorOptions(*obj).message())));
   if (obj->options.count("changelog.mode")) {
     const std::string& m = obj->options["changelog.mode"];

@@ -605,7 +605,7 @@ class Runner {
           int64_t s = in[idx[i]].row[p.time_column].millis();
           int64_t e = s + p.slide;
           size_t j = i + 1;
-          while (j < idx.size() && in[idx[j]].row[p.time_column].millis() < e) {
+          while (j < idx.size() && in[idx[j]].row[p.time_column].millis() <= e) {  // Flink merges touching sessions
             e = std::max(e, in[idx[j]].row[p.time_column].millis() + p.slide);
             ++j;
           }
