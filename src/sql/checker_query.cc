@@ -214,6 +214,12 @@ ScopeRelation Checker::ResolveNamedRelation(const std::vector<Identifier>& name,
                 fmt::format("the columns of {} are not known; references to it are not checked", printed));
     }
     for (const CatalogColumn& c : r.relation->columns) rel.columns.push_back({c.name, c.type, c.hidden});
+    if (options_.confluent_system_columns && r.relation->kind != RelationKind::kView &&
+        r.relation->FindColumn("$rowtime") == nullptr) {
+      DataType rowtime = DataType::TimestampLtz(3, false);
+      rowtime.time_attribute = TimeAttribute::kRowtime;
+      rel.columns.push_back({"$rowtime", rowtime, true});
+    }
     return rel;
   }
   rel.open = true;

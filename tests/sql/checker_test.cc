@@ -146,6 +146,23 @@ TEST_F(CheckerTest, ExamplesCatalogIsOneSharedDefinition) {
   EXPECT_EQ(catalog_.Lookup({"orders"}).status, LookupStatus::kNotFound);
 }
 
+TEST_F(CheckerTest, ConfluentTablesHaveRowtime) {
+  InMemoryCatalog c;
+  Relation t;
+  t.name = "topic_table";
+  t.columns = {{"k", DataType::String()}};
+  c.Add(t);
+  std::string sql = "SELECT k, `$rowtime` AS ts FROM topic_table";
+  EXPECT_EQ(ValidateModelSql(sql, c).outcome, CheckOutcome::kError);
+  ValidateOptions confluent;
+  confluent.confluent_system_columns = true;
+  ValidationResult r = ValidateModelSql(sql, c, confluent);
+  ASSERT_EQ(r.outcome, CheckOutcome::kOk);
+  EXPECT_EQ(TypeToString(r.schema[1].type), "TIMESTAMP_LTZ(3) NOT NULL *ROWTIME*");
+  // Not part of *.
+  EXPECT_EQ(ValidateModelSql("SELECT * FROM topic_table", c, confluent).schema.size(), 1u);
+}
+
 TEST_F(CheckerTest, SyntaxErrorsBecomeDiagnostics) {
   ValidationResult r = ValidateModelSql("SELECT order_id,\nFROM stg_orders", catalog_);
   ASSERT_EQ(r.outcome, CheckOutcome::kError);

@@ -24,8 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string printed = ToSql(*st);
     auto again = ParseStatement(printed);
     if (!again.ok()) {
-      std::fprintf(stderr, "printed SQL does not parse: %s\n%s\n", std::string(again.status().message()).c_str(),
-                   printed.c_str());
+      std::fprintf(stderr, "printed SQL does not parse: %s\n%s\n",
+                   std::string(again.status().message()).c_str(), printed.c_str());
       std::abort();
     }
     if (Dump(*st) != Dump(**again)) {

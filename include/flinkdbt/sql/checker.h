@@ -62,6 +62,10 @@ struct ValidateOptions {
   // What an unknown relation is when the catalog says kNotFound: an error (local target, where
   // every relation must exist) or merely unchecked. kUnknown lookups are always unchecked.
   bool unknown_relation_is_error = true;
+  // Confluent Cloud: every table (not view) has the system column `$rowtime`
+  // (TIMESTAMP_LTZ(3) NOT NULL *ROWTIME*, not part of *). When true, catalog tables that do not
+  // list it get it, so models selecting `$rowtime` from project tables are not rejected.
+  bool confluent_system_columns = false;
 };
 
 struct ValidationResult {
