@@ -11,6 +11,7 @@
 #include "fmt/format.h"
 #include "run/command.h"
 #include "run/flags.h"
+#include "run/project_commands.h"
 
 namespace flinkdbt::run {
 namespace {
@@ -69,7 +70,8 @@ std::string VersionText() {
 }
 
 const std::vector<CommandSpec>& Commands() {
-  static const auto* commands = new std::vector<CommandSpec>{InitCommand()};
+  static const auto* commands =
+      new std::vector<CommandSpec>{InitCommand(), ParseCommandSpec(), CompileCommandSpec(), ListCommandSpec()};
   return *commands;
 }
 

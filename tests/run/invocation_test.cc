@@ -144,3 +144,61 @@ TEST_F(InvocationTest, EventCallbackSeesEveryEventWithSecretsRedacted) {
 
 }  // namespace
 }  // namespace flinkdbt::run
+
+namespace flinkdbt::run {
+namespace {
+
+TEST_F(InvocationTest, InitThenListCompileAndParseTheNewProject) {
+  ASSERT_EQ(Run({"init", "demo"}).result.exit_code, kExitSuccess);
+  std::string project = (dir_ / "demo").string();
+  Captured ls = Run({"ls", "--project-dir", project, "--profiles-dir", project, "-s", "+fct_revenue"});
+  ASSERT_EQ(ls.result.exit_code, kExitSuccess) << ls.out << ls.err;
+  EXPECT_NE(ls.out.find("\ndemo.marts.fct_revenue\n"), std::string::npos) << ls.out;
+  EXPECT_NE(ls.out.find("\ndemo.staging.stg_orders\n"), std::string::npos) << ls.out;
+  EXPECT_EQ(ls.out.find("int_order_totals"), std::string::npos) << ls.out;
+
+  Captured names = Run({"list", "--project-dir", project, "--profiles-dir", project, "--resource-type", "model",
+                        "--output", "name"});
+  ASSERT_EQ(names.result.exit_code, kExitSuccess) << names.out;
+  EXPECT_NE(names.out.find("\nint_order_totals\n"), std::string::npos) << names.out;
+
+  Captured compiled = Run({"compile", "--project-dir", project, "--profiles-dir", project, "-s", "fct_revenue",
+                           "--resource-type", "model"});
+  ASSERT_EQ(compiled.result.exit_code, kExitSuccess) << compiled.out;
+  EXPECT_NE(compiled.out.find("TUMBLE(TABLE `default_catalog`.`default_database`.`stg_orders`"), std::string::npos)
+      << compiled.out;
+  EXPECT_TRUE(fs::exists(dir_ / "demo" / "target" / "compiled" / "demo" / "models" / "marts" / "fct_revenue.sql"));
+
+  Captured inline_sql = Run({"compile", "--project-dir", project, "--profiles-dir", project, "--inline",
+                             "select * from {{ ref('stg_orders') }}"});
+  ASSERT_EQ(inline_sql.result.exit_code, kExitSuccess) << inline_sql.out;
+  EXPECT_NE(inline_sql.out.find("select * from `default_catalog`.`default_database`.`stg_orders`"),
+            std::string::npos)
+      << inline_sql.out;
+
+  Captured parse = Run({"parse", "--project-dir", project, "--profiles-dir", project});
+  ASSERT_EQ(parse.result.exit_code, kExitSuccess) << parse.out;
+  EXPECT_TRUE(fs::exists(dir_ / "demo" / "target" / "manifest.json"));
+  // Every command logs to the project's logs/flinkdbt.log.
+  EXPECT_TRUE(fs::exists(dir_ / "demo" / "logs" / "flinkdbt.log"));
+}
+
+TEST_F(InvocationTest, BrokenProjectFileIsExitTwoWithLocation) {
+  ASSERT_EQ(Run({"init", "broken"}).result.exit_code, kExitSuccess);
+  std::ofstream(dir_ / "broken" / "models" / "staging" / "schema.yml") << "version: 2\nmodels:\n  - name: [oops\n";
+  std::string project = (dir_ / "broken").string();
+  Captured c = Run({"parse", "--project-dir", project, "--profiles-dir", project});
+  EXPECT_EQ(c.result.exit_code, kExitError);
+  EXPECT_NE(c.out.find("schema.yml:"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("error:"), std::string::npos) << c.out;
+  EXPECT_FALSE(fs::exists(dir_ / "broken" / "target" / "manifest.json"));
+
+  std::ofstream(dir_ / "broken" / "models" / "staging" / "schema.yml") << "version: 2\n";
+  std::ofstream(dir_ / "broken" / "models" / "marts" / "fct_revenue.sql") << "select * from {{ ref('nope') }}\n";
+  Captured unknown = Run({"compile", "--project-dir", project, "--profiles-dir", project});
+  EXPECT_EQ(unknown.result.exit_code, kExitError);
+  EXPECT_NE(unknown.out.find("nope"), std::string::npos) << unknown.out;
+}
+
+}  // namespace
+}  // namespace flinkdbt::run

@@ -47,7 +47,10 @@ struct InvocationOptions {
   bool write_json = true;
 
   // Command arguments.
-  std::string project_name;  // init NAME
+  std::string project_name;               // init NAME
+  std::optional<std::string> inline_sql;  // compile/show --inline
+  std::string output = "selector";        // ls --output
+  std::vector<std::string> output_keys;   // ls --output-keys
 };
 
 }  // namespace flinkdbt::run
