@@ -314,7 +314,9 @@ absl::StatusOr<Statement> ConfluentClient::Submit(const SubmitRequest& request) 
   for (const auto& [k, v] : request.labels) labels[k] = v;
   const std::string body = StatementBody(request, properties, labels);
   const std::string what = fmt::format("submitting statement '{}'", request.name);
-  for (int attempt = 0;; ++attempt) {
+  const absl::Time teardown_deadline = absl::Now() + options_.name_teardown_timeout;
+  int teardown_polls = 0;
+  for (int attempt = 0;;) {
     HttpResponse r = Call("POST", base_url_ + "/statements", body, Retry::kCreate);
     const bool last = attempt >= options_.max_retries;
     if (r.error == NetError::kNone && (r.status == 201 || r.status == 200)) {
@@ -326,9 +328,12 @@ absl::StatusOr<Statement> ConfluentClient::Submit(const SubmitRequest& request) 
       // resource_already_exists: our own earlier POST, a re-run, or another statement of that name.
       absl::StatusOr<Statement> adopted = Adopt(request, "the name already exists");
       if (adopted.ok() || !absl::IsNotFound(adopted.status())) return adopted;
-      if (last) return ErrorFrom(r, what);
-      // The name is still being torn down: wait and post again.
-      absl::SleepFor(Jittered(options_.retry_backoff.Nominal(attempt)));
+      // The old statement of this name is still being deleted: wait for it to go, then post again.
+      if (absl::Now() >= teardown_deadline) {
+        return absl::AbortedError(fmt::format("{}: a statement of that name is still being deleted after {}", what,
+                                              absl::FormatDuration(options_.name_teardown_timeout)));
+      }
+      absl::SleepFor(PollJittered(options_.poll_backoff.Nominal(teardown_polls++)));
       continue;
     }
     const bool unknown_outcome = r.error == NetError::kTimeout || r.error == NetError::kNetwork ||
@@ -341,6 +346,7 @@ absl::StatusOr<Statement> ConfluentClient::Submit(const SubmitRequest& request) 
       if (adopted.ok() || absl::IsAlreadyExists(adopted.status())) return adopted;
     }
     absl::SleepFor(Jittered(options_.retry_backoff.Nominal(attempt)));
+    ++attempt;
   }
 }
 

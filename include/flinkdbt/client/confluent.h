@@ -75,6 +75,9 @@ struct ConfluentConnectionOptions {
   // Results-not-ready 409: retried this many times this far apart.
   int results_not_ready_retries = 20;
   absl::Duration results_not_ready_interval = absl::Milliseconds(250);
+  // A POST answered 409 while the old statement of that name is still DELETING: poll (poll_backoff)
+  // until it is gone, at most this long, then post again.
+  absl::Duration name_teardown_timeout = absl::Seconds(60);
   // PUT conflicts (409): GET + PUT again this many times.
   int conflict_retries = 5;
 

@@ -409,6 +409,7 @@ void Emulator::Install() {
   httplib::Server& server = *server_;
   const size_t threads = static_cast<size_t>(std::max(2, options_.server_threads));
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_tcp_nodelay(true);  // headers and body go out as separate writes; Nagle would add 40 ms
   server.set_keep_alive_max_count(100000);
   server.set_keep_alive_timeout(options_.keep_alive_seconds);
   server.set_payload_max_length(8 * 1024 * 1024);
