@@ -572,7 +572,8 @@ absl::StatusOr<StatementResult> Engine::Impl::Insert(const sql::Statement& st, s
   FLINKDBT_ASSIGN_OR_RETURN(auto q, Names(st.name));
   auto sink = catalog.Find(q);
   if (!sink) return Err(st.name.span, fmt::format("Table '{}' does not exist.", fmt::join(q, ".")));
-  if (sink->read_only || sink->kind != ObjectKind::kTable)
+  if (sink->read_only) return Err(st.name.span, fmt::format("Table '{}' is read-only.", fmt::join(q, ".")));
+  if (sink->kind != ObjectKind::kTable)
     return Err(st.name.span, fmt::format("'{}' is not a writable table.", fmt::join(q, ".")));
   if (!sink->connector().empty())
     return Err(st.name.span, fmt::format("Table '{}' uses the '{}' connector, which is a source only on the local target.", q[2], sink->connector()));
