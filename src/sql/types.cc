@@ -482,4 +482,20 @@ std::optional<DataType> FindCommonType(const std::vector<DataType>& types) {
   return acc;
 }
 
+namespace {
+DataType Normalized(DataType t) {
+  t.nullable = true;
+  t.time_attribute = TimeAttribute::kNone;
+  t.field_comments.clear();
+  for (DataType& c : t.children) c = Normalized(std::move(c));
+  return t;
+}
+}  // namespace
+
+absl::StatusOr<bool> DeclaredTypeMatches(std::string_view declared, const DataType& actual) {
+  absl::StatusOr<DataType> d = ParseDataType(declared);
+  if (!d.ok()) return d.status();
+  return Normalized(*d) == Normalized(actual);
+}
+
 }  // namespace flinkdbt::sql

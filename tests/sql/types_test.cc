@@ -113,5 +113,17 @@ TEST(Types, CommonTypes) {
   EXPECT_EQ(common({DataType::Array(DataType::Int()), DataType::Array(DataType::BigInt())}), "ARRAY<BIGINT>");
 }
 
+TEST(Types, DeclaredTypeMatches) {
+  DataType rowtime = DataType::Timestamp(3, false);
+  rowtime.time_attribute = TimeAttribute::kRowtime;
+  EXPECT_TRUE(*DeclaredTypeMatches("timestamp(3)", rowtime));
+  EXPECT_TRUE(*DeclaredTypeMatches("decimal(10,2)", DataType::Decimal(10, 2, false)));
+  EXPECT_FALSE(*DeclaredTypeMatches("decimal(10,2)", DataType::Double()));
+  EXPECT_TRUE(*DeclaredTypeMatches("string", DataType::VarChar(kMaxVarCharLength)));
+  EXPECT_FALSE(*DeclaredTypeMatches("varchar(10)", DataType::String()));
+  EXPECT_TRUE(*DeclaredTypeMatches("ROW<a INT>", DataType::Row({"a"}, {DataType::Int(false)})));
+  EXPECT_FALSE(DeclaredTypeMatches("not a type", DataType::Int()).ok());
+}
+
 }  // namespace
 }  // namespace flinkdbt::sql

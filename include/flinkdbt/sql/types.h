@@ -160,6 +160,12 @@ DataType DecimalAvg(const DataType& arg);
 // The DECIMAL(p, 0) an integral type widens to; DECIMAL stays as is.
 DataType ToDecimal(const DataType& t);
 
+// For schema.yml `data_type` declarations: whether `declared` (e.g. "decimal(10,2)", "string",
+// "timestamp_ltz(3)") names the same type as the derived `actual`, ignoring nullability and time
+// attributes (a declared "TIMESTAMP(3)" matches a derived "TIMESTAMP(3) *ROWTIME*"). A declaration
+// that does not parse as a Flink type returns its parse error.
+absl::StatusOr<bool> DeclaredTypeMatches(std::string_view declared, const DataType& actual);
+
 }  // namespace flinkdbt::sql
 
 #endif  // FLINKDBT_SQL_TYPES_H_
