@@ -23,16 +23,28 @@ std::vector<Row> Executor::Materialize(const std::vector<Change>& changes) {
   std::vector<Row> rows;
   std::vector<bool> alive;
   absl::flat_hash_map<Row, std::vector<size_t>, RowHash, RowEq> where;
+  // An update (-U then +U) keeps the row's position, as the SQL client's table view shows it.
+  size_t freed = SIZE_MAX;
   for (const auto& c : changes) {
     if (IsAccumulate(c.kind)) {
+      if (c.kind == RowKind::kUpdateAfter && freed != SIZE_MAX) {
+        where[c.row].push_back(freed);
+        rows[freed] = c.row;
+        alive[freed] = true;
+        freed = SIZE_MAX;
+        continue;
+      }
       where[c.row].push_back(rows.size());
       rows.push_back(c.row);
       alive.push_back(true);
     } else {
+      freed = SIZE_MAX;
       auto it = where.find(c.row);
       if (it == where.end() || it->second.empty()) continue;
-      alive[it->second.back()] = false;
+      size_t slot = it->second.back();
+      alive[slot] = false;
       it->second.pop_back();
+      if (c.kind == RowKind::kUpdateBefore) freed = slot;
     }
   }
   std::vector<Row> out;
