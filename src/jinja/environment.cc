@@ -123,7 +123,9 @@ absl::StatusOr<std::string> Environment::Render(const Template& tmpl, const Valu
   internal::Renderer r(*this, render);
   std::string out;
   out.reserve(tmpl.source().size() + 64);
-  FLINKDBT_RETURN_IF_ERROR(r.RenderRoot(tmpl.shared_from_this(), context, &out, nullptr));
+  absl::Status st = r.RenderRoot(tmpl.shared_from_this(), context, &out, nullptr);
+  r.ReleaseCycles(nullptr);
+  FLINKDBT_RETURN_IF_ERROR(st);
   return out;
 }
 
@@ -132,12 +134,27 @@ absl::StatusOr<Module> Environment::MakeModule(std::shared_ptr<const Template> t
   internal::Renderer r(*this, render);
   Module m;
   internal::Ref<internal::Frame> root;
-  FLINKDBT_RETURN_IF_ERROR(r.RenderRoot(std::move(tmpl), context, &m.output, &root));
+  absl::Status st = r.RenderRoot(std::move(tmpl), context, &m.output, &root);
+  r.ReleaseCycles(st.ok() ? root.get() : nullptr);
+  if (!st.ok()) {
+    if (root) root->vars.clear();
+    return st;
+  }
   std::vector<std::pair<Value, Value>> exports;
   for (const auto& [k, v] : root->vars) {
     if (!k.starts_with("_")) exports.emplace_back(Value::String(k), v);
   }
   m.exports = Value::Dict(std::move(exports));
+  // The scope handle owns the root frame; dropping it breaks the frame <-> macro cycle.
+  internal::Frame* raw = root.get();
+  raw->refs.fetch_add(1, std::memory_order_relaxed);
+  m.scope = std::shared_ptr<const void>(raw, [](const void* p) {
+    auto* f = const_cast<internal::Frame*>(static_cast<const internal::Frame*>(p));
+    auto vars = std::move(f->vars);
+    f->vars.clear();
+    f->index.clear();
+    internal::Ref<internal::Frame> release(f);
+  });
   return m;
 }
 
@@ -149,6 +166,7 @@ absl::StatusOr<Value> Environment::Call(const Value& callable, std::vector<Value
   kw.reserve(kwargs.size());
   for (const auto& [k, v] : kwargs) kw.emplace_back(k, v);
   auto result = r.Call(callable, CallArgs{args, kw});
+  r.ReleaseCycles(nullptr);
   if (!result.ok() && internal::IsReturnSignal(result.status())) {
     return absl::InternalError("return() called outside a macro");
   }

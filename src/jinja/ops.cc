@@ -182,7 +182,7 @@ absl::StatusOr<Value> Repeat(const Value& seq, const Value& count) {
   if (seq.is_string()) {
     std::string out;
     std::string_view s = seq.AsString();
-    if (n > 0 && s.size() * n > (1u << 30)) return absl::InvalidArgumentError("MemoryError: result too large");
+    if (n > 0 && s.size() * n > (1u << 28)) return absl::InvalidArgumentError("MemoryError: result too large");
     out.reserve(s.size() * n);
     for (int64_t i = 0; i < n; ++i) out.append(s);
     return Value::String(std::move(out));

@@ -641,6 +641,8 @@ class Parser {
 
   absl::StatusOr<Node*> ParseStatement() {
     const Token& t = cur();
+    NestGuard guard(&nesting_);
+    if (nesting_ > kMaxNesting) return Fail(t, "statements nested too deeply");
     if (t.type != Tok::kName) return Fail(t, "tag name expected");
     std::string_view kw = t.text;
     if (kw == "for") return ParseFor();
@@ -1167,6 +1169,8 @@ class Parser {
   }
 
   absl::StatusOr<Node*> ParseCondExpr() {
+    NestGuard guard(&nesting_);
+    if (nesting_ > kMaxNesting) return Fail(cur(), "expression nested too deeply");
     FLINKDBT_ASSIGN_OR_RETURN(Node * expr1, ParseOr());
     while (IsName("if")) {
       const Token& t = cur();
@@ -1215,6 +1219,8 @@ class Parser {
   }
 
   absl::StatusOr<Node*> ParseNot() {
+    NestGuard guard(&nesting_);
+    if (nesting_ > kMaxNesting) return Fail(cur(), "expression nested too deeply");
     if (IsName("not")) {
       const Token& t = cur();
       next();
@@ -1323,8 +1329,19 @@ class Parser {
     return left;
   }
 
+  // Nesting bound for expressions and statements: keeps the recursive parser and evaluator far
+  // from the end of the stack on hostile input.
+  static constexpr int kMaxNesting = 200;
+  struct NestGuard {
+    explicit NestGuard(int* d) : depth(d) { ++*depth; }
+    ~NestGuard() { --*depth; }
+    int* depth;
+  };
+
   absl::StatusOr<Node*> ParseUnary(bool with_filter) {
     const Token& t = cur();
+    NestGuard guard(&nesting_);
+    if (nesting_ > kMaxNesting) return Fail(t, "expression nested too deeply");
     Node* node;
     if (IsOp("-") || IsOp("+")) {
       node = New(t.text == "-" ? NodeKind::kNeg : NodeKind::kPos, t);
@@ -1652,6 +1669,7 @@ class Parser {
   int loop_depth_ = 0;
   int macro_depth_ = 0;
   int block_depth_ = 0;
+  int nesting_ = 0;
   std::vector<absl::flat_hash_set<std::string>> refs_;
 };
 

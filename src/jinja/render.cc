@@ -299,7 +299,20 @@ absl::Status Renderer::Print(const Value& v) {
 // ---------------------------------------------------------------------------------------------
 // Statements
 
+absl::Status Renderer::Budget() {
+  if (opts_.max_steps > 0 && ++steps_ > opts_.max_steps) {
+    return absl::ResourceExhaustedError(
+        fmt::format("RenderLimitError: more than {} statements executed", opts_.max_steps));
+  }
+  if (opts_.max_output_bytes > 0 && static_cast<int64_t>(out_->size()) > opts_.max_output_bytes) {
+    return absl::ResourceExhaustedError(
+        fmt::format("RenderLimitError: output larger than {} bytes", opts_.max_output_bytes));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
+  if (opts_.max_steps > 0 || opts_.max_output_bytes > 0) FLINKDBT_RETURN_IF_ERROR(Budget());
   for (const Node* n : body) {
     if (n->kind == NodeKind::kText) {
       out_->append(n->value.AsString());
@@ -511,7 +524,22 @@ absl::Status Renderer::Assign(const Node* target, const Value& v, Frame* f) {
   }
 }
 
+void Renderer::ReleaseCycles(const Frame* keep) {
+  std::vector<Ref<Frame>> frames = std::move(macro_frames_);
+  macro_frames_.clear();
+  for (Ref<Frame>& fr : frames) {
+    if (fr.get() == keep) continue;
+    auto vars = std::move(fr->vars);
+    fr->vars.clear();
+    fr->index.clear();
+  }
+}
+
 Value Renderer::MakeMacro(const Node* n, Frame* f, std::string name) {
+  if (macro_frames_.empty() || macro_frames_.back().get() != f) {
+    f->refs.fetch_add(1, std::memory_order_relaxed);
+    macro_frames_.emplace_back(f);
+  }
   auto* m = new MacroObject();
   m->node = n;
   m->impl = impl_;

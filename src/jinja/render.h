@@ -193,6 +193,16 @@ class Renderer : public CallContext {
   };
   std::vector<ActiveBlock> active_blocks_;
   Frame* current_frame_ = nullptr;
+  int64_t steps_ = 0;
+  std::vector<Ref<Frame>> macro_frames_;  // frames that hold macros: frame <-> macro cycles
+
+ public:
+  // Breaks the frame <-> macro reference cycles created by this render by dropping the variables of
+  // every frame that defined a macro, except `keep` (a module scope handed to the caller).
+  void ReleaseCycles(const Frame* keep);
+
+ private:
+  absl::Status Budget();
   std::shared_ptr<const Template> pending_parent_;  // set by {% extends %}
   std::string discard_;                             // output after {% extends %}
 };

@@ -41,6 +41,8 @@ absl::StatusOr<Value> Object::Call(CallContext&, const CallArgs&) const {
 
 std::string Object::Str() const { return fmt::format("<{} object>", TypeName()); }
 
+std::optional<std::vector<Value>> Object::Iterate() const { return std::nullopt; }
+
 // ---------------------------------------------------------------------------------------------
 // Construction
 
@@ -427,8 +429,16 @@ void Value::AppendStr(std::string* out) const {
   }
 }
 
-void Value::AppendRepr(std::string* out) const {
-  switch (kind_) {
+namespace {
+
+// repr() with an explicit nesting depth: self-containing lists print as [...] like Python's, and
+// pathological nesting stays bounded.
+void AppendReprAt(const Value& v, std::string* out, int depth) {
+  if (depth > 200 && (v.is_sequence() || v.is_mapping())) {
+    out->append(v.is_list() ? "[...]" : v.is_tuple() ? "(...)" : "{...}");
+    return;
+  }
+  switch (v.kind()) {
     case ValueKind::kUndefined:
       out->append("Undefined");
       return;
@@ -436,25 +446,25 @@ void Value::AppendRepr(std::string* out) const {
       out->append("None");
       return;
     case ValueKind::kBool:
-      out->append(bits_.i ? "True" : "False");
+      out->append(v.AsBool() ? "True" : "False");
       return;
     case ValueKind::kInt:
-      AppendStr(out);
+      v.AppendStr(out);
       return;
     case ValueKind::kFloat:
-      out->append(FormatDoubleShortest(bits_.d));
+      out->append(FormatDoubleShortest(v.AsDouble()));
       return;
     case ValueKind::kString:
-      AppendPyString(out, AsString());
+      AppendPyString(out, v.AsString());
       return;
     case ValueKind::kList:
     case ValueKind::kTuple: {
-      bool tuple = kind_ == ValueKind::kTuple;
+      bool tuple = v.is_tuple();
       out->push_back(tuple ? '(' : '[');
-      auto items = Items();
+      auto items = v.Items();
       for (size_t i = 0; i < items.size(); ++i) {
         if (i) out->append(", ");
-        items[i].AppendRepr(out);
+        AppendReprAt(items[i], out, depth + 1);
       }
       if (tuple && items.size() == 1) out->push_back(',');
       out->push_back(tuple ? ')' : ']');
@@ -462,31 +472,35 @@ void Value::AppendRepr(std::string* out) const {
     }
     case ValueKind::kDict:
     case ValueKind::kNamespace: {
-      if (kind_ == ValueKind::kNamespace) out->append("<Namespace ");
+      if (v.is_namespace()) out->append("<Namespace ");
       out->push_back('{');
       bool first = true;
-      for (const auto& [k, v] : DictItems()) {
+      for (const auto& [k, x] : v.DictItems()) {
         if (!first) out->append(", ");
         first = false;
-        k.AppendRepr(out);
+        AppendReprAt(k, out, depth + 1);
         out->append(": ");
-        v.AppendRepr(out);
+        AppendReprAt(x, out, depth + 1);
       }
       out->push_back('}');
-      if (kind_ == ValueKind::kNamespace) out->push_back('>');
+      if (v.is_namespace()) out->push_back('>');
       return;
     }
     case ValueKind::kMacro:
-      fmt::format_to(std::back_inserter(*out), "<Macro '{}'>", CallableName());
+      fmt::format_to(std::back_inserter(*out), "<Macro '{}'>", v.CallableName());
       return;
     case ValueKind::kCallable:
-      fmt::format_to(std::back_inserter(*out), "<function {}>", CallableName());
+      fmt::format_to(std::back_inserter(*out), "<function {}>", v.CallableName());
       return;
     case ValueKind::kObject:
-      out->append(AsObject()->Str());
+      out->append(v.AsObject()->Str());
       return;
   }
 }
+
+}  // namespace
+
+void Value::AppendRepr(std::string* out) const { AppendReprAt(*this, out, 0); }
 
 std::string Value::Str() const {
   std::string s;
@@ -501,6 +515,7 @@ std::string Value::Repr() const {
 }
 
 bool Value::Equals(const Value& o) const {
+  if (heap_ && bits_.p == o.heap_ptr() && kind_ == o.kind_) return true;  // identity, as Python
   if (is_number() && o.is_number()) {
     if (is_float() || o.is_float()) return AsDouble() == o.AsDouble();
     auto a = AsInt128();

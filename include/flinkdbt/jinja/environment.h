@@ -133,6 +133,10 @@ struct RenderOptions {
   void* user_data = nullptr;
   // Maximum nesting of macro calls, recursive loops, includes and imports.
   int max_depth = 400;
+  // Upper bounds that turn runaway templates into errors instead of hangs (0 = unlimited):
+  // statements and loop iterations executed, and bytes of output (including captured text).
+  int64_t max_steps = 0;
+  int64_t max_output_bytes = 0;
 };
 
 // Handed to every NativeFunction and Object::Call: the render in progress.
@@ -177,9 +181,17 @@ class Template : public std::enable_shared_from_this<Template> {
 
 // The result of running a template's top level: the names it exports (macros, top-level `set`s,
 // macros of custom block tags), as `{% import %}` sees them, plus the text it rendered.
+//
+// The module's macros find the module's other top-level names (sibling macros, top-level sets)
+// through the module's scope, which `scope` keeps alive. Macros and their scope refer to each other,
+// so the scope is released explicitly: when the last copy of `scope` is destroyed, the module's
+// top-level names are dropped and its macros then resolve free names only through the context dict
+// given to MakeModule and the globals (which is how dbt resolves macros anyway). Keep `scope` alive
+// as long as the macros need their siblings by module scope.
 struct Module {
   Value exports;  // a dict: name -> value
   std::string output;
+  std::shared_ptr<const void> scope;
 };
 
 class Environment {

@@ -88,7 +88,7 @@ class Object {
   // Python str(); by default "<TypeName object>".
   virtual std::string Str() const;
   // Iteration support for `for x in obj` / `x in obj`; nullopt means not iterable.
-  virtual std::optional<std::vector<Value>> Iterate() const { return std::nullopt; }
+  virtual std::optional<std::vector<Value>> Iterate() const;
   virtual bool Truthy() const { return true; }
 };
 
