@@ -272,7 +272,7 @@ class Compiler::Impl {
                              const std::string& pkg, std::string_view text, const std::string& name) {
     auto tmpl = env.Parse(text, name);
     if (!tmpl.ok()) return tmpl.status();
-    auto module = env.MakeModule(*tmpl, ctx);
+    auto module = env.MakeModule(*tmpl, ctx, module_render_options_);
     if (!module.ok()) return module.status();
     for (const auto& [k, v] : module->exports.DictItems()) {
       if (v.is_callable_kind()) out[pkg][k.Str()] = v;
@@ -570,39 +570,71 @@ class Compiler::Impl {
     ctx.SetItem(JValue::String("this"), MakeRelation(*n));
     ctx.SetItem(JValue::String("schema"), JValue::String(n->schema));
     ctx.SetItem(JValue::String("database"), JValue::String(n->database));
-    std::vector<std::pair<JValue, JValue>> model = {
-        {JValue::String("unique_id"), JValue::String(n->unique_id)},
-        {JValue::String("name"), JValue::String(n->name)},
-        {JValue::String("alias"), JValue::String(n->alias)},
-        {JValue::String("schema"), JValue::String(n->schema)},
-        {JValue::String("database"), JValue::String(n->database)},
-        {JValue::String("resource_type"), JValue::String(std::string(ResourceTypeName(n->resource_type)))},
-        {JValue::String("package_name"), JValue::String(n->package_name)},
-        {JValue::String("original_file_path"), JValue::String(n->original_file_path)},
-        {JValue::String("path"), JValue::String(n->path)},
-        {JValue::String("raw_code"), JValue::String(n->raw_code)},
-        {JValue::String("config"), ToJinja(n->config)},
-        {JValue::String("tags"), ToJinja(project::Value::MakeList([&] {
-           project::Value::List l;
-           for (const auto& t : n->tags) l.push_back(Value::String(t));
-           return l;
-         }()))},
-        {JValue::String("fqn"), ToJinja(project::Value::MakeList([&] {
-           project::Value::List l;
-           for (const auto& t : n->fqn) l.push_back(Value::String(t));
-           return l;
-         }()))},
-        {JValue::String("columns"), ToJinja(n->columns)},
-        {JValue::String("meta"), ToJinja(n->meta)},
-        {JValue::String("description"), JValue::String(n->description)},
-        {JValue::String("version"), ToJinja(n->version)},
-    };
-    ctx.SetItem(JValue::String("model"), JValue::Dict(std::move(model)));
+    ctx.SetItem(JValue::String("model"), JValue::FromObject(std::make_shared<NodeObject>(n)));
   }
+
+  // `model`: the node as a read-only object whose attributes convert on access (most templates
+  // read one or two, and converting every node's whole config up front dominated compile time).
+  class NodeObject : public jinja::Object {
+   public:
+    explicit NodeObject(const Node* n) : n_(n) {}
+    std::string_view TypeName() const override { return "node"; }
+    std::string Str() const override { return n_->unique_id; }
+    std::optional<JValue> GetAttr(std::string_view name) const override {
+      const Node& n = *n_;
+      auto list = [](const std::vector<std::string>& items) {
+        std::vector<JValue> out;
+        for (const auto& s : items) out.push_back(JValue::String(s));
+        return JValue::List(std::move(out));
+      };
+      if (name == "unique_id") return JValue::String(n.unique_id);
+      if (name == "name") return JValue::String(n.name);
+      if (name == "alias") return JValue::String(n.alias);
+      if (name == "schema") return JValue::String(n.schema);
+      if (name == "database") return JValue::String(n.database);
+      if (name == "resource_type") return JValue::String(std::string(ResourceTypeName(n.resource_type)));
+      if (name == "package_name") return JValue::String(n.package_name);
+      if (name == "original_file_path") return JValue::String(n.original_file_path);
+      if (name == "path") return JValue::String(n.path);
+      if (name == "raw_code" || name == "raw_sql") return JValue::String(n.raw_code);
+      if (name == "compiled_code") return JValue::String(n.compiled_code);
+      if (name == "config") return ToJinja(n.config);
+      if (name == "tags") return list(n.tags);
+      if (name == "fqn") return list(n.fqn);
+      if (name == "columns") return ToJinja(n.columns);
+      if (name == "meta") return ToJinja(n.meta);
+      if (name == "description") return JValue::String(n.description);
+      if (name == "version") return ToJinja(n.version);
+      if (name == "relation_name") return JValue::String(n.relation_name);
+      if (name == "depends_on") {
+        return JValue::Dict({{JValue::String("nodes"), list(n.depends_on_nodes)},
+                             {JValue::String("macros"), list(n.depends_on_macros)}});
+      }
+      if (name == "test_metadata") return ToJinja(n.test_metadata);
+      if (name == "column_name") return JValue::String(n.column_name);
+      if (name == "get") {
+        const Node* np = n_;
+        return JValue::Callable("get", [np](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
+          NodeObject o(np);
+          std::string key = ArgStr(a.Get(0, "key"));
+          std::optional<JValue> v = o.GetAttr(key);
+          if (v) return *v;
+          const JValue* d = a.Get(1, "default");
+          return d ? *d : JValue::None();
+        });
+      }
+      return std::nullopt;
+    }
+
+   private:
+    const Node* n_;
+  };
 
   absl::Status Compile(Node& node);
   absl::StatusOr<JValue> TestKwargs(Node& node, NodeState* st);
   absl::flat_hash_map<std::string, std::string> pre_injected_;
+  // Kept alive for as long as the modules' macros may be called.
+  jinja::RenderOptions module_render_options_;
 };
 
 namespace {

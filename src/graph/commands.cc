@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include "flinkdbt/base/json_writer.h"
 #include "flinkdbt/base/strings.h"
@@ -174,13 +175,26 @@ absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& pa
   for (int id : sel.selected) selected[id] = 1;
   fs::path target(parsed.project->target_path);
   FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
+  std::set<std::string> made_dirs;
   for (int id : order) {
     if (!selected[id]) continue;
     compile::Node* node = parsed.manifest->MutableNode(parsed.graph->node(id).unique_id);
     FLINKDBT_RETURN_IF_ERROR(compiler->CompileNode(*node));
     if (!node->compiled) continue;
     std::string rel = node->compiled_path.substr(node->compiled_path.find('/') + 1);
-    FLINKDBT_RETURN_IF_ERROR(WriteFileAtomically((target / rel).string(), node->compiled_code));
+    // Compiled files are plain outputs (dbt rewrites them every run): written in place, with
+    // each directory created once.
+    fs::path file = target / rel;
+    std::string dir = file.parent_path().string();
+    if (made_dirs.insert(dir).second) {
+      std::error_code ec;
+      fs::create_directories(dir, ec);
+    }
+    {
+      std::ofstream f(file, std::ios::binary | std::ios::trunc);
+      f << node->compiled_code;
+      if (!f) return absl::InternalError(ToAbsl(fmt::format("cannot write {}", file.string())));
+    }
     out.push_back(CompiledNode{node->unique_id, node->name,
                                (fs::path(parsed.project->root.config.target_path) / rel).generic_string(),
                                node->compiled_code});

@@ -109,7 +109,13 @@ void Graph::Descendants(const std::vector<int>& from, int depth, std::vector<cha
 std::vector<int> Graph::TopologicalOrder() const {
   std::vector<int> indegree(nodes_.size(), 0);
   for (size_t i = 0; i < nodes_.size(); ++i) indegree[i] = static_cast<int>(parents_[i].size());
-  auto cmp = [&](int a, int b) { return nodes_[a]->unique_id > nodes_[b]->unique_id; };
+  // Ties break by unique_id: rank the ids once so the heap compares integers.
+  std::vector<int> by_id(nodes_.size());
+  for (size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<int>(i);
+  std::sort(by_id.begin(), by_id.end(), [&](int a, int b) { return nodes_[a]->unique_id < nodes_[b]->unique_id; });
+  std::vector<int> rank(nodes_.size());
+  for (size_t i = 0; i < by_id.size(); ++i) rank[by_id[i]] = static_cast<int>(i);
+  auto cmp = [&](int a, int b) { return rank[a] > rank[b]; };
   std::vector<int> heap;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (indegree[i] == 0) heap.push_back(static_cast<int>(i));
