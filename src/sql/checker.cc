@@ -106,7 +106,7 @@ void Checker::CheckStatement(Statement& s) {
     case StatementKind::kReset:
     case StatementKind::kUse:
     case StatementKind::kShow:
-      if (s.show_what.rfind("CREATE", 0) == 0) LookupRelationForStatement(s.name);
+      if (s.show_what.rfind("CREATE ", 0) == 0) LookupRelationForStatement(s.name);
       return;
     case StatementKind::kDescribe:
       LookupRelationForStatement(s.name);

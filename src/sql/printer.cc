@@ -432,8 +432,10 @@ class Printer {
           out += "NOT ";
           E(*e.args[0], 3);
         } else {
+          // "- -x", not "--x" (a comment) and not "-(-x)" (parentheses would deepen nesting).
           out += e.op;
-          E(*e.args[0], 10);
+          if (e.args[0]->kind == ExprKind::kUnary && e.args[0]->op != "NOT") out += ' ';
+          E(*e.args[0], 9);
         }
         return;
       case ExprKind::kBinary: {
@@ -1206,7 +1208,7 @@ class Printer {
         return;
       case StatementKind::kShow:
         out += "SHOW " + s.show_what;
-        if (s.show_what.rfind("CREATE", 0) == 0) {
+        if (s.show_what.rfind("CREATE ", 0) == 0) {
           out += ' ';
           Name(s.name);
           return;

@@ -117,7 +117,7 @@ TEST(Printer, CanonicalFormAndPrecedence) {
   EXPECT_EQ(print("select a+b*c, (a+b)*c, a-(b-c), a-b-c from t"),
             "SELECT a + b * c, (a + b) * c, a - (b - c), a - b - c FROM t");
   EXPECT_EQ(print("select * from t where not (a or b) and c"), "SELECT * FROM t WHERE NOT (a OR b) AND c");
-  EXPECT_EQ(print("select - -1, -(-a)"), "SELECT -(-1), -(-a)");
+  EXPECT_EQ(print("select - -1, -(-a), -(a + 1), -+a"), "SELECT - -1, - -a, -(a + 1), - +a");
   EXPECT_EQ(print("select cast(x as varchar), cast(y as decimal(10,2) not null)"),
             "SELECT CAST(x AS STRING), CAST(y AS DECIMAL(10, 2) NOT NULL)");
   EXPECT_EQ(print("select `$rowtime`, `a``b` from `my table`"), "SELECT `$rowtime`, `a``b` FROM `my table`");
@@ -214,6 +214,24 @@ TEST(Lexer, KeywordListCoversEveryWordTheParserTests) {
   EXPECT_GT(checked, 200);
   EXPECT_TRUE(IsParserKeyword("select"));
   EXPECT_FALSE(IsParserKeyword("order_id"));
+}
+
+}  // namespace
+}  // namespace flinkdbt::sql
+
+namespace flinkdbt::sql {
+namespace {
+
+// Inputs the fuzzer found; each once broke the round trip or crashed.
+TEST(FuzzRegressions, RoundTrip) {
+  for (const char* sql : {
+           "SHOW CREATEDECIMA VIEW SEL FROM examples.marketplxamv_src",
+           "SELECT customer_id, "
+           "++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++"
+           "+++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++st",
+       }) {
+    EXPECT_EQ(testing::RoundTrip(sql), "") << sql;
+  }
 }
 
 }  // namespace
