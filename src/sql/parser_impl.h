@@ -142,6 +142,9 @@ class Parser {
   StatementPtr ParseStatementSet(size_t start, bool execute);
 
   int depth_ = 0;
+  // How many more times "(" in FROM may be re-parsed as a parenthesized join after failing as a
+  // subquery; keeps the retry linear in the input.
+  int backtrack_budget_ = 16;
 
  private:
   std::string_view sql_;

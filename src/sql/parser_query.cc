@@ -370,7 +370,15 @@ TableRefPtr Parser::ParseTablePrimary() {
     }
   } else if (Cur().IsPunct("(")) {
     bool parsed_query = false;
-    if (StartsQuery(1)) {
+    if (StartsQuery(1) && (!Peek(1).IsPunct("(") || backtrack_budget_ <= 0)) {
+      Advance();
+      ref->kind = TableRefKind::kSubquery;
+      ref->lateral = lateral;
+      ref->subquery = ParseQuery();
+      ExpectPunct(")");
+      parsed_query = true;
+    } else if (StartsQuery(1)) {
+      --backtrack_budget_;  // bounded: nested "((((" cannot make the retries exponential
       // "(SELECT ...)" is a subquery, but "((SELECT ...) x JOIN ...)" a parenthesized join: try the
       // subquery first and fall back, keeping the first error if both fail.
       size_t save = Mark();

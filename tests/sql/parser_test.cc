@@ -170,6 +170,10 @@ TEST(Parser, DeepNestingFailsCleanly) {
   for (int i = 0; i < 5000; ++i) nots += "NOT ";
   nots += "TRUE";
   EXPECT_FALSE(ParseStatement(nots).ok());
+  // Nested parentheses in FROM are retried as parenthesized joins a bounded number of times (an
+  // unbounded retry made this input exponential).
+  std::string from_parens = "SELECT * FROM " + std::string(150, '(') + "SELECT 1) x) x) x";
+  EXPECT_FALSE(ParseStatement(from_parens).ok());
   std::string moderate = "SELECT " + std::string(50, '(') + "1" + std::string(50, ')');
   EXPECT_TRUE(ParseStatement(moderate).ok());
 }
