@@ -7,17 +7,18 @@
 //   Parse10kModels parse + render of 10,000 distinct model templates sharing one macro library
 // Each benchmark reports items_per_second for flinkdbt, python_items_per_second for Python Jinja2
 // 3.1 running the same templates and contexts (a python3 child process started once, timed by its
-// own clock), and speedup = flinkdbt / python. Both sides are timed in process CPU time. Target: speedup >= 20; Parse10kModels < 1 s.
+// own clock), and speedup = flinkdbt / python. Both sides are timed in process CPU time. Target: speedup >=
+// 20; Parse10kModels < 1 s.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "flinkdbt/base/json_writer.h"
 #include "flinkdbt/jinja/environment.h"
@@ -79,7 +80,8 @@ with source as (
   {%- for col in columns %}
     {{ cast_column(col.name, col.data_type) }} as {{ quote(col.name | lower) }}{{ ',' if not loop.last }}
   {%- endfor %}
-  from {{ source_relation(src.schema, ')" + table + R"(') }}
+  from {{ source_relation(src.schema, ')" +
+         table + R"(') }}
 ),
 renamed as (
   select {{ star(columns | map(attribute='name') | list, except=['_loaded_at']) }}

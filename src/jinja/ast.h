@@ -80,7 +80,7 @@ struct Node {
   bool has_kwargs = false;
   bool has_caller = false;
   bool maybe_method = false;  // kGetAttr: the name is a str/list/dict method name
-  uint32_t offset = 0;  // byte offset in the template source, for locations
+  uint32_t offset = 0;        // byte offset in the template source, for locations
   Value value;
   std::string_view name;  // interned in TemplateImpl::names
   Node* a = nullptr;
@@ -120,9 +120,7 @@ struct TemplateImpl {
     n.offset = offset;
     return &n;
   }
-  SourceLocation Location(uint32_t offset) const {
-    return LocationOfOffset(source, offset, name);
-  }
+  SourceLocation Location(uint32_t offset) const { return LocationOfOffset(source, offset, name); }
 };
 
 // Parses `source` into `impl` (name and source already set).

@@ -67,11 +67,14 @@ MemoryLoader::MemoryLoader(std::vector<std::pair<std::string, std::string>> temp
   for (auto& [k, v] : templates) templates_[k] = std::move(v);
 }
 
-void MemoryLoader::Add(std::string name, std::string source) { templates_[std::move(name)] = std::move(source); }
+void MemoryLoader::Add(std::string name, std::string source) {
+  templates_[std::move(name)] = std::move(source);
+}
 
 absl::StatusOr<std::string> MemoryLoader::Load(std::string_view name) const {
   auto it = templates_.find(ToAbsl(name));
-  if (it == templates_.end()) return absl::NotFoundError(fmt::format("TemplateNotFound: '{}' not found", name));
+  if (it == templates_.end())
+    return absl::NotFoundError(fmt::format("TemplateNotFound: '{}' not found", name));
   return it->second;
 }
 

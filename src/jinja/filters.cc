@@ -49,8 +49,8 @@ Value SortKey(const Value& v, bool case_sensitive) {
   return v;
 }
 
-absl::Status SortValues(std::vector<Value>& items, const std::function<absl::StatusOr<Value>(const Value&)>& key,
-                        bool reverse) {
+absl::Status SortValues(std::vector<Value>& items,
+                        const std::function<absl::StatusOr<Value>(const Value&)>& key, bool reverse) {
   std::vector<std::pair<Value, Value>> keyed;
   keyed.reserve(items.size());
   for (Value& v : items) {
@@ -74,7 +74,8 @@ absl::Status SortValues(std::vector<Value>& items, const std::function<absl::Sta
 }
 
 // Jinja's make_attrgetter: attribute may be "a.b" or an int index; `default` for undefined.
-absl::StatusOr<Value> AttrGet(Renderer& r, const Value& item, const Value& attr, const Value* dflt = nullptr) {
+absl::StatusOr<Value> AttrGet(Renderer& r, const Value& item, const Value& attr,
+                              const Value* dflt = nullptr) {
   if (attr.is_none() || attr.is_undefined()) return item;
   FLINKDBT_ASSIGN_OR_RETURN(Value v, r.GetDotted(item, attr));
   if (v.is_undefined() && dflt != nullptr) return *dflt;
@@ -111,7 +112,8 @@ std::string HtmlEscape(std::string_view s) {
 // printed as Python prints a generator.
 class IteratorObject : public Object {
  public:
-  IteratorObject(std::string type, std::vector<Value> items) : type_(std::move(type)), items_(std::move(items)) {}
+  IteratorObject(std::string type, std::vector<Value> items)
+      : type_(std::move(type)), items_(std::move(items)) {}
   std::string_view TypeName() const override { return type_.starts_with("generator") ? "generator" : type_; }
   std::optional<std::vector<Value>> Iterate() const override {
     std::vector<Value> out = std::move(items_);
@@ -126,7 +128,8 @@ class IteratorObject : public Object {
 };
 
 Value Generator(std::string_view fn, std::vector<Value> items) {
-  return Value::FromObject(std::make_shared<IteratorObject>(fmt::format("generator object {}", fn), std::move(items)));
+  return Value::FromObject(
+      std::make_shared<IteratorObject>(fmt::format("generator object {}", fn), std::move(items)));
 }
 
 // ---- filters --------------------------------------------------------------------------------
@@ -203,7 +206,8 @@ Result FDictsort(Renderer&, const Value& v, const CallArgs& a) {
   } else if (by == "value") {
     pos = 1;
   } else {
-    return absl::InvalidArgumentError("FilterArgumentError: You can only sort by either \"key\" or \"value\"");
+    return absl::InvalidArgumentError(
+        "FilterArgumentError: You can only sort by either \"key\" or \"value\"");
   }
   std::vector<Value> items;
   for (const auto& [k, val] : v.DictItems()) items.push_back(Value::Tuple({k, val}));
@@ -302,8 +306,8 @@ Result FInt(Renderer&, const Value& v, const CallArgs& a) {
     if (i < clean.size() && (clean[i] == '-' || clean[i] == '+')) neg = clean[i++] == '-';
     int b = static_cast<int>(base);
     std::string low = text::Lower(clean.substr(i));
-    if (low.size() > 2 && low[0] == '0' && ((b == 16 && low[1] == 'x') || (b == 8 && low[1] == 'o') ||
-                                           (b == 2 && low[1] == 'b'))) {
+    if (low.size() > 2 && low[0] == '0' &&
+        ((b == 16 && low[1] == 'x') || (b == 8 && low[1] == 'o') || (b == 2 && low[1] == 'b'))) {
       low = low.substr(2);
     }
     if (!low.empty() && b >= 2 && b <= 36) {
@@ -328,7 +332,8 @@ Result FInt(Renderer&, const Value& v, const CallArgs& a) {
 
 Result FFormat(Renderer&, const Value& v, const CallArgs& a) {
   if (!a.positional.empty() && !a.keyword.empty()) {
-    return absl::InvalidArgumentError("FilterArgumentError: can't handle positional and keyword arguments at the same time");
+    return absl::InvalidArgumentError(
+        "FilterArgumentError: can't handle positional and keyword arguments at the same time");
   }
   if (!a.keyword.empty()) {
     std::vector<std::pair<Value, Value>> kv;
@@ -379,7 +384,8 @@ Result FGroupby(Renderer& r, const Value& v, const CallArgs& a) {
       continue;
     }
     if (have) {
-      out.push_back(Value::FromObject(std::make_shared<GroupTuple>(cur_display, Value::List(std::move(cur)))));
+      out.push_back(
+          Value::FromObject(std::make_shared<GroupTuple>(cur_display, Value::List(std::move(cur)))));
       cur.clear();
     }
     have = true;
@@ -387,15 +393,17 @@ Result FGroupby(Renderer& r, const Value& v, const CallArgs& a) {
     cur_display = k;
     cur.push_back(std::move(x));
   }
-  if (have) out.push_back(Value::FromObject(std::make_shared<GroupTuple>(cur_display, Value::List(std::move(cur)))));
+  if (have)
+    out.push_back(Value::FromObject(std::make_shared<GroupTuple>(cur_display, Value::List(std::move(cur)))));
   return Value::List(std::move(out));
 }
 
 Result FIndent(Renderer& r, const Value& v, const CallArgs& a) {
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
   const Value* w = Arg(a, 0, "width");
-  std::string indent = w == nullptr ? "    " : w->is_string() ? std::string(w->AsString())
-                                                               : std::string(IntArg(a, 0, "width", 4), ' ');
+  std::string indent = w == nullptr     ? "    "
+                       : w->is_string() ? std::string(w->AsString())
+                                        : std::string(IntArg(a, 0, "width", 4), ' ');
   bool first = BoolArg(a, 1, "first", false);
   bool blank = BoolArg(a, 2, "blank", false);
   std::string nl = "\n";
@@ -581,8 +589,12 @@ Result SelectReject(Renderer& r, const Value& v, const CallArgs& a, bool select,
 }
 Result FSelect(Renderer& r, const Value& v, const CallArgs& a) { return SelectReject(r, v, a, true, false); }
 Result FReject(Renderer& r, const Value& v, const CallArgs& a) { return SelectReject(r, v, a, false, false); }
-Result FSelectattr(Renderer& r, const Value& v, const CallArgs& a) { return SelectReject(r, v, a, true, true); }
-Result FRejectattr(Renderer& r, const Value& v, const CallArgs& a) { return SelectReject(r, v, a, false, true); }
+Result FSelectattr(Renderer& r, const Value& v, const CallArgs& a) {
+  return SelectReject(r, v, a, true, true);
+}
+Result FRejectattr(Renderer& r, const Value& v, const CallArgs& a) {
+  return SelectReject(r, v, a, false, true);
+}
 
 Result FReplace(Renderer& r, const Value& v, const CallArgs& a) {
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
@@ -646,7 +658,9 @@ Result FRound(Renderer&, const Value& v, const CallArgs& a) {
   return absl::InvalidArgumentError("FilterArgumentError: method must be common, ceil or floor");
 }
 
-Result FSafe(Renderer&, const Value& v, const CallArgs&) { return MarkSafe(v.is_string() ? std::string(v.AsString()) : v.Str()); }
+Result FSafe(Renderer&, const Value& v, const CallArgs&) {
+  return MarkSafe(v.is_string() ? std::string(v.AsString()) : v.Str());
+}
 
 Result FSlice(Renderer& r, const Value& v, const CallArgs& a) {
   int64_t slices = IntArg(a, 0, "slices", 1);
@@ -678,7 +692,8 @@ Result FSort(Renderer& r, const Value& v, const CallArgs& a) {
     size_t start = 0;
     while (true) {
       size_t c = s.find(',', start);
-      attrs.push_back(Value::String(text::Strip(s.substr(start, c == std::string_view::npos ? s.npos : c - start), {})));
+      attrs.push_back(
+          Value::String(text::Strip(s.substr(start, c == std::string_view::npos ? s.npos : c - start), {})));
       if (c == std::string_view::npos) break;
       start = c + 1;
     }
@@ -824,7 +839,8 @@ Result FUnique(Renderer& r, const Value& v, const CallArgs& a) {
 std::string UrlQuote(std::string_view s, std::string_view safe) {
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~' || safe.find(c) != std::string_view::npos) {
+    if (std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~' ||
+        safe.find(c) != std::string_view::npos) {
       out.push_back(static_cast<char>(c));
     } else {
       out += fmt::format("%{:02X}", c);
@@ -925,7 +941,8 @@ Result FXmlattr(Renderer&, const Value& v, const CallArgs& a) {
     std::string key = k.Str();
     for (char c : key) {
       if (c == ' ' || c == '/' || c == '>' || c == '=' || c == '\t' || c == '\n') {
-        return absl::InvalidArgumentError(fmt::format("ValueError: Invalid character in attribute name: {}", key));
+        return absl::InvalidArgumentError(
+            fmt::format("ValueError: Invalid character in attribute name: {}", key));
       }
     }
     if (!out.empty()) out += " ";
@@ -1137,10 +1154,10 @@ absl::Status MaxArgs(const CallArgs& a, size_t n, std::string_view test) {
   return absl::OkStatus();
 }
 
-#define FLINKDBT_SIMPLE_TEST(fname, tname, expr)                    \
-  TResult fname(Renderer&, const Value& v, const CallArgs& a) {     \
-    FLINKDBT_RETURN_IF_ERROR(MaxArgs(a, 0, tname));                 \
-    return (expr);                                                  \
+#define FLINKDBT_SIMPLE_TEST(fname, tname, expr)                \
+  TResult fname(Renderer&, const Value& v, const CallArgs& a) { \
+    FLINKDBT_RETURN_IF_ERROR(MaxArgs(a, 0, tname));             \
+    return (expr);                                              \
   }
 
 FLINKDBT_SIMPLE_TEST(TBoolean, "boolean", v.is_bool())
@@ -1240,20 +1257,45 @@ TResult TTest(Renderer&, const Value& v, const CallArgs& a) {
 
 const absl::flat_hash_map<std::string_view, TestFn>& Tests() {
   static const auto* m = new absl::flat_hash_map<std::string_view, TestFn>{
-      {"boolean", TBoolean},   {"callable", TCallable}, {"defined", TDefined},
+      {"boolean", TBoolean},
+      {"callable", TCallable},
+      {"defined", TDefined},
       {"divisibleby", TDivisibleby},
-      {"eq", TEq},             {"equalto", TEq},        {"==", TEq},
-      {"escaped", TEscaped},   {"even", TEven},         {"false", TFalse},
-      {"filter", TFilter},     {"float", TFloat},       {"ge", TGe},
-      {">=", TGe},             {"greaterthan", TGt},    {"gt", TGt},
-      {">", TGt},              {"in", TIn},             {"integer", TInteger},
-      {"iterable", TIterable}, {"le", TLe},             {"<=", TLe},
-      {"lessthan", TLt},       {"lt", TLt},             {"<", TLt},
-      {"lower", TLower},       {"mapping", TMapping},   {"ne", TNe},
-      {"!=", TNe},             {"none", TNone},         {"number", TNumber},
-      {"odd", TOdd},           {"sameas", TSameas},     {"sequence", TSequence},
-      {"string", TString},     {"test", TTest},         {"true", TTrue},
-      {"undefined", TUndefined}, {"upper", TUpper},
+      {"eq", TEq},
+      {"equalto", TEq},
+      {"==", TEq},
+      {"escaped", TEscaped},
+      {"even", TEven},
+      {"false", TFalse},
+      {"filter", TFilter},
+      {"float", TFloat},
+      {"ge", TGe},
+      {">=", TGe},
+      {"greaterthan", TGt},
+      {"gt", TGt},
+      {">", TGt},
+      {"in", TIn},
+      {"integer", TInteger},
+      {"iterable", TIterable},
+      {"le", TLe},
+      {"<=", TLe},
+      {"lessthan", TLt},
+      {"lt", TLt},
+      {"<", TLt},
+      {"lower", TLower},
+      {"mapping", TMapping},
+      {"ne", TNe},
+      {"!=", TNe},
+      {"none", TNone},
+      {"number", TNumber},
+      {"odd", TOdd},
+      {"sameas", TSameas},
+      {"sequence", TSequence},
+      {"string", TString},
+      {"test", TTest},
+      {"true", TTrue},
+      {"undefined", TUndefined},
+      {"upper", TUpper},
   };
   return *m;
 }
@@ -1316,7 +1358,7 @@ absl::StatusOr<Value> GRange(CallContext&, const CallArgs& a) {
   }
   if (step == 0) return absl::InvalidArgumentError("ValueError: range() arg 3 must not be zero");
   int128 len = step > 0 ? (static_cast<int128>(stop) - start + step - 1) / step
-                          : (static_cast<int128>(start) - stop - step - 1) / -step;
+                        : (static_cast<int128>(start) - stop - step - 1) / -step;
   if (len > kMaxRange) {
     return absl::InvalidArgumentError(
         fmt::format("OverflowError: range() of more than {} items is not supported", kMaxRange));

@@ -23,9 +23,7 @@ inline Value MarkSafe(std::string s) {
   o->safe = true;
   return Value(ValueKind::kString, o);
 }
-inline bool IsSafe(const Value& v) {
-  return v.is_string() && static_cast<StringObject*>(v.heap_ptr())->safe;
-}
+inline bool IsSafe(const Value& v) { return v.is_string() && static_cast<StringObject*>(v.heap_ptr())->safe; }
 
 // Integers beyond 64 bits: an int128 while they fit, arbitrary precision beyond.
 struct BigIntObject : HeapObject {

@@ -113,9 +113,11 @@ Result StrFormat(Renderer& r, std::string_view f, const CallArgs& a) {
         rest = e == std::string_view::npos ? "" : rest.substr(e);
       } else {
         size_t e = rest.find(']');
-        if (e == std::string_view::npos) return absl::InvalidArgumentError("ValueError: Missing ']' in format string");
+        if (e == std::string_view::npos)
+          return absl::InvalidArgumentError("ValueError: Missing ']' in format string");
         std::string_view key = rest.substr(1, e - 1);
-        Value k = std::all_of(key.begin(), key.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) && !key.empty()
+        Value k = std::all_of(key.begin(), key.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+                          !key.empty()
                       ? *Value::ParseInt(key)
                       : Value::String(key);
         FLINKDBT_ASSIGN_OR_RETURN(v, r.GetItem(v, k));
@@ -137,7 +139,8 @@ Result StrFormat(Renderer& r, std::string_view f, const CallArgs& a) {
         out += fmt::format(fmt::runtime("{:" + sp + "}"), v.AsString());
       } else if (v.is_int() || v.is_bool()) {
         char type = sp.back();
-        if (type == 'f' || type == 'e' || type == 'g' || type == 'F' || type == 'E' || type == 'G' || type == '%') {
+        if (type == 'f' || type == 'e' || type == 'g' || type == 'F' || type == 'E' || type == 'G' ||
+            type == '%') {
           if (type == '%') {
             sp.back() = 'f';
             out += fmt::format(fmt::runtime("{:" + sp + "}"), v.AsDouble() * 100) + "%";
@@ -242,7 +245,8 @@ Result StrMethod(Renderer& r, const Value& self, std::string_view name, const Ca
     }
     for (const Value& o : options) {
       if (!o.is_string()) return TypeError("expected str");
-      if (name == "startswith" ? s.starts_with(o.AsString()) : s.ends_with(o.AsString())) return Value::Bool(true);
+      if (name == "startswith" ? s.starts_with(o.AsString()) : s.ends_with(o.AsString()))
+        return Value::Bool(true);
     }
     return Value::Bool(false);
   }
@@ -273,7 +277,8 @@ Result StrMethod(Renderer& r, const Value& self, std::string_view name, const Ca
     std::string out;
     for (size_t i = 0; i < items.size(); ++i) {
       if (!items[i].is_string()) {
-        return TypeError(fmt::format("sequence item {}: expected str instance, {} found", i, items[i].TypeName()));
+        return TypeError(
+            fmt::format("sequence item {}: expected str instance, {} found", i, items[i].TypeName()));
       }
       if (i) out.append(s);
       out.append(items[i].AsString());
@@ -290,7 +295,8 @@ Result StrMethod(Renderer& r, const Value& self, std::string_view name, const Ca
       if (name == "partition") return Value::Tuple({Value::String(s), Value::String(""), Value::String("")});
       return Value::Tuple({Value::String(""), Value::String(""), Value::String(s)});
     }
-    return Value::Tuple({Value::String(s.substr(0, p)), *sep, Value::String(s.substr(p + sep->AsString().size()))});
+    return Value::Tuple(
+        {Value::String(s.substr(0, p)), *sep, Value::String(s.substr(p + sep->AsString().size()))});
   }
   if (name == "isdigit" || name == "isdecimal" || name == "isnumeric") {
     return Value::Bool(AllCp(s, [](char32_t c) { return c >= '0' && c <= '9'; }));
@@ -367,7 +373,8 @@ Result ListMethod(Renderer& r, const Value& self, std::string_view name, const C
         ++n;
       }
     }
-    if (name == "index") return absl::InvalidArgumentError(fmt::format("ValueError: {} is not in list", x->Repr()));
+    if (name == "index")
+      return absl::InvalidArgumentError(fmt::format("ValueError: {} is not in list", x->Repr()));
     return Value::Int(n);
   }
   if (name == "copy" && items != nullptr) return Value::List(std::vector<Value>(ro.begin(), ro.end()));
@@ -480,7 +487,9 @@ Result DictMethod(Renderer& r, const Value& self, std::string_view name, const C
         FLINKDBT_ASSIGN_OR_RETURN(auto pairs, r.Iterate(p));
         for (const Value& kv : pairs) {
           FLINKDBT_ASSIGN_OR_RETURN(auto two, r.Iterate(kv));
-          if (two.size() != 2) return absl::InvalidArgumentError("ValueError: dictionary update sequence element has wrong length");
+          if (two.size() != 2)
+            return absl::InvalidArgumentError(
+                "ValueError: dictionary update sequence element has wrong length");
           d->Set(two[0], two[1]);
         }
       }
@@ -525,11 +534,12 @@ Result DictMethod(Renderer& r, const Value& self, std::string_view name, const C
 
 const absl::flat_hash_set<std::string_view>& StrMethods() {
   static const auto* s = new absl::flat_hash_set<std::string_view>{
-      "upper", "lower", "casefold", "strip", "lstrip", "rstrip", "title", "capitalize", "swapcase", "split",
-      "rsplit", "splitlines", "replace", "startswith", "endswith", "find", "rfind", "index", "rindex", "count",
-      "join", "format", "partition", "rpartition", "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum",
-      "isspace", "isidentifier", "islower", "isupper", "istitle", "center", "ljust", "rjust", "zfill",
-      "removeprefix", "removesuffix", "expandtabs", "encode"};
+      "upper",      "lower",     "casefold",     "strip",        "lstrip",       "rstrip",     "title",
+      "capitalize", "swapcase",  "split",        "rsplit",       "splitlines",   "replace",    "startswith",
+      "endswith",   "find",      "rfind",        "index",        "rindex",       "count",      "join",
+      "format",     "partition", "rpartition",   "isdigit",      "isdecimal",    "isnumeric",  "isalpha",
+      "isalnum",    "isspace",   "isidentifier", "islower",      "isupper",      "istitle",    "center",
+      "ljust",      "rjust",     "zfill",        "removeprefix", "removesuffix", "expandtabs", "encode"};
   return *s;
 }
 const absl::flat_hash_set<std::string_view>& ListMethods() {

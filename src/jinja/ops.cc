@@ -59,8 +59,9 @@ absl::StatusOr<Value> BigOp(BinOp op, const BigInt& x, const BigInt& y) {
     case BinOp::kFloorDiv:
     case BinOp::kMod: {
       if (y.is_zero()) {
-        return absl::InvalidArgumentError(op == BinOp::kMod ? "ZeroDivisionError: integer modulo by zero"
-                                                            : "ZeroDivisionError: integer division or modulo by zero");
+        return absl::InvalidArgumentError(op == BinOp::kMod
+                                              ? "ZeroDivisionError: integer modulo by zero"
+                                              : "ZeroDivisionError: integer division or modulo by zero");
       }
       BigInt q, r;
       BigInt::DivMod(x, y, &q, &r);
@@ -69,7 +70,8 @@ absl::StatusOr<Value> BigOp(BinOp op, const BigInt& x, const BigInt& y) {
     case BinOp::kPow: {
       if (y.neg) return Value::Float(std::pow(x.ToDouble(), y.ToDouble()));
       auto e128 = y.To128();
-      if (!e128 || (*e128 > 1 && x.bits() > 1 && x.bits() * static_cast<size_t>(std::min<int128>(*e128, kMaxBits + 1)) > kMaxBits)) {
+      if (!e128 || (*e128 > 1 && x.bits() > 1 &&
+                    x.bits() * static_cast<size_t>(std::min<int128>(*e128, kMaxBits + 1)) > kMaxBits)) {
         if (x.is_zero() || (x.bits() == 1 && x.mag.size() == 1)) {
           // 0**n, 1**n, (-1)**n stay small.
         } else {
@@ -131,8 +133,7 @@ absl::StatusOr<Value> IntOp(BinOp op, int128 x, int128 y) {
     case BinOp::kPow: {
       if (y < 0) {
         if (x == 0) {
-          return absl::InvalidArgumentError(
-              "ZeroDivisionError: 0.0 cannot be raised to a negative power");
+          return absl::InvalidArgumentError("ZeroDivisionError: 0.0 cannot be raised to a negative power");
         }
         return Value::Float(std::pow(static_cast<double>(x), static_cast<double>(y)));
       }
@@ -140,10 +141,12 @@ absl::StatusOr<Value> IntOp(BinOp op, int128 x, int128 y) {
       int128 e = y;
       while (e > 0) {
         if (e & 1) {
-          if (__builtin_mul_overflow(result, base, &result)) return BigOp(op, BigInt::From128(x), BigInt::From128(y));
+          if (__builtin_mul_overflow(result, base, &result))
+            return BigOp(op, BigInt::From128(x), BigInt::From128(y));
         }
         e >>= 1;
-        if (e > 0 && __builtin_mul_overflow(base, base, &base)) return BigOp(op, BigInt::From128(x), BigInt::From128(y));
+        if (e > 0 && __builtin_mul_overflow(base, base, &base))
+          return BigOp(op, BigInt::From128(x), BigInt::From128(y));
       }
       return Value::Int128(result);
     }
@@ -182,13 +185,15 @@ absl::StatusOr<Value> Repeat(const Value& seq, const Value& count) {
   if (seq.is_string()) {
     std::string out;
     std::string_view s = seq.AsString();
-    if (n > 0 && s.size() * n > (1u << 28)) return absl::InvalidArgumentError("MemoryError: result too large");
+    if (n > 0 && s.size() * n > (1u << 28))
+      return absl::InvalidArgumentError("MemoryError: result too large");
     out.reserve(s.size() * n);
     for (int64_t i = 0; i < n; ++i) out.append(s);
     return Value::String(std::move(out));
   }
   auto items = seq.Items();
-  if (n > 0 && items.size() * n > (1u << 26)) return absl::InvalidArgumentError("MemoryError: result too large");
+  if (n > 0 && items.size() * n > (1u << 26))
+    return absl::InvalidArgumentError("MemoryError: result too large");
   std::vector<Value> out;
   out.reserve(items.size() * n);
   for (int64_t i = 0; i < n; ++i) out.insert(out.end(), items.begin(), items.end());
@@ -264,8 +269,8 @@ absl::StatusOr<bool> LessThan(const Value& a, const Value& b) {
     }
     return x.size() < y.size();
   }
-  return TypeError(fmt::format("'<' not supported between instances of '{}' and '{}'", a.TypeName(),
-                               b.TypeName()));
+  return TypeError(
+      fmt::format("'<' not supported between instances of '{}' and '{}'", a.TypeName(), b.TypeName()));
 }
 
 absl::StatusOr<bool> Contains(const Value& container, const Value& item) {
@@ -441,7 +446,8 @@ absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
       case 'i':
       case 'u': {
         if (!arg->is_number()) {
-          return TypeError(fmt::format("%{} format: a real number is required, not {}", conv, arg->TypeName()));
+          return TypeError(
+              fmt::format("%{} format: a real number is required, not {}", conv, arg->TypeName()));
         }
         Value iv = arg->is_float() ? Value::Int128(static_cast<int128>(std::trunc(arg->AsDouble()))) : *arg;
         if (iv.is_bool()) iv = Value::Int(iv.AsBool());
@@ -459,7 +465,8 @@ absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
           return TypeError(fmt::format("must be real number, not {}", arg->TypeName()));
         }
         int p = has_prec ? std::stoi(prec.empty() ? "0" : prec) : 6;
-        std::string spec = fmt::format("{{:{}.{}{}}}", flags.find('+') != std::string::npos ? "+" : "", p, conv);
+        std::string spec =
+            fmt::format("{{:{}.{}{}}}", flags.find('+') != std::string::npos ? "+" : "", p, conv);
         body = fmt::format(fmt::runtime(spec), arg->AsDouble());
         break;
       }
@@ -480,8 +487,7 @@ absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
         }
         break;
       default:
-        return absl::InvalidArgumentError(
-            fmt::format("ValueError: unsupported format character '{}'", conv));
+        return absl::InvalidArgumentError(fmt::format("ValueError: unsupported format character '{}'", conv));
     }
     size_t w = width.empty() ? 0 : std::stoul(width);
     size_t len = utf8::Length(body);

@@ -150,9 +150,7 @@ class Lexer {
   }
 
   // Matches `{%[-+]?\s*raw\s*[-+]?%}` at `tag`.
-  bool IsRawBegin(size_t tag, size_t* end = nullptr) const {
-    return MatchWordTag(tag, "raw", end);
-  }
+  bool IsRawBegin(size_t tag, size_t* end = nullptr) const { return MatchWordTag(tag, "raw", end); }
   bool MatchWordTag(size_t tag, std::string_view word, size_t* end) const {
     size_t p = tag + 2;
     if (p < src_.size() && (src_[p] == '-' || src_[p] == '+')) ++p;
@@ -810,7 +808,9 @@ class Parser {
     FLINKDBT_RETURN_IF_ERROR(ExpectBlockEnd());
     if (macro_depth_ == 0 && block_depth_ == 0 && top_level()) {
       SourceLocation loc = impl_->Location(n->offset);
-      impl_->macros.push_back(MacroInfo{std::string(n->name), std::vector<std::string>(n->params.begin(), n->params.end()), loc.line, loc.column});
+      impl_->macros.push_back(MacroInfo{std::string(n->name),
+                                        std::vector<std::string>(n->params.begin(), n->params.end()),
+                                        loc.line, loc.column});
     }
     return n;
   }
@@ -951,7 +951,8 @@ class Parser {
     FLINKDBT_RETURN_IF_ERROR(st);
     if (n->flag2) {
       for (Node* b : n->body) {
-        if (b->kind != NodeKind::kText) return Fail(t, "Required blocks can only contain comments or whitespace");
+        if (b->kind != NodeKind::kText)
+          return Fail(t, "Required blocks can only contain comments or whitespace");
         for (char c : b->value.AsString()) {
           if (!IsSpace(c)) return Fail(t, "Required blocks can only contain comments or whitespace");
         }
@@ -1119,8 +1120,7 @@ class Parser {
   }
 
   absl::StatusOr<Node*> ParseTuple(bool simplified, bool with_condexpr,
-                                   std::initializer_list<std::string_view> extra_end,
-                                   bool explicit_parens) {
+                                   std::initializer_list<std::string_view> extra_end, bool explicit_parens) {
     const Token& t = cur();
     std::vector<Node*> items;
     bool is_tuple = false;

@@ -87,7 +87,8 @@ class LoopObject : public Object {
     if (name == "cycle") {
       int64_t i = index0;
       return Value::Callable("cycle", [i](CallContext&, const CallArgs& args) -> absl::StatusOr<Value> {
-        if (args.positional.empty()) return absl::InvalidArgumentError("TypeError: no items for cycling given");
+        if (args.positional.empty())
+          return absl::InvalidArgumentError("TypeError: no items for cycling given");
         return args.positional[i % args.positional.size()];
       });
     }
@@ -342,7 +343,8 @@ absl::Status Renderer::Exec(const Node* n, Frame* f) {
           KwargVector kwargs;
           FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
           bool streamed = false;
-          auto r = CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()), CallArgs{args, kwargs}, out_, &streamed);
+          auto r = CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()), CallArgs{args, kwargs}, out_,
+                             &streamed);
           if (!r.ok()) return Locate(r.status(), call);
           if (streamed) return absl::OkStatus();
           return Locate(Print(*r), call);
@@ -500,8 +502,8 @@ absl::Status Renderer::Assign(const Node* target, const Value& v, Frame* f) {
       FLINKDBT_ASSIGN_OR_RETURN(std::vector<Value> items, Iterate(v));
       size_t want = target->args.size();
       if (items.size() < want) {
-        return absl::InvalidArgumentError(fmt::format(
-            "ValueError: not enough values to unpack (expected {}, got {})", want, items.size()));
+        return absl::InvalidArgumentError(
+            fmt::format("ValueError: not enough values to unpack (expected {}, got {})", want, items.size()));
       }
       if (items.size() > want) {
         return absl::InvalidArgumentError(
@@ -514,7 +516,8 @@ absl::Status Renderer::Assign(const Node* target, const Value& v, Frame* f) {
       Value ns;
       FLINKDBT_RETURN_IF_ERROR(Lookup(target->a->name, f, ns));
       if (!ns.is_namespace()) {
-        return absl::InvalidArgumentError("TemplateRuntimeError: cannot assign attribute on non-namespace object");
+        return absl::InvalidArgumentError(
+            "TemplateRuntimeError: cannot assign attribute on non-namespace object");
       }
       ns.SetItem(Value::String(target->name), v);
       return absl::OkStatus();
@@ -569,8 +572,7 @@ absl::Status Renderer::ExecFor(const Node* n, Frame* f) {
   return RunLoop(n, f, *std::move(items), 0);
 }
 
-absl::StatusOr<Value> Renderer::CallRecursiveLoop(const Node* n, Frame* f, const Value& iterable,
-                                                  int depth) {
+absl::StatusOr<Value> Renderer::CallRecursiveLoop(const Node* n, Frame* f, const Value& iterable, int depth) {
   if (depth_ + 1 > opts_.max_depth) {
     return absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
   }
@@ -723,7 +725,8 @@ absl::Status Renderer::RenderBlock(const std::string& name, size_t index, Frame*
   if (it == table->blocks.end() || index >= it->second.size()) return absl::OkStatus();
   auto [node, impl] = it->second[index];
   if (node->flag2) {
-    return absl::InvalidArgumentError(fmt::format("TemplateRuntimeError: Required block '{}' not found", name));
+    return absl::InvalidArgumentError(
+        fmt::format("TemplateRuntimeError: Required block '{}' not found", name));
   }
   if (++depth_ > opts_.max_depth) {
     --depth_;
@@ -1189,7 +1192,8 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       }
       auto r = SliceValue(obj, a, b, c);
       // Jinja's getitem turns a TypeError into an undefined.
-      out = r.ok() ? *std::move(r) : Value::UndefinedWithHint(fmt::format("{} has no element slice", ObjectTypeRepr(obj)));
+      out = r.ok() ? *std::move(r)
+                   : Value::UndefinedWithHint(fmt::format("{} has no element slice", ObjectTypeRepr(obj)));
       return absl::OkStatus();
     }
     case NodeKind::kCall: {
@@ -1200,7 +1204,8 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       if (callee->kind == NodeKind::kGetAttr) {
         Value obj;
         FLINKDBT_RETURN_IF_ERROR(Eval(callee->a, f, obj));
-        if (callee->maybe_method && !obj.is_namespace() && !obj.is_object() && HasBuiltinMethod(obj, callee->name)) {
+        if (callee->maybe_method && !obj.is_namespace() && !obj.is_object() &&
+            HasBuiltinMethod(obj, callee->name)) {
           FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
           bool found = false;
           auto r = CallBuiltinMethod(*this, obj, callee->name, CallArgs{args, kwargs}, &found);
@@ -1269,7 +1274,8 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       Value tmp;
       const Value* v;
       FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, v));
-      if (v->is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(*v), n);
+      if (v->is_undefined() && undefined_mode() == UndefinedMode::kStrict)
+        return Locate(UndefinedError(*v), n);
       out = Value::Bool(!v->Truthy());
       return absl::OkStatus();
     }
@@ -1346,8 +1352,12 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
         CmpOp cop = static_cast<CmpOp>(n->ops[i]);
         if (left.is_small_int() && right.is_small_int() && cop <= CmpOp::kGe) {
           int64_t x = left.AsSmallInt(), y = right.AsSmallInt();
-          r = cop == CmpOp::kEq ? x == y : cop == CmpOp::kNe ? x != y : cop == CmpOp::kLt ? x < y
-              : cop == CmpOp::kLe ? x <= y : cop == CmpOp::kGt ? x > y : x >= y;
+          r = cop == CmpOp::kEq   ? x == y
+              : cop == CmpOp::kNe ? x != y
+              : cop == CmpOp::kLt ? x < y
+              : cop == CmpOp::kLe ? x <= y
+              : cop == CmpOp::kGt ? x > y
+                                  : x >= y;
           if (!r) {
             out = Value::Bool(false);
             return absl::OkStatus();
@@ -1369,12 +1379,13 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
             CmpOp op = static_cast<CmpOp>(n->ops[i]);
             if (left.is_undefined()) return Locate(UndefinedError(left), n);
             if (right.is_undefined()) return Locate(UndefinedError(right), n);
-            absl::StatusOr<bool> lt = (op == CmpOp::kLt || op == CmpOp::kGe) ? LessThan(left, right)
-                                                                              : LessThan(right, left);
+            absl::StatusOr<bool> lt =
+                (op == CmpOp::kLt || op == CmpOp::kGe) ? LessThan(left, right) : LessThan(right, left);
             if (!lt.ok()) {
               static constexpr std::string_view kSym[] = {"==", "!=", "<", "<=", ">", ">="};
-              return ErrorAt(n, fmt::format("TypeError: '{}' not supported between instances of '{}' and '{}'",
-                                            kSym[n->ops[i]], left.TypeName(), right.TypeName()));
+              return ErrorAt(n,
+                             fmt::format("TypeError: '{}' not supported between instances of '{}' and '{}'",
+                                         kSym[n->ops[i]], left.TypeName(), right.TypeName()));
             }
             r = (op == CmpOp::kLt || op == CmpOp::kGt) ? *lt : !*lt;
             break;
@@ -1404,7 +1415,8 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       Value tmp;
       const Value* a;
       FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, a));
-      if (a->is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(*a), n);
+      if (a->is_undefined() && undefined_mode() == UndefinedMode::kStrict)
+        return Locate(UndefinedError(*a), n);
       bool t = a->Truthy();
       if ((n->kind == NodeKind::kAnd) ? !t : t) {
         out = *a;
@@ -1416,7 +1428,8 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       Value ctmp;
       const Value* c;
       FLINKDBT_RETURN_IF_ERROR(EvalRef(n->b, f, ctmp, c));
-      if (c->is_undefined() && undefined_mode() == UndefinedMode::kStrict) return Locate(UndefinedError(*c), n);
+      if (c->is_undefined() && undefined_mode() == UndefinedMode::kStrict)
+        return Locate(UndefinedError(*c), n);
       if (c->Truthy()) return Eval(n->a, f, out);
       if (n->c != nullptr) return Eval(n->c, f, out);
       if (undefined_mode() != UndefinedMode::kStrict) {

@@ -138,8 +138,7 @@ class Renderer : public CallContext {
   absl::StatusOr<Value> CaptureBlock(const std::string& name, size_t index, Frame* f,
                                      const std::shared_ptr<BlockTable>& table);
   absl::Status ExecTemplate(std::shared_ptr<const Template> t, Frame* root);
-  absl::StatusOr<Value> MakeModuleValue(std::shared_ptr<const Template> t, Frame* parent,
-                                        bool with_context);
+  absl::StatusOr<Value> MakeModuleValue(std::shared_ptr<const Template> t, Frame* parent, bool with_context);
 
  private:
   friend class LoopObject;
@@ -170,8 +169,7 @@ class Renderer : public CallContext {
   absl::Status Print(const Value& v);
   absl::Status Locate(absl::Status st, const Node* n) const;
   absl::Status ErrorAt(const Node* n, std::string_view msg) const;
-  absl::StatusOr<std::shared_ptr<const Template>> Load(const Value& name, const Node* n,
-                                                       bool ignore_missing);
+  absl::StatusOr<std::shared_ptr<const Template>> Load(const Value& name, const Node* n, bool ignore_missing);
   Value MakeMacro(const Node* n, Frame* f, std::string name);
   Frame* RootOf(Frame* f) const;
 
@@ -214,8 +212,7 @@ absl::StatusOr<bool> Contains(const Value& container, const Value& item);
 absl::StatusOr<Value> PercentFormat(const Value& fmt, const Value& args);
 // Code-point helpers.
 std::vector<std::string_view> CodePoints(std::string_view s);
-absl::StatusOr<Value> SliceValue(const Value& v, const Value& start, const Value& stop,
-                                 const Value& step);
+absl::StatusOr<Value> SliceValue(const Value& v, const Value& start, const Value& stop, const Value& step);
 // str/list/dict methods; *found=false when `name` is not a method of obj's type.
 absl::StatusOr<Value> CallBuiltinMethod(Renderer& r, const Value& obj, std::string_view name,
                                         const CallArgs& args, bool* found);

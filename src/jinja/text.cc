@@ -133,7 +133,9 @@ std::string PyTitle(std::string_view s) {
 
 std::string JinjaTitle(std::string_view s) {
   auto cps = Decode(s);
-  auto is_sep = [](char32_t c) { return IsSpace(c) || c == '-' || c == '(' || c == '{' || c == '[' || c == '<'; };
+  auto is_sep = [](char32_t c) {
+    return IsSpace(c) || c == '-' || c == '(' || c == '{' || c == '[' || c == '<';
+  };
   bool word_start = true;
   for (char32_t& c : cps) {
     if (is_sep(c)) {

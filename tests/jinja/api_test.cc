@@ -14,7 +14,8 @@
 namespace flinkdbt::jinja {
 namespace {
 
-absl::StatusOr<std::string> RenderWith(const Environment& env, std::string_view src, const Value& ctx = Value()) {
+absl::StatusOr<std::string> RenderWith(const Environment& env, std::string_view src,
+                                       const Value& ctx = Value()) {
   FLINKDBT_ASSIGN_OR_RETURN(auto t, env.Parse(src, "test.sql"));
   return env.Render(*t, ctx);
 }
@@ -82,7 +83,8 @@ TEST(RenderTest, ContextAndGlobals) {
 
 TEST(RenderTest, NativeCallableWithPositionalAndKeywordArgs) {
   Environment env;
-  env.AddGlobal("ref", Value::Callable("ref", [](CallContext&, const CallArgs& args) -> absl::StatusOr<Value> {
+  env.AddGlobal("ref",
+                Value::Callable("ref", [](CallContext&, const CallArgs& args) -> absl::StatusOr<Value> {
                   const Value* name = args.Get(0, "name");
                   const Value* version = args.Keyword("v");
                   if (name == nullptr) return absl::InvalidArgumentError("ref() needs a name");
@@ -118,14 +120,17 @@ class Adapter : public Object {
 TEST(RenderTest, ObjectsWithAttributesImplementedInCpp) {
   Environment env;
   env.AddGlobal("adapter", Value::FromObject(std::make_shared<Adapter>()));
-  EXPECT_EQ(MustRender(env, "{{ adapter.type }} {{ adapter.quote('x') }} {{ adapter['type'] }} [{{ adapter.nope }}]"),
-            "flink `x` flink []");
+  EXPECT_EQ(
+      MustRender(env,
+                 "{{ adapter.type }} {{ adapter.quote('x') }} {{ adapter['type'] }} [{{ adapter.nope }}]"),
+      "flink `x` flink []");
   EXPECT_FALSE(RenderWith(env, "{{ adapter.nope.deeper }}").ok());
 }
 
 TEST(RenderTest, CallContextGivesUserDataAndCallback) {
   Environment env;
-  env.AddGlobal("record", Value::Callable("record", [](CallContext& ctx, const CallArgs& a) -> absl::StatusOr<Value> {
+  env.AddGlobal("record",
+                Value::Callable("record", [](CallContext& ctx, const CallArgs& a) -> absl::StatusOr<Value> {
                   auto* seen = static_cast<std::vector<std::string>*>(ctx.user_data());
                   seen->push_back(a.positional[0].Str());
                   // Call back into the template: the argument may be a macro.
@@ -154,10 +159,11 @@ TEST(RenderTest, ReturnMakesTheCallEvaluateToAnyValue) {
                        "{{ early(true) }}/{{ early(false) }}"),
             "early/late");
   // return() inside a loop inside a macro unwinds the loop too.
-  EXPECT_EQ(MustRender(env,
-                       "{% macro find(xs) %}{% for x in xs %}{% if x > 2 %}{{ return(x) }}{% endif %}{% endfor %}"
-                       "{{ return(none) }}{% endmacro %}{{ find([1, 3, 5]) }} {{ find([]) }}"),
-            "3 None");
+  EXPECT_EQ(
+      MustRender(env,
+                 "{% macro find(xs) %}{% for x in xs %}{% if x > 2 %}{{ return(x) }}{% endif %}{% endfor %}"
+                 "{{ return(none) }}{% endmacro %}{{ find([1, 3, 5]) }} {{ find([]) }}"),
+      "3 None");
 }
 
 void AddDbtTags(Environment& env) {
@@ -323,7 +329,8 @@ TEST(UndefinedModeTest, DefaultStrictPermissive) {
 TEST(OptionsTest, TrimAndLstripBlocksMatchPython) {
   // Expected output from Python Jinja2 3.1.6 with the same options.
   const char* src =
-      "<ul>\n  {% for x in xs %}\n    <li>{{ x }}</li>\n  {% endfor %}\n</ul>\n  {%+ if true %}kept{% endif %}\n"
+      "<ul>\n  {% for x in xs %}\n    <li>{{ x }}</li>\n  {% endfor %}\n</ul>\n  {%+ if true %}kept{% endif "
+      "%}\n"
       "  {# c #}\nend";
   Value ctx = Ctx({{"xs", Value::List({Value::Int(1), Value::Int(2)})}});
   Environment both(EnvironmentOptions{.trim_blocks = true, .lstrip_blocks = true});
@@ -393,7 +400,8 @@ TEST(ThreadSafetyTest, OneTemplateRenderedFromManyThreads) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       for (int j = 0; j < 200; ++j) {
-        Value ctx = Ctx({{"cols", Value::List({Value::String("a"), Value::String("b")})}, {"n", Value::Int(i)}});
+        Value ctx =
+            Ctx({{"cols", Value::List({Value::String("a"), Value::String("b")})}, {"n", Value::Int(i)}});
         auto out = env.Render(**t, ctx);
         if (!out.ok() || *out != "A_v1,B_v1 #" + std::to_string(i)) failures++;
       }

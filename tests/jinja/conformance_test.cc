@@ -100,10 +100,11 @@ std::string CaseName(const ::testing::TestParamInfo<Case>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, CaseTest,
-                         ::testing::ValuesIn(Discover(FLINKDBT_SOURCE_DIR "/../shared/conformance/jinja/cases")),
+                         ::testing::ValuesIn(Discover(FLINKDBT_SOURCE_DIR
+                                                      "/../shared/conformance/jinja/cases")),
                          CaseName);
-INSTANTIATE_TEST_SUITE_P(Own, CaseTest, ::testing::ValuesIn(Discover(FLINKDBT_SOURCE_DIR "/tests/jinja/cases")),
-                         CaseName);
+INSTANTIATE_TEST_SUITE_P(Own, CaseTest,
+                         ::testing::ValuesIn(Discover(FLINKDBT_SOURCE_DIR "/tests/jinja/cases")), CaseName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CaseTest);
 
 TEST(CorpusTest, SharedCorpusHas116Cases) {

@@ -106,12 +106,12 @@ class MemoryLoader : public Loader {
 // becomes a macro (taking PARAMS) named macro_name(definition). Rendering the tag itself prints
 // nothing (like `{% macro %}`). Every definition is listed by Template::blocks().
 struct BlockDefinition {
-  std::string tag;         // "materialization"
-  std::string name;        // "table"
-  std::string macro_name;  // "materialization_table_flink"
-  std::vector<std::string> params;              // parameter names (from PARAMS)
-  std::vector<std::string> args;                // bare positional extras: `default` in
-                                                // `{% materialization view, default %}`
+  std::string tag;                                    // "materialization"
+  std::string name;                                   // "table"
+  std::string macro_name;                             // "materialization_table_flink"
+  std::vector<std::string> params;                    // parameter names (from PARAMS)
+  std::vector<std::string> args;                      // bare positional extras: `default` in
+                                                      // `{% materialization view, default %}`
   std::vector<std::pair<std::string, Value>> kwargs;  // KEY=CONST extras: adapter='flink'
   std::string body_source;  // the raw template text between the tags (docs blocks need it)
   int line = 0;
@@ -209,8 +209,7 @@ class Environment {
   void AddBlockTag(BlockTag tag);
 
   // Parses `source`; `name` is used in error messages and for relative loads.
-  absl::StatusOr<std::shared_ptr<const Template>> Parse(std::string_view source,
-                                                        std::string name) const;
+  absl::StatusOr<std::shared_ptr<const Template>> Parse(std::string_view source, std::string name) const;
   // Loads (through the loader) and parses `name`, caching the result.
   absl::StatusOr<std::shared_ptr<const Template>> GetTemplate(std::string_view name) const;
 

@@ -196,13 +196,13 @@ class Value {
   bool is_callable_kind() const { return kind_ == ValueKind::kMacro || kind_ == ValueKind::kCallable; }
   bool is_object() const { return kind_ == ValueKind::kObject; }
 
-  bool AsBool() const { return bits_.i != 0; }  // valid for kBool
+  bool AsBool() const { return bits_.i != 0; }    // valid for kBool
   int64_t AsSmallInt() const { return bits_.i; }  // valid for is_small_int()
   // The integer if it fits in 64/128 bits (bools count as 0/1).
   std::optional<int64_t> AsInt64() const;
   std::optional<int128> AsInt128() const;
-  double AsDouble() const;               // ints, bools and floats as a double
-  std::string_view AsString() const;     // valid for kString; "" otherwise
+  double AsDouble() const;            // ints, bools and floats as a double
+  std::string_view AsString() const;  // valid for kString; "" otherwise
   // Items of a list/tuple (empty span for other kinds).
   std::span<const Value> Items() const;
   // Mutable access to a list's items (nullptr for other kinds, including tuples).
