@@ -390,8 +390,39 @@ bool IsZoneSuffix(std::string_view rest) {
   return true;
 }
 
+// The common case, "[-]digits[.digits]" with no more fraction digits than the scale, in one pass.
+bool FastCanonicalDecimal(std::string_view s, int scale, std::string* out) {
+  size_t pos = 0;
+  const bool neg = !s.empty() && s[0] == '-';
+  if (neg) pos = 1;
+  size_t int_begin = pos;
+  while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+  size_t int_end = pos;
+  size_t frac_begin = pos, frac_end = pos;
+  if (pos < s.size() && s[pos] == '.') {
+    frac_begin = ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    frac_end = pos;
+  }
+  if (pos != s.size() || int_end == int_begin || static_cast<int>(frac_end - frac_begin) > scale) return false;
+  while (int_begin + 1 < int_end && s[int_begin] == '0') ++int_begin;
+  bool zero = int_end - int_begin == 1 && s[int_begin] == '0';
+  for (size_t i = frac_begin; i < frac_end && zero; ++i) zero = s[i] == '0';
+  out->clear();
+  out->reserve(int_end - int_begin + static_cast<size_t>(scale) + 2);
+  if (neg && !zero) out->push_back('-');
+  out->append(s.data() + int_begin, int_end - int_begin);
+  if (scale > 0) {
+    out->push_back('.');
+    out->append(s.data() + frac_begin, frac_end - frac_begin);
+    out->append(static_cast<size_t>(scale) - (frac_end - frac_begin), '0');
+  }
+  return true;
+}
+
 // [+-]digits[.digits][E[+-]digits] -> canonical plain decimal with at least `scale` fraction digits.
 bool CanonicalDecimal(std::string_view s, std::optional<int> scale, std::string* out) {
+  if (scale && *scale >= 0 && *scale <= 64 && FastCanonicalDecimal(s, *scale, out)) return true;
   size_t pos = 0;
   bool neg = false;
   if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) neg = s[pos++] == '-';
@@ -429,6 +460,11 @@ bool CanonicalDecimal(std::string_view s, std::optional<int> scale, std::string*
 }
 
 bool ParseDoubleText(std::string_view s, double* out) {
+  if (!s.empty() && (absl::ascii_isdigit(static_cast<unsigned char>(s[0])) ||
+                     (s.size() > 1 && s[0] == '-' && absl::ascii_isdigit(static_cast<unsigned char>(s[1]))))) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+    return ec == std::errc() && p == s.data() + s.size();
+  }
   std::string lower = absl::AsciiStrToLower(ToAbsl(s));
   if (lower == "nan") {
     *out = std::numeric_limits<double>::quiet_NaN();
