@@ -266,6 +266,47 @@ bool ContainsOver(const Expr& e) {
 }
 
 
+// Top-N: `WHERE rn <= N` (or `< N`, `= 1`) over a ROW_NUMBER column lets the Rank node keep only
+// the first N rows of each partition.
+void PushRankLimit(const BExpr& pred, const PlanPtr& input) {
+  std::vector<const BExpr*> conj;
+  std::vector<const BExpr*> stack{&pred};
+  while (!stack.empty()) {
+    const BExpr* e = stack.back();
+    stack.pop_back();
+    if (e->kind == BExpr::Kind::kAnd) {
+      for (const auto& a : e->args) stack.push_back(a.get());
+    } else {
+      conj.push_back(e);
+    }
+  }
+  for (const BExpr* e : conj) {
+    if (e->kind != BExpr::Kind::kCall || e->args.size() != 2) continue;
+    if (e->name != "<=" && e->name != "<" && e->name != "=") continue;
+    const BExpr* col = e->args[0].get();
+    const BExpr* lit = e->args[1].get();
+    if (col->kind != BExpr::Kind::kInput || lit->kind != BExpr::Kind::kConst || lit->value.kind() != ValueKind::kInt) continue;
+    int64_t n = lit->value.int_value();
+    if (e->name == "<") n -= 1;
+    if (e->name == "=" && n != 1) continue;
+    int idx = col->index;
+    PlanNode* node = input.get();
+    while (node && (node->kind == PlanNode::Kind::kProject || node->kind == PlanNode::Kind::kFilter)) {
+      if (node->kind == PlanNode::Kind::kProject) {
+        if (idx >= static_cast<int>(node->exprs.size()) || node->exprs[idx]->kind != BExpr::Kind::kInput) {
+          node = nullptr;
+          break;
+        }
+        idx = node->exprs[idx]->index;
+      }
+      node = node->inputs[0].get();
+    }
+    if (node && node->kind == PlanNode::Kind::kRank && idx == static_cast<int>(node->columns.size()) - 1 &&
+        (node->rank_limit < 0 || n < node->rank_limit))
+      node->rank_limit = std::max<int64_t>(n, 0);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<PlanPtr> Binder::BindSelect(const sql::Query& q, const Scope* outer) {
@@ -286,6 +327,7 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const sql::Query& q, const Scope* out
     FLINKDBT_ASSIGN_OR_RETURN(auto pred, Bind(*s.where, from.scope, nullptr));
     if (pred->type.root != TypeRoot::kBoolean && pred->type.root != TypeRoot::kNull)
       return Error(s.where->span, "WHERE clause must be a BOOLEAN expression");
+    PushRankLimit(*pred, plan);
     auto f = NewNode(PlanNode::Kind::kFilter);
     f->columns = plan->columns;
     f->predicate = std::move(pred);

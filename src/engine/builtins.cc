@@ -1277,6 +1277,20 @@ const Builtin* FindBuiltin(const std::string& name) {
 }
 
 Value AddValues(const Value& a, const Value& b, const DataType& result) {
+  // Fast paths for aggregation (SUM/AVG accumulate through here).
+  if (sql::IsIntegral(result) && a.kind() == ValueKind::kInt && b.kind() == ValueKind::kInt)
+    return Value::Int(WrapTo(result.root, static_cast<int64_t>(static_cast<uint64_t>(a.int_value()) + static_cast<uint64_t>(b.int_value()))));
+  if (sql::IsApproxNumeric(result) && a.kind() != ValueKind::kNull && b.kind() != ValueKind::kNull)
+    return Value::Double(ToDouble(a) + ToDouble(b));
+  if (result.root == TypeRoot::kDecimal && (a.kind() == ValueKind::kDecimal || a.kind() == ValueKind::kInt) &&
+      (b.kind() == ValueKind::kDecimal || b.kind() == ValueKind::kInt)) {
+    Decimal x = a.decimal_value(), y = b.decimal_value();
+    if (x.scale == result.scale && y.scale == result.scale) return Value::Dec(Decimal{x.unscaled + y.unscaled, result.scale});
+    int ms = std::max(x.scale, y.scale);
+    Decimal r = Decimal{x.Rescale(ms).unscaled + y.Rescale(ms).unscaled, ms}.Rescale(result.scale);
+    if (!Decimal::Fits(r.unscaled, result.precision)) return Value::Null();
+    return Value::Dec(r);
+  }
   BExpr e;
   e.name = "+";
   e.type = result;

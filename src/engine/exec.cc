@@ -360,15 +360,23 @@ class Runner {
       times = &rowtimes;
     }
     out->reserve(out->size() + log->size());
+    bool any_computed = false;
+    for (const auto& e : p.computed) any_computed = any_computed || e != nullptr;
+    Row phys;
     for (size_t i = 0; i < log->size(); ++i) {
       const Change& c = (*log)[i];
-      Row phys = c.row;
-      phys.push_back(Value::TimestampLtz(i < times->size() ? (*times)[i] : 0));
+      Value rowtime = Value::TimestampLtz(i < times->size() ? (*times)[i] : 0);
+      if (any_computed) {
+        phys = c.row;
+        phys.push_back(rowtime);
+      }
       Row row;
-      row.reserve(p.columns.size());
+      row.reserve(p.columns.size() + 3);  // room for window TVF columns downstream
       for (size_t k = 0; k < p.columns.size(); ++k) {
+        int idx = p.scan_index[k];
         if (p.computed[k]) row.push_back(Eval(*p.computed[k], phys, ctx_));
-        else if (p.scan_index[k] >= 0) row.push_back(phys[p.scan_index[k]]);
+        else if (idx >= 0 && idx < static_cast<int>(c.row.size())) row.push_back(c.row[idx]);
+        else if (idx == static_cast<int>(c.row.size())) row.push_back(rowtime);
         else row.push_back(Value::Null());
       }
       out->push_back(Change{c.kind, std::move(row)});
@@ -594,7 +602,9 @@ class Runner {
     bool ltz = p.columns.back().type.root == TypeRoot::kTimestampLtz;
     auto ts = [&](int64_t ms) { return ltz ? Value::TimestampLtz(ms) : Value::Timestamp(ms); };
     auto emit = [&](const Change& c, int64_t start, int64_t end) {
-      Row row = c.row;
+      Row row;
+      row.reserve(c.row.size() + 3);
+      row.insert(row.end(), c.row.begin(), c.row.end());
       row.push_back(ts(start));
       row.push_back(ts(end));
       row.push_back(ts(end - 1));
