@@ -109,6 +109,10 @@ absl::StatusOr<StatementResult> Engine::Execute(std::string_view sql) {
   auto st = sql::ParseStatement(sql);
   if (!st.ok()) return st.status();
   auto r = impl_->Execute(**st, sql);
+  if (r.ok() && r->changelog.empty() && !r->rows.empty()) {
+    // SHOW / DESCRIBE / SET listings: their rows are also their (insert-only) changelog.
+    for (const auto& row : r->rows) r->changelog.push_back(Change{RowKind::kInsert, row});
+  }
   if (r.ok() && impl_->store && r->kind != StatementResult::Kind::kQuery) {
     FLINKDBT_RETURN_IF_ERROR(impl_->store->Save(impl_->catalog));
   }
@@ -122,6 +126,8 @@ absl::StatusOr<std::vector<StatementResult>> Engine::ExecuteScript(std::string_v
   for (const auto& st : script->statements) {
     auto r = impl_->Execute(*st, sql);
     if (!r.ok()) return r.status();
+    if (r->changelog.empty())
+      for (const auto& row : r->rows) r->changelog.push_back(Change{RowKind::kInsert, row});
     out.push_back(std::move(*r));
   }
   if (impl_->store) FLINKDBT_RETURN_IF_ERROR(impl_->store->Save(impl_->catalog));

@@ -81,6 +81,28 @@ TEST(EngineTest, ErrorsCarryTheirPosition) {
   EXPECT_TRUE(GetLocation(syntax.status()).has_value());
 }
 
+TEST(EngineTest, ShowCreateTablePrintsTheDdl) {
+  Engine engine;
+  ASSERT_TRUE(engine
+                  .Execute("CREATE TABLE simple (a INT, b STRING, PRIMARY KEY (a) NOT ENFORCED) COMMENT 'a table' "
+                           "WITH ('changelog.mode' = 'upsert')")
+                  .ok());
+  auto r = engine.Execute("SHOW CREATE TABLE simple");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][0].string_value(),
+            "CREATE TABLE `default_catalog`.`default_database`.`simple` (\n"
+            "  `a` INT NOT NULL,\n"
+            "  `b` STRING,\n"
+            "  CONSTRAINT `PK_a` PRIMARY KEY (`a`) NOT ENFORCED\n"
+            ")\n"
+            "COMMENT 'a table'\n"
+            "WITH (\n"
+            "  'changelog.mode' = 'upsert'\n"
+            ")");
+  EXPECT_EQ(r->changelog.size(), 1u);  // listings are an insert-only changelog too
+}
+
 TEST(EngineTest, DecimalArithmeticIsExact) {
   Engine engine;
   auto r = engine.Execute("SELECT SUM(x) AS s FROM (VALUES (CAST(0.1 AS DECIMAL(10, 2))), (0.2), (0.3)) AS t(x)");
