@@ -48,7 +48,9 @@ LookupResult InMemoryCatalog::Lookup(const std::vector<std::string>& parts) cons
 
 std::vector<Relation> ExampleMarketplaceRelations() {
   // Schemas as Confluent Cloud documents them ("Example Data Streams in Confluent Cloud for Apache
-  // Flink"): every physical column NOT NULL; `$rowtime` is the system column with the watermark.
+  // Flink"; the clicks DDL as Confluent's Flink 101 course prints it): every physical column NOT
+  // NULL; `$rowtime` is the system column with the watermark. The primary keys of customers and
+  // products (upsert streams keyed by their id) are from the same page as recalled, not re-verified.
   auto rel = [](std::string name, std::vector<CatalogColumn> cols, std::vector<std::string> pk) {
     Relation r;
     r.catalog = "examples";
