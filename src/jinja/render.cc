@@ -316,23 +316,18 @@ absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
   if (opts_.max_steps > 0 || opts_.max_output_bytes > 0) FLINKDBT_RETURN_IF_ERROR(Budget());
   for (const Node* n : body) {
     if (n->kind == NodeKind::kText) {
-      out_->append(n->value.AsString());
+      out_->append(static_cast<StringObject*>(n->value.heap_ptr())->str);
       continue;
     }
-    absl::Status st = Exec(n, f);
+    absl::Status st = n->kind == NodeKind::kPrint ? ExecPrint(n, f) : Exec(n, f);
     if (!st.ok()) return st;
     if (flow_ != Flow::kNormal) return absl::OkStatus();
   }
   return absl::OkStatus();
 }
 
-absl::Status Renderer::Exec(const Node* n, Frame* f) {
+absl::Status Renderer::ExecPrint(const Node* n, Frame* f) {
   current_frame_ = f;
-  switch (n->kind) {
-    case NodeKind::kText:
-      out_->append(n->value.AsString());
-      return absl::OkStatus();
-    case NodeKind::kPrint: {
       // {{ macro(...) }}: the macro writes straight into the output.
       if (n->a->kind == NodeKind::kCall && n->a->a->kind == NodeKind::kName && !autoescape_) {
         const Node* call = n->a;
@@ -355,6 +350,15 @@ absl::Status Renderer::Exec(const Node* n, Frame* f) {
       FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, v));
       return Locate(Print(*v), n->a);
     }
+
+absl::Status Renderer::Exec(const Node* n, Frame* f) {
+  current_frame_ = f;
+  switch (n->kind) {
+    case NodeKind::kText:
+      out_->append(n->value.AsString());
+      return absl::OkStatus();
+    case NodeKind::kPrint:
+      return ExecPrint(n, f);
     case NodeKind::kIf: {
       Value tmp;
       const Value* v;
@@ -1153,6 +1157,13 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       return absl::OkStatus();
     case NodeKind::kName:
       return Lookup(n->name, f, out);
+    default:
+      return EvalSlow(n, f, out);
+  }
+}
+
+absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
+  switch (n->kind) {
     case NodeKind::kGetAttr: {
       Value tmp;
       const Value* obj;

@@ -146,6 +146,8 @@ class Renderer : public CallContext {
   absl::Status ExecBody(const std::vector<Node*>& body, Frame* f);
   absl::Status Exec(const Node* n, Frame* f);
   absl::Status Eval(const Node* n, Frame* f, Value& out);
+  absl::Status EvalSlow(const Node* n, Frame* f, Value& out);
+  absl::Status ExecPrint(const Node* n, Frame* f);
   // Like Eval, but names and constants are borrowed instead of copied (no reference-count
   // traffic): *out points either into a frame/the AST or at `tmp`. Use the result before
   // evaluating anything else.
