@@ -545,6 +545,10 @@ absl::Status ValidateConnectorOptions(const CatalogObject& table) {
   if (c != "faker" && c != "datagen")
     return absl::InvalidArgumentError(fmt::format(
         "connector '{}' is not available on the local target (supported: faker, datagen; tables without a connector are stored)", c));
+  for (const char* key : {"number-of-rows", "rows-per-second", "seed"}) {
+    auto n = OptInt(table, key, 0);
+    if (!n.ok()) return n.status();
+  }
   for (const auto& [k, v] : table.options) {
     if (c == "faker" && k.rfind("fields.", 0) == 0 && k.size() > 11 && k.compare(k.size() - 11, 11, ".expression") == 0) {
       auto e = ParseFaker(v);
