@@ -30,14 +30,16 @@ fs::path SyntheticProject(int n) {
   if (fs::exists(root / "done")) return root;
   fs::remove_all(root);
   fs::create_directories(root / "macros");
-  std::ofstream(root / "dbt_project.yml") << "name: bench\nversion: '1.0'\nconfig-version: 2\nprofile: bench\n"
-                                             "models:\n  bench:\n    +materialized: view\n";
+  std::ofstream(root / "dbt_project.yml")
+      << "name: bench\nversion: '1.0'\nconfig-version: 2\nprofile: bench\n"
+         "models:\n  bench:\n    +materialized: view\n";
   std::ofstream(root / "profiles.yml") << "bench:\n  target: dev\n  outputs:\n    dev:\n      type: local\n";
   std::ofstream macros(root / "macros" / "lib.sql");
   for (int k = 0; k < 20; ++k) {
     macros << "{% macro cents_" << k << "(col) -%}\n  ({{ col }} / " << (k + 1) << ")\n{%- endmacro %}\n\n";
   }
-  macros << "{% macro safe_div(a, b) -%}\n  case when {{ b }} = 0 then null else {{ a }} / {{ b }} end\n{%- endmacro %}\n";
+  macros << "{% macro safe_div(a, b) -%}\n  case when {{ b }} = 0 then null else {{ a }} / {{ b }} end\n{%- "
+            "endmacro %}\n";
   macros.close();
   std::mt19937 rng(42);
   std::ofstream schema;
@@ -64,7 +66,8 @@ fs::path SyntheticProject(int n) {
         m << "join {{ ref('m" << (rng() % i) << "') }} as b" << r << " using (id)\n";
       }
     }
-    schema << "  - name: m" << i << "\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n";
+    schema << "  - name: m" << i
+           << "\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n";
   }
   schema.close();
   std::ofstream(root / "done") << "ok";
@@ -138,10 +141,12 @@ graph::ParsedProject MemoryGraph(int n) {
     if (i > 0) {
       int refs = 1 + static_cast<int>(rng() % 3);
       for (int r = 0; r < refs; ++r) {
-        m->depends_on_nodes.push_back("model.bench.m" + std::to_string(i - 1 - static_cast<int>(rng() % std::min(i, 50))));
+        m->depends_on_nodes.push_back("model.bench.m" +
+                                      std::to_string(i - 1 - static_cast<int>(rng() % std::min(i, 50))));
       }
       std::sort(m->depends_on_nodes.begin(), m->depends_on_nodes.end());
-      m->depends_on_nodes.erase(std::unique(m->depends_on_nodes.begin(), m->depends_on_nodes.end()), m->depends_on_nodes.end());
+      m->depends_on_nodes.erase(std::unique(m->depends_on_nodes.begin(), m->depends_on_nodes.end()),
+                                m->depends_on_nodes.end());
     }
     auto t = std::make_unique<compile::Node>();
     t->resource_type = compile::ResourceType::kTest;

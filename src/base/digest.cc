@@ -57,7 +57,14 @@ void Sha256Block(uint32_t h[8], const uint8_t* p) {
     b = a;
     a = t1 + t2;
   }
-  h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
+  h[4] += e;
+  h[5] += f;
+  h[6] += g;
+  h[7] += hh;
 }
 
 constexpr uint32_t kMd5K[64] = {
@@ -103,7 +110,10 @@ void Md5Block(uint32_t h[4], const uint8_t* p) {
     b = b + Rotl(a + f + kMd5K[i] + m[g], kMd5S[i]);
     a = tmp;
   }
-  h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
 }
 
 // Merkle–Damgård padding shared by both: 0x80, zeros, 64-bit length (big- or little-endian).
@@ -119,7 +129,8 @@ void Pad(std::string_view data, bool big_endian, BlockFn block) {
   size_t tail_len = rem < 56 ? 64 : 128;
   uint64_t bits = static_cast<uint64_t>(n) * 8;
   for (int i = 0; i < 8; ++i) {
-    tail[tail_len - 8 + i] = big_endian ? static_cast<uint8_t>(bits >> (56 - 8 * i)) : static_cast<uint8_t>(bits >> (8 * i));
+    tail[tail_len - 8 + i] =
+        big_endian ? static_cast<uint8_t>(bits >> (56 - 8 * i)) : static_cast<uint8_t>(bits >> (8 * i));
   }
   block(tail);
   if (tail_len == 128) block(tail + 64);
@@ -128,7 +139,8 @@ void Pad(std::string_view data, bool big_endian, BlockFn block) {
 }  // namespace
 
 std::string Sha256Hex(std::string_view data) {
-  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   Pad(data, true, [&](const uint8_t* p) { Sha256Block(h, p); });
   uint8_t out[32];
   for (int i = 0; i < 8; ++i) {

@@ -25,12 +25,14 @@ namespace {
 
 absl::Status CompilationError(std::string msg) { return absl::InvalidArgumentError(ToAbsl(msg)); }
 
-std::string ArgStr(const JValue* v) { return v == nullptr || v->is_none() || v->is_undefined() ? "" : v->Str(); }
-
+std::string ArgStr(const JValue* v) {
+  return v == nullptr || v->is_none() || v->is_undefined() ? "" : v->Str();
+}
 
 void AddDbtBlockTags(jinja::Environment& env) {
   jinja::BlockTag test{"test", true, [](const jinja::BlockDefinition& d) { return "test_" + d.name; }};
-  jinja::BlockTag data_test{"data_test", true, [](const jinja::BlockDefinition& d) { return "test_" + d.name; }};
+  jinja::BlockTag data_test{"data_test", true,
+                            [](const jinja::BlockDefinition& d) { return "test_" + d.name; }};
   jinja::BlockTag mat{"materialization", false, [](const jinja::BlockDefinition& d) {
                         std::string adapter = "default";
                         for (const auto& [k, v] : d.kwargs) {
@@ -39,7 +41,8 @@ void AddDbtBlockTags(jinja::Environment& env) {
                         return "materialization_" + d.name + "_" + adapter;
                       }};
   jinja::BlockTag docs{"docs", false, [](const jinja::BlockDefinition& d) { return "dbt_docs__" + d.name; }};
-  jinja::BlockTag snapshot{"snapshot", false, [](const jinja::BlockDefinition& d) { return "snapshot_" + d.name; }};
+  jinja::BlockTag snapshot{"snapshot", false,
+                           [](const jinja::BlockDefinition& d) { return "snapshot_" + d.name; }};
   env.AddBlockTag(test);
   env.AddBlockTag(data_test);
   env.AddBlockTag(mat);
@@ -58,16 +61,18 @@ absl::StatusOr<JValue> EnvVar(const project::Environment& env, const CallArgs& a
   std::string n(name->AsString());
   bool secret = n.rfind(std::string(kSecretEnvPrefix), 0) == 0;
   if (secret && !allow_secret) {
-    return CompilationError(fmt::format("Secret env vars are allowed only in profiles.yml or packages.yml. Found "
-                                        "'{}' referenced elsewhere.",
-                                        n));
+    return CompilationError(
+        fmt::format("Secret env vars are allowed only in profiles.yml or packages.yml. Found "
+                    "'{}' referenced elsewhere.",
+                    n));
   }
   auto it = env.find(n);
   if (it != env.end()) {
     if (secret && scrubber) scrubber->Add(it->second);
     return JValue::String(it->second);
   }
-  if (def != nullptr && !def->is_undefined()) return def->is_none() ? JValue::None() : JValue::String(def->Str());
+  if (def != nullptr && !def->is_undefined())
+    return def->is_none() ? JValue::None() : JValue::String(def->Str());
   return CompilationError(fmt::format("Env var required but not provided: '{}'", n));
 }
 
@@ -81,19 +86,22 @@ class ConfigRendererImpl : public project::ConfigRenderer {
     bool allow_secret = scope == project::RenderScope::kProfile || scope == project::RenderScope::kPackages;
     const project::Environment* env = &env_;
     SecretScrubber* scrubber = scrubber_;
-    jenv.AddGlobal("env_var", JValue::Callable("env_var", [env, allow_secret, scrubber](CallContext&, const CallArgs& a) {
-                     return EnvVar(*env, a, allow_secret, scrubber);
-                   }));
+    jenv.AddGlobal("env_var", JValue::Callable(
+                                  "env_var", [env, allow_secret, scrubber](CallContext&, const CallArgs& a) {
+                                    return EnvVar(*env, a, allow_secret, scrubber);
+                                  }));
     Value cli = cli_vars_;
-    jenv.AddGlobal("var", JValue::Callable("var", [cli](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
+    jenv.AddGlobal("var",
+                   JValue::Callable("var", [cli](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
                      const JValue* name = a.Get(0, "name");
                      const JValue* def = a.Get(1, "default");
                      std::string n = ArgStr(name);
                      if (const Value* v = cli.Find(n)) return ToJinja(*v);
                      if (def) return *def;
-                     return CompilationError(fmt::format("Required var '{}' not found in config: only --vars are "
-                                                         "available while rendering project and profile files",
-                                                         n));
+                     return CompilationError(
+                         fmt::format("Required var '{}' not found in config: only --vars are "
+                                     "available while rendering project and profile files",
+                                     n));
                    }));
     jenv.AddGlobal("target", target ? ToJinja(*target) : JValue::Dict());
     auto tmpl = jenv.Parse(text.as_string(), text.location().ToString());
@@ -148,12 +156,14 @@ class RelationObject : public jinja::Object {
     }
     if (name == "include" || name == "quote" || name == "incorporate") {
       auto self = std::make_shared<RelationObject>(*this);
-      return JValue::Callable(std::string(name), [self](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
-        std::string db = self->database_, sc = self->schema_;
-        if (const JValue* d = a.Keyword("database"); d && d->is_bool() && !d->AsBool()) db.clear();
-        if (const JValue* d = a.Keyword("schema"); d && d->is_bool() && !d->AsBool()) sc.clear();
-        return JValue::FromObject(std::make_shared<RelationObject>(db, sc, self->identifier_, self->type_, self->override_));
-      });
+      return JValue::Callable(
+          std::string(name), [self](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
+            std::string db = self->database_, sc = self->schema_;
+            if (const JValue* d = a.Keyword("database"); d && d->is_bool() && !d->AsBool()) db.clear();
+            if (const JValue* d = a.Keyword("schema"); d && d->is_bool() && !d->AsBool()) sc.clear();
+            return JValue::FromObject(
+                std::make_shared<RelationObject>(db, sc, self->identifier_, self->type_, self->override_));
+          });
     }
     return std::nullopt;
   }
@@ -165,9 +175,12 @@ class RelationObject : public jinja::Object {
 JValue MakeRelation(const Node& n) {
   std::string type;
   std::string m = n.materialized();
-  if (m == "view") type = "view";
-  else if (m == "materialized_view") type = "materialized_view";
-  else if (!m.empty()) type = "table";
+  if (m == "view")
+    type = "view";
+  else if (m == "materialized_view")
+    type = "materialized_view";
+  else if (!m.empty())
+    type = "table";
   if (n.resource_type == ResourceType::kSource) type = "table";
   return JValue::FromObject(std::make_shared<RelationObject>(n.database, n.schema, n.alias, type));
 }
@@ -178,7 +191,7 @@ absl::Status LocateInNode(absl::Status s, const Node& node) {
   if (!loc) return WithLocation(s, SourceLocation{node.original_file_path, 0, 0});
   if (loc->file.rfind("dbt/", 0) == 0) {
     absl::Status out(s.code(), ToAbsl(fmt::format("{} (in dbt's internal macros at {})", ToStd(s.message()),
-                                                   loc->ToString())));
+                                                  loc->ToString())));
     return WithLocation(out, SourceLocation{node.original_file_path, 0, 0});
   }
   return s;
@@ -249,7 +262,7 @@ class Compiler::Impl {
   absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, JValue>> parse_macros, exec_macros;
   std::vector<std::string> package_order;  // root, deps..., dbt
   absl::flat_hash_map<std::string, std::vector<const Node*>> ref_index;
-  std::set<std::string> compiling;  // ephemeral recursion guard
+  std::set<std::string> compiling;                          // ephemeral recursion guard
   absl::flat_hash_map<std::string, std::string> macro_ids;  // name -> unique_id (root-first)
 
   absl::Status Init() {
@@ -282,11 +295,13 @@ class Compiler::Impl {
 
   absl::Status LoadMacros(jinja::Environment& env, const JValue& ctx,
                           absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, JValue>>& out) {
-    FLINKDBT_RETURN_IF_ERROR(LoadMacroText(env, ctx, out, "dbt", InternalMacrosSource(), "dbt/internal_macros.sql"));
+    FLINKDBT_RETURN_IF_ERROR(
+        LoadMacroText(env, ctx, out, "dbt", InternalMacrosSource(), "dbt/internal_macros.sql"));
     for (const project::Package* pkg : project->AllPackages()) {
       for (const auto& f : pkg->files) {
         if (f.kind != project::FileKind::kMacro && f.kind != project::FileKind::kGenericTest) continue;
-        FLINKDBT_RETURN_IF_ERROR(LoadMacroText(env, ctx, out, pkg->config.name, f.contents, f.original_file_path));
+        FLINKDBT_RETURN_IF_ERROR(
+            LoadMacroText(env, ctx, out, pkg->config.name, f.contents, f.original_file_path));
       }
     }
     // Namespaces and top-level names: internal first, then packages, then the root (root wins).
@@ -324,7 +339,8 @@ class Compiler::Impl {
       if (const project::Package* p = project->FindPackage(pkg)) {
         found = p->config.vars.Find(n);
         if (!found) {
-          if (const Value* scoped = p->config.vars.Find(pkg); scoped && scoped->is_map()) found = scoped->Find(n);
+          if (const Value* scoped = p->config.vars.Find(pkg); scoped && scoped->is_map())
+            found = scoped->Find(n);
         }
       }
     }
@@ -343,7 +359,8 @@ class Compiler::Impl {
     if (def) return *def;
     if (st == nullptr || !st->execute) return JValue::None();
     return CompilationError(fmt::format("Required var '{}' not found in config:\nVars supplied to {} = {}", n,
-                                        st->node ? st->node->name : "<inline>", project::ToJson(project->cli_vars)));
+                                        st->node ? st->node->name : "<inline>",
+                                        project::ToJson(project->cli_vars)));
   }
 
   // --- ref / source ---
@@ -353,7 +370,8 @@ class Compiler::Impl {
     auto it = ref_index.find(name);
     if (it == ref_index.end()) return nullptr;
     auto ok = [&](const Node* n) {
-      return version == nullptr || version->is_none() || version->is_undefined() || n->version.ToPythonStr() == version->Str();
+      return version == nullptr || version->is_none() || version->is_undefined() ||
+             n->version.ToPythonStr() == version->Str();
     };
     if (!package.empty()) {
       for (const Node* n : it->second) {
@@ -392,37 +410,45 @@ class Compiler::Impl {
       if (st->capture) st->capture->refs.push_back(std::move(r));
       // A placeholder relation in the target schema.
       const project::Target* t = project->target ? &*project->target : nullptr;
-      return JValue::FromObject(std::make_shared<RelationObject>(t ? t->database : "", t ? t->schema : "", name, ""));
+      return JValue::FromObject(
+          std::make_shared<RelationObject>(t ? t->database : "", t ? t->schema : "", name, ""));
     }
     const Node* target = LookupRef(name, package, version, st->node ? st->node->package_name : "");
     if (target == nullptr) {
-      return CompilationError(fmt::format("{} depends on a node named '{}' which was not found",
-                                          st->node ? fmt::format("'{}' ({})", st->node->unique_id, st->node->original_file_path)
-                                                   : "The query",
-                                          package.empty() ? name : package + "." + name));
+      return CompilationError(
+          fmt::format("{} depends on a node named '{}' which was not found",
+                      st->node ? fmt::format("'{}' ({})", st->node->unique_id, st->node->original_file_path)
+                               : "The query",
+                      package.empty() ? name : package + "." + name));
     }
     if (st->node && st->node->resource_type != ResourceType::kUnitTest &&
         std::find(st->node->depends_on_nodes.begin(), st->node->depends_on_nodes.end(), target->unique_id) ==
             st->node->depends_on_nodes.end() &&
         st->node->unique_id.rfind("sql_operation.", 0) != 0) {
-      return CompilationError(fmt::format(
-          "dbt was unable to infer all dependencies for the model \"{}\". This typically happens when ref() is placed "
-          "within a conditional block. To fix this, add the following hint to the top of the model \"{}\":\n\n"
-          "-- depends_on: {{{{ ref('{}') }}}}",
-          st->node->name, st->node->name, name));
+      return CompilationError(
+          fmt::format("dbt was unable to infer all dependencies for the model \"{}\". This typically happens "
+                      "when ref() is placed "
+                      "within a conditional block. To fix this, add the following hint to the top of the "
+                      "model \"{}\":\n\n"
+                      "-- depends_on: {{{{ ref('{}') }}}}",
+                      st->node->name, st->node->name, name));
     }
     if (target->is_ephemeral()) {
       FLINKDBT_RETURN_IF_ERROR(AddEphemeral(st, *target));
-      return JValue::FromObject(std::make_shared<RelationObject>("", "", target->alias, "cte",
-                                                                 "__dbt__cte__" + target->alias));
+      return JValue::FromObject(
+          std::make_shared<RelationObject>("", "", target->alias, "cte", "__dbt__cte__" + target->alias));
     }
     // --defer: use the state relation when favoured and unselected (or when ours is unknown).
     if (options.defer_manifest && (options.favor_state && !options.selected.count(target->unique_id))) {
       const Value* nodes = options.defer_manifest->Find("nodes");
       const Value* other = nodes ? nodes->Find(target->unique_id) : nullptr;
       if (other && other->Find("relation_name") && other->Find("relation_name")->is_string()) {
-        auto str = [&](const char* k) { const Value* v = other->Find(k); return v && v->is_string() ? v->as_string() : ""; };
-        return JValue::FromObject(std::make_shared<RelationObject>(str("database"), str("schema"), str("alias"), ""));
+        auto str = [&](const char* k) {
+          const Value* v = other->Find(k);
+          return v && v->is_string() ? v->as_string() : "";
+        };
+        return JValue::FromObject(
+            std::make_shared<RelationObject>(str("database"), str("schema"), str("alias"), ""));
       }
     }
     return MakeRelation(*target);
@@ -435,7 +461,8 @@ class Compiler::Impl {
     }
     Node* mutable_target = manifest->MutableNode(target.unique_id);
     if (!mutable_target->compiled) {
-      if (compiling.count(target.unique_id)) return CompilationError("ephemeral models form a cycle at " + target.unique_id);
+      if (compiling.count(target.unique_id))
+        return CompilationError("ephemeral models form a cycle at " + target.unique_id);
       FLINKDBT_RETURN_IF_ERROR(Compile(*mutable_target));
     }
     // Nested ephemerals first.
@@ -453,7 +480,8 @@ class Compiler::Impl {
 
   absl::StatusOr<JValue> Source(NodeState* st, const CallArgs& a) {
     if (a.positional.size() != 2) {
-      return CompilationError(fmt::format("source() takes exactly 2 arguments ({} given)", a.positional.size()));
+      return CompilationError(
+          fmt::format("source() takes exactly 2 arguments ({} given)", a.positional.size()));
     }
     std::string src = a.positional[0].Str(), tbl = a.positional[1].Str();
     if (!st->execute) {
@@ -462,7 +490,8 @@ class Compiler::Impl {
     }
     if (manifest) {
       for (const std::string& pkg : package_order) {
-        if (const Node* n = manifest->FindNode(fmt::format("source.{}.{}.{}", pkg, src, tbl))) return MakeRelation(*n);
+        if (const Node* n = manifest->FindNode(fmt::format("source.{}.{}.{}", pkg, src, tbl)))
+          return MakeRelation(*n);
       }
     }
     return CompilationError(fmt::format("source '{}.{}' was not found", src, tbl));
@@ -485,8 +514,9 @@ class Compiler::Impl {
           configured = true;
         }
       }
-      if (!configured) search = ns == "dbt" ? std::vector<std::string>{project->root.config.name, "dbt"}
-                                            : std::vector<std::string>{project->root.config.name, ns};
+      if (!configured)
+        search = ns == "dbt" ? std::vector<std::string>{project->root.config.name, "dbt"}
+                             : std::vector<std::string>{project->root.config.name, ns};
     }
     std::string type = project->target ? project->target->type : "confluent";
     std::vector<std::string> prefixes = {type};
@@ -502,9 +532,10 @@ class Compiler::Impl {
     }
     std::string searched;
     for (const auto& p : search) searched += (searched.empty() ? "" : ", ") + p;
-    return CompilationError(fmt::format("In dispatch: No macro named '{}' found within namespace: '{}'\n    Searched "
-                                        "for: {}",
-                                        name, ns.empty() ? "<current>" : ns, searched));
+    return CompilationError(
+        fmt::format("In dispatch: No macro named '{}' found within namespace: '{}'\n    Searched "
+                    "for: {}",
+                    name, ns.empty() ? "<current>" : ns, searched));
   }
 
   absl::StatusOr<JValue> RunStatement(NodeState* st, CallContext& ctx, const CallArgs& a) {
@@ -519,10 +550,11 @@ class Compiler::Impl {
       sql = body.Str();
     }
     if (options.runner == nullptr) {
-      return CompilationError(fmt::format("statement '{}' needs a connection to the target, and none is available "
-                                          "in this command (run_query and adapter introspection run only when a "
-                                          "statement client is wired)",
-                                          name));
+      return CompilationError(
+          fmt::format("statement '{}' needs a connection to the target, and none is available "
+                      "in this command (run_query and adapter introspection run only when a "
+                      "statement client is wired)",
+                      name));
     }
     FLINKDBT_ASSIGN_OR_RETURN(QueryResult r, options.runner->Execute(sql, fetch && fetch->Truthy()));
     std::vector<JValue> rows;
@@ -635,6 +667,7 @@ class Compiler::Impl {
   absl::flat_hash_map<std::string, std::string> pre_injected_;
   // Kept alive for as long as the modules' macros may be called.
   jinja::RenderOptions module_render_options_;
+  std::shared_ptr<const Value> defer_holder_;
 };
 
 namespace {
@@ -660,35 +693,36 @@ class ConfigObject : public jinja::Object {
   std::optional<JValue> GetAttr(std::string_view name) const override {
     if (name == "get" || name == "require" || name == "meta_get" || name == "meta_require") {
       std::string method(name);
-      return JValue::Callable(method, [method](CallContext& ctx, const CallArgs& a) -> absl::StatusOr<JValue> {
-        NodeState* st = static_cast<NodeState*>(ctx.user_data());
-        std::string key = ArgStr(a.Get(0, "name"));
-        const JValue* def = a.Get(1, "default");
-        if (st == nullptr || st->node == nullptr) return def ? *def : JValue::None();
-        if (!st->execute) {
-          // dbt returns "" for get/require while parsing (the config is not final yet).
-          if (st->capture) {
-            if (const Value* v = st->capture->config_call.Find(key)) return ToJinja(*v);
-          }
-          if (const Value* v = st->node->config.Find(key)) return ToJinja(*v);
-          return def ? *def : JValue::None();
-        }
-        const Value* v = nullptr;
-        if (method == "meta_get" || method == "meta_require") {
-          const Value* meta = st->node->config.Find("meta");
-          v = meta ? meta->Find(key) : nullptr;
-        } else {
-          v = st->config_sets.Find(key);
-          if (!v) v = st->node->config.Find(key);
-        }
-        if (v && !v->is_null()) return ToJinja(*v);
-        if (method == "require" || method == "meta_require") {
-          return CompilationError(fmt::format("'{}' ({}) is missing required config '{}'", st->node->name,
-                                              st->node->original_file_path, key));
-        }
-        if (v && v->is_null() && !def) return JValue::None();
-        return def ? *def : JValue::None();
-      });
+      return JValue::Callable(
+          method, [method](CallContext& ctx, const CallArgs& a) -> absl::StatusOr<JValue> {
+            NodeState* st = static_cast<NodeState*>(ctx.user_data());
+            std::string key = ArgStr(a.Get(0, "name"));
+            const JValue* def = a.Get(1, "default");
+            if (st == nullptr || st->node == nullptr) return def ? *def : JValue::None();
+            if (!st->execute) {
+              // dbt returns "" for get/require while parsing (the config is not final yet).
+              if (st->capture) {
+                if (const Value* v = st->capture->config_call.Find(key)) return ToJinja(*v);
+              }
+              if (const Value* v = st->node->config.Find(key)) return ToJinja(*v);
+              return def ? *def : JValue::None();
+            }
+            const Value* v = nullptr;
+            if (method == "meta_get" || method == "meta_require") {
+              const Value* meta = st->node->config.Find("meta");
+              v = meta ? meta->Find(key) : nullptr;
+            } else {
+              v = st->config_sets.Find(key);
+              if (!v) v = st->node->config.Find(key);
+            }
+            if (v && !v->is_null()) return ToJinja(*v);
+            if (method == "require" || method == "meta_require") {
+              return CompilationError(fmt::format("'{}' ({}) is missing required config '{}'", st->node->name,
+                                                  st->node->original_file_path, key));
+            }
+            if (v && v->is_null() && !def) return JValue::None();
+            return def ? *def : JValue::None();
+          });
     }
     if (name == "set") {
       return JValue::Callable("set", [](CallContext& ctx, const CallArgs& a) -> absl::StatusOr<JValue> {
@@ -709,12 +743,13 @@ class ConfigObject : public jinja::Object {
     }
     if (name == "persist_relation_docs" || name == "persist_column_docs") {
       std::string which = name == "persist_relation_docs" ? "relation" : "columns";
-      return JValue::Callable(std::string(name), [which](CallContext& ctx, const CallArgs&) -> absl::StatusOr<JValue> {
-        NodeState* st = static_cast<NodeState*>(ctx.user_data());
-        if (!st || !st->node) return JValue::Bool(false);
-        const Value* pd = st->node->config.Find("persist_docs");
-        return JValue::Bool(pd && pd->Find(which) && pd->Find(which)->Truthy());
-      });
+      return JValue::Callable(std::string(name),
+                              [which](CallContext& ctx, const CallArgs&) -> absl::StatusOr<JValue> {
+                                NodeState* st = static_cast<NodeState*>(ctx.user_data());
+                                if (!st || !st->node) return JValue::Bool(false);
+                                const Value* pd = st->node->config.Find("persist_docs");
+                                return JValue::Bool(pd && pd->Find(which) && pd->Find(which)->Truthy());
+                              });
     }
     (void)impl_;
     return std::nullopt;
@@ -743,45 +778,50 @@ class AdapterObject : public jinja::Object {
     }
     if (name == "type") {
       std::string t = impl->project->target ? impl->project->target->type : "confluent";
-      return JValue::Callable("type", [t](CallContext&, const CallArgs&) -> absl::StatusOr<JValue> { return JValue::String(t); });
+      return JValue::Callable(
+          "type", [t](CallContext&, const CallArgs&) -> absl::StatusOr<JValue> { return JValue::String(t); });
     }
     if (name == "get_relation" || name == "get_columns_in_relation") {
       std::string method(name);
-      return JValue::Callable(method, [impl, method](CallContext& ctx, const CallArgs& a) -> absl::StatusOr<JValue> {
-        NodeState* st = static_cast<NodeState*>(ctx.user_data());
-        if (st == nullptr || !st->execute) {
-          return method == "get_relation" ? JValue::None() : JValue::List();
-        }
-        if (impl->options.runner == nullptr) {
-          return CompilationError(fmt::format("adapter.{}() needs a connection to the target, and none is available "
-                                              "in this command",
-                                              method));
-        }
-        if (method == "get_relation") {
-          FLINKDBT_ASSIGN_OR_RETURN(auto rel, impl->options.runner->GetRelation(ArgStr(a.Get(0, "database")),
-                                                                              ArgStr(a.Get(1, "schema")),
-                                                                              ArgStr(a.Get(2, "identifier"))));
-          if (!rel) return JValue::None();
-          return JValue::FromObject(std::make_shared<RelationObject>(rel->database, rel->schema, rel->identifier, rel->type));
-        }
-        const JValue* r = a.Get(0, "relation");
-        RelationInfo info;
-        if (r && r->is_object()) {
-          const jinja::Object* o = r->AsObject();
-          info.database = o->GetAttr("database").value_or(JValue::String("")).Str();
-          info.schema = o->GetAttr("schema").value_or(JValue::String("")).Str();
-          info.identifier = o->GetAttr("identifier").value_or(JValue::String("")).Str();
-        }
-        FLINKDBT_ASSIGN_OR_RETURN(auto cols, impl->options.runner->GetColumns(info));
-        std::vector<JValue> out;
-        for (const auto& c : cols) {
-          out.push_back(JValue::Dict({{JValue::String("name"), JValue::String(c.name)},
-                                      {JValue::String("column"), JValue::String(c.name)},
-                                      {JValue::String("data_type"), JValue::String(c.data_type)},
-                                      {JValue::String("dtype"), JValue::String(c.data_type)}}));
-        }
-        return JValue::List(std::move(out));
-      });
+      return JValue::Callable(
+          method, [impl, method](CallContext& ctx, const CallArgs& a) -> absl::StatusOr<JValue> {
+            NodeState* st = static_cast<NodeState*>(ctx.user_data());
+            if (st == nullptr || !st->execute) {
+              return method == "get_relation" ? JValue::None() : JValue::List();
+            }
+            if (impl->options.runner == nullptr) {
+              return CompilationError(
+                  fmt::format("adapter.{}() needs a connection to the target, and none is available "
+                              "in this command",
+                              method));
+            }
+            if (method == "get_relation") {
+              FLINKDBT_ASSIGN_OR_RETURN(
+                  auto rel,
+                  impl->options.runner->GetRelation(ArgStr(a.Get(0, "database")), ArgStr(a.Get(1, "schema")),
+                                                    ArgStr(a.Get(2, "identifier"))));
+              if (!rel) return JValue::None();
+              return JValue::FromObject(
+                  std::make_shared<RelationObject>(rel->database, rel->schema, rel->identifier, rel->type));
+            }
+            const JValue* r = a.Get(0, "relation");
+            RelationInfo info;
+            if (r && r->is_object()) {
+              const jinja::Object* o = r->AsObject();
+              info.database = o->GetAttr("database").value_or(JValue::String("")).Str();
+              info.schema = o->GetAttr("schema").value_or(JValue::String("")).Str();
+              info.identifier = o->GetAttr("identifier").value_or(JValue::String("")).Str();
+            }
+            FLINKDBT_ASSIGN_OR_RETURN(auto cols, impl->options.runner->GetColumns(info));
+            std::vector<JValue> out;
+            for (const auto& c : cols) {
+              out.push_back(JValue::Dict({{JValue::String("name"), JValue::String(c.name)},
+                                          {JValue::String("column"), JValue::String(c.name)},
+                                          {JValue::String("data_type"), JValue::String(c.data_type)},
+                                          {JValue::String("dtype"), JValue::String(c.data_type)}}));
+            }
+            return JValue::List(std::move(out));
+          });
     }
     return std::nullopt;
   }
@@ -805,7 +845,8 @@ class ExceptionsObject : public jinja::Object {
     std::string kind(name);
     return JValue::Callable(kind, [kind](CallContext& ctx, const CallArgs& a) -> absl::StatusOr<JValue> {
       NodeState* st = static_cast<NodeState*>(ctx.user_data());
-      std::string where = st && st->node ? fmt::format(" in {} ({})", st->node->name, st->node->original_file_path) : "";
+      std::string where =
+          st && st->node ? fmt::format(" in {} ({})", st->node->name, st->node->original_file_path) : "";
       std::string prefix = kind == "raise_not_implemented" ? "Not implemented: " : "Compilation Error";
       return CompilationError(fmt::format("{}{}\n  {}", prefix, where, ArgStr(a.Get(0, "msg"))));
     });
@@ -855,7 +896,9 @@ class ReModule : public jinja::Object {
         std::string text = ArgStr(a.Get(1, "string"));
         int n = re.NumberOfCapturingGroups() + 1;
         std::vector<re2::StringPiece> m(n);
-        RE2::Anchor anchor = fn == "search" ? RE2::UNANCHORED : fn == "match" ? RE2::ANCHOR_START : RE2::ANCHOR_BOTH;
+        RE2::Anchor anchor = fn == "search"  ? RE2::UNANCHORED
+                             : fn == "match" ? RE2::ANCHOR_START
+                                             : RE2::ANCHOR_BOTH;
         if (!re.Match(text, 0, text.size(), anchor, m.data(), n)) return JValue::None();
         std::vector<std::string> groups;
         for (auto& g : m) groups.emplace_back(g.data() ? std::string(g.data(), g.size()) : "");
@@ -912,9 +955,13 @@ class ModulesObject : public jinja::Object {
 void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
   Impl* self = this;
   auto set = [&](const char* name, JValue v) { ctx.SetItem(JValue::String(name), std::move(v)); };
-  set("ref", JValue::Callable("ref", [self](CallContext& c, const CallArgs& a) { return self->Ref(self->State(c), a); }));
-  set("source", JValue::Callable("source", [self](CallContext& c, const CallArgs& a) { return self->Source(self->State(c), a); }));
-  set("var", JValue::Callable("var", [self](CallContext& c, const CallArgs& a) { return self->Var(self->State(c), a); }));
+  set("ref", JValue::Callable(
+                 "ref", [self](CallContext& c, const CallArgs& a) { return self->Ref(self->State(c), a); }));
+  set("source", JValue::Callable("source", [self](CallContext& c, const CallArgs& a) {
+        return self->Source(self->State(c), a);
+      }));
+  set("var", JValue::Callable(
+                 "var", [self](CallContext& c, const CallArgs& a) { return self->Var(self->State(c), a); }));
   set("env_var", JValue::Callable("env_var", [self](CallContext&, const CallArgs& a) {
         return EnvVar(self->project->env, a, false, self->options.scrubber);
       }));
@@ -931,14 +978,16 @@ void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
   set("execute", JValue::Bool(execute));
   set("log", JValue::Callable("log", [self](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
         const JValue* info = a.Get(1, "info");
-        if (self->options.log) self->options.log(info && info->Truthy() ? "info" : "debug", ArgStr(a.Get(0, "msg")));
+        if (self->options.log)
+          self->options.log(info && info->Truthy() ? "info" : "debug", ArgStr(a.Get(0, "msg")));
         return JValue::String("");
       }));
   set("print", JValue::Callable("print", [self](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
         if (self->options.log) self->options.log("info", ArgStr(a.Get(0, "msg")));
         return JValue::String("");
       }));
-  set("local_md5", JValue::Callable("local_md5", [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
+  set("local_md5",
+      JValue::Callable("local_md5", [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
         return JValue::String(Md5Hex(ArgStr(a.Get(0, "value"))));
       }));
   set("tojson", JValue::Callable("tojson", [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
@@ -974,11 +1023,13 @@ void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
         if (v->is_string()) {
           for (char ch : v->AsString()) {
             JValue s = JValue::String(std::string(1, ch));
-            if (std::none_of(out.begin(), out.end(), [&](const JValue& x) { return x.Equals(s); })) out.push_back(s);
+            if (std::none_of(out.begin(), out.end(), [&](const JValue& x) { return x.Equals(s); }))
+              out.push_back(s);
           }
         }
         for (const auto& x : v->Items()) {
-          if (std::none_of(out.begin(), out.end(), [&](const JValue& y) { return y.Equals(x); })) out.push_back(x);
+          if (std::none_of(out.begin(), out.end(), [&](const JValue& y) { return y.Equals(x); }))
+            out.push_back(x);
         }
         return JValue::List(std::move(out));
       }
@@ -1013,7 +1064,8 @@ void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
   set("statement", JValue::Callable("statement", [self](CallContext& c, const CallArgs& a) {
         return self->RunStatement(self->State(c), c, a);
       }));
-  set("load_result", JValue::Callable("load_result", [self](CallContext& c, const CallArgs& a) -> absl::StatusOr<JValue> {
+  set("load_result",
+      JValue::Callable("load_result", [self](CallContext& c, const CallArgs& a) -> absl::StatusOr<JValue> {
         NodeState* st = self->State(c);
         std::string name = ArgStr(a.Get(0, "name"));
         if (st) {
@@ -1076,8 +1128,8 @@ absl::Status Compiler::Impl::Compile(Node& node) {
   std::string sub = node.resource_type == ResourceType::kTest && !node.test_metadata.is_null()
                         ? (fs::path(node.original_file_path) / node.path).generic_string()
                         : node.original_file_path;
-  node.compiled_path = fmt::format("{}/compiled/{}/{}",
-                                   fs::path(project->target_path).filename().string(), node.package_name, sub);
+  node.compiled_path = fmt::format("{}/compiled/{}/{}", fs::path(project->target_path).filename().string(),
+                                   node.package_name, sub);
   if (options.validator) FLINKDBT_RETURN_IF_ERROR(options.validator(node, node.compiled_code));
   return absl::OkStatus();
 }
@@ -1085,8 +1137,8 @@ absl::Status Compiler::Impl::Compile(Node& node) {
 Compiler::Compiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Compiler::~Compiler() = default;
 
-absl::StatusOr<std::unique_ptr<Compiler>> Compiler::Create(std::shared_ptr<const project::LoadedProject> project,
-                                                           CompileOptions options) {
+absl::StatusOr<std::unique_ptr<Compiler>> Compiler::Create(
+    std::shared_ptr<const project::LoadedProject> project, CompileOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->project = std::move(project);
   impl->options = std::move(options);
@@ -1144,18 +1196,18 @@ absl::StatusOr<std::optional<std::string>> Compiler::GenerateName(std::string_vi
   impl_->SetNodeValues(impl_->exec_ctx, &st);
   jinja::RenderOptions ro;
   ro.user_data = &st;
-  std::vector<std::pair<JValue, JValue>> nd = {{JValue::String("name"), JValue::String(node.name)},
-                                               {JValue::String("resource_type"),
-                                                JValue::String(std::string(ResourceTypeName(node.resource_type)))},
-                                               {JValue::String("unique_id"), JValue::String(node.unique_id)},
-                                               {JValue::String("package_name"), JValue::String(node.package_name)},
-                                               {JValue::String("fqn"), ToJinja([&] {
-                                                  Value l = Value::MakeList();
-                                                  for (const auto& f : node.fqn) l.Push(Value::String(f));
-                                                  return l;
-                                                }())},
-                                               {JValue::String("config"), ToJinja(node.config)},
-                                               {JValue::String("version"), ToJinja(node.version)}};
+  std::vector<std::pair<JValue, JValue>> nd = {
+      {JValue::String("name"), JValue::String(node.name)},
+      {JValue::String("resource_type"), JValue::String(std::string(ResourceTypeName(node.resource_type)))},
+      {JValue::String("unique_id"), JValue::String(node.unique_id)},
+      {JValue::String("package_name"), JValue::String(node.package_name)},
+      {JValue::String("fqn"), ToJinja([&] {
+         Value l = Value::MakeList();
+         for (const auto& f : node.fqn) l.Push(Value::String(f));
+         return l;
+       }())},
+      {JValue::String("config"), ToJinja(node.config)},
+      {JValue::String("version"), ToJinja(node.version)}};
   auto r = impl_->exec_env.Call(callable, {ToJinja(custom), JValue::Dict(std::move(nd))}, {}, ro);
   if (!r.ok()) {
     absl::Status s = r.status();
@@ -1186,6 +1238,14 @@ absl::Status Compiler::CompileNode(Node& node) {
     return absl::OkStatus();
   }
   return impl_->Compile(node);
+}
+
+void Compiler::SetDefer(std::shared_ptr<const Value> state_manifest, bool favor_state,
+                        std::set<std::string> selected) {
+  impl_->defer_holder_ = std::move(state_manifest);
+  impl_->options.defer_manifest = impl_->defer_holder_.get();
+  impl_->options.favor_state = favor_state;
+  impl_->options.selected = std::move(selected);
 }
 
 absl::StatusOr<std::string> Compiler::CompileInline(std::string_view sql) {

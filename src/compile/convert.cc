@@ -4,11 +4,16 @@ namespace flinkdbt::compile {
 
 jinja::Value ToJinja(const project::Value& v) {
   switch (v.kind()) {
-    case project::Value::Kind::kNull: return jinja::Value::None();
-    case project::Value::Kind::kBool: return jinja::Value::Bool(v.as_bool());
-    case project::Value::Kind::kInt: return jinja::Value::Int(v.as_int());
-    case project::Value::Kind::kDouble: return jinja::Value::Float(v.as_double());
-    case project::Value::Kind::kString: return jinja::Value::String(v.as_string());
+    case project::Value::Kind::kNull:
+      return jinja::Value::None();
+    case project::Value::Kind::kBool:
+      return jinja::Value::Bool(v.as_bool());
+    case project::Value::Kind::kInt:
+      return jinja::Value::Int(v.as_int());
+    case project::Value::Kind::kDouble:
+      return jinja::Value::Float(v.as_double());
+    case project::Value::Kind::kString:
+      return jinja::Value::String(v.as_string());
     case project::Value::Kind::kList: {
       std::vector<jinja::Value> items;
       items.reserve(v.list().size());
@@ -29,14 +34,18 @@ project::Value FromJinja(const jinja::Value& v) {
   using K = jinja::ValueKind;
   switch (v.kind()) {
     case K::kUndefined:
-    case K::kNone: return project::Value::Null();
-    case K::kBool: return project::Value::Bool(v.AsBool());
+    case K::kNone:
+      return project::Value::Null();
+    case K::kBool:
+      return project::Value::Bool(v.AsBool());
     case K::kInt: {
       auto i = v.AsInt64();
       return i ? project::Value::Int(*i) : project::Value::String(v.Str());
     }
-    case K::kFloat: return project::Value::Double(v.AsDouble());
-    case K::kString: return project::Value::String(std::string(v.AsString()));
+    case K::kFloat:
+      return project::Value::Double(v.AsDouble());
+    case K::kString:
+      return project::Value::String(std::string(v.AsString()));
     case K::kList:
     case K::kTuple: {
       project::Value out = project::Value::MakeList();
@@ -49,7 +58,8 @@ project::Value FromJinja(const jinja::Value& v) {
       for (const auto& [k, x] : v.DictItems()) out.map().emplace_back(k.Str(), FromJinja(x));
       return out;
     }
-    default: return project::Value::String(v.Str());
+    default:
+      return project::Value::String(v.Str());
   }
 }
 

@@ -11,25 +11,37 @@ namespace flinkdbt::compile {
 
 std::string_view ResourceTypeName(ResourceType t) {
   switch (t) {
-    case ResourceType::kModel: return "model";
-    case ResourceType::kSeed: return "seed";
-    case ResourceType::kSnapshot: return "snapshot";
-    case ResourceType::kAnalysis: return "analysis";
-    case ResourceType::kTest: return "test";
-    case ResourceType::kUnitTest: return "unit_test";
-    case ResourceType::kSource: return "source";
-    case ResourceType::kExposure: return "exposure";
-    case ResourceType::kMacro: return "macro";
-    case ResourceType::kDoc: return "doc";
-    case ResourceType::kOperation: return "operation";
+    case ResourceType::kModel:
+      return "model";
+    case ResourceType::kSeed:
+      return "seed";
+    case ResourceType::kSnapshot:
+      return "snapshot";
+    case ResourceType::kAnalysis:
+      return "analysis";
+    case ResourceType::kTest:
+      return "test";
+    case ResourceType::kUnitTest:
+      return "unit_test";
+    case ResourceType::kSource:
+      return "source";
+    case ResourceType::kExposure:
+      return "exposure";
+    case ResourceType::kMacro:
+      return "macro";
+    case ResourceType::kDoc:
+      return "doc";
+    case ResourceType::kOperation:
+      return "operation";
   }
   return "";
 }
 
 bool ParseResourceType(std::string_view name, ResourceType* out) {
-  for (ResourceType t : {ResourceType::kModel, ResourceType::kSeed, ResourceType::kSnapshot, ResourceType::kAnalysis,
-                         ResourceType::kTest, ResourceType::kUnitTest, ResourceType::kSource, ResourceType::kExposure,
-                         ResourceType::kMacro, ResourceType::kDoc, ResourceType::kOperation}) {
+  for (ResourceType t :
+       {ResourceType::kModel, ResourceType::kSeed, ResourceType::kSnapshot, ResourceType::kAnalysis,
+        ResourceType::kTest, ResourceType::kUnitTest, ResourceType::kSource, ResourceType::kExposure,
+        ResourceType::kMacro, ResourceType::kDoc, ResourceType::kOperation}) {
     if (ResourceTypeName(t) == name) {
       *out = t;
       return true;
@@ -47,11 +59,13 @@ std::string Node::materialized() const {
 
 std::string Node::search_name() const {
   switch (resource_type) {
-    case ResourceType::kSource: return source_name + "." + name;
+    case ResourceType::kSource:
+      return source_name + "." + name;
     case ResourceType::kModel:
       if (!version.is_null()) return name + ".v" + version.ToPythonStr();
       return name;
-    default: return name;
+    default:
+      return name;
   }
 }
 
@@ -68,8 +82,10 @@ absl::Status Manifest::AddNode(std::unique_ptr<Node> node) {
   if (!inserted) {
     const Node& other = *nodes_[it->second];
     std::string msg = fmt::format(
-        "dbt found two {}s with the name \"{}\" ({}). Since these resources have the same name, dbt will be unable "
-        "to find the correct resource when looking for ref(\"{}\"). To fix this, change the name of one of these "
+        "dbt found two {}s with the name \"{}\" ({}). Since these resources have the same name, dbt will be "
+        "unable "
+        "to find the correct resource when looking for ref(\"{}\"). To fix this, change the name of one of "
+        "these "
         "resources:\n- {} ({})\n- {} ({})",
         ResourceTypeName(node->resource_type), node->name, node->unique_id, node->name, other.unique_id,
         other.original_file_path, node->unique_id, node->original_file_path);
@@ -83,8 +99,9 @@ absl::Status Manifest::AddMacro(std::unique_ptr<Macro> macro) {
   auto [it, inserted] = macro_index_.emplace(macro->unique_id, macros_.size());
   if (!inserted) {
     const Macro& other = *macros_[it->second];
-    std::string msg = fmt::format("dbt found two macros named \"{}\" in the project \"{}\": {} and {}", macro->name,
-                                  macro->package_name, other.original_file_path, macro->original_file_path);
+    std::string msg =
+        fmt::format("dbt found two macros named \"{}\" in the project \"{}\": {} and {}", macro->name,
+                    macro->package_name, other.original_file_path, macro->original_file_path);
     return WithLocation(absl::InvalidArgumentError(ToAbsl(msg)), macro->location);
   }
   macros_.push_back(std::move(macro));
@@ -95,8 +112,9 @@ absl::Status Manifest::AddDoc(std::unique_ptr<Doc> doc) {
   auto [it, inserted] = doc_index_.emplace(doc->unique_id, docs_.size());
   if (!inserted) {
     SourceLocation loc{doc->original_file_path, 0, 0};
-    return WithLocation(absl::InvalidArgumentError(ToAbsl(fmt::format(
-                            "dbt found two docs blocks named \"{}\" ({} and {})", doc->name, docs_[it->second]->original_file_path, doc->original_file_path))),
+    return WithLocation(absl::InvalidArgumentError(ToAbsl(
+                            fmt::format("dbt found two docs blocks named \"{}\" ({} and {})", doc->name,
+                                        docs_[it->second]->original_file_path, doc->original_file_path))),
                         loc);
   }
   docs_.push_back(std::move(doc));
@@ -261,7 +279,8 @@ void WriteNodeJson(JsonWriter& w, const Node& n) {
     }
     w.EndArray();
     w.Key("sources").BeginArray();
-    for (const SourceCall& s : n.sources) w.BeginArray().String(s.source_name).String(s.table_name).EndArray();
+    for (const SourceCall& s : n.sources)
+      w.BeginArray().String(s.source_name).String(s.table_name).EndArray();
     w.EndArray();
     w.Key("metrics").BeginArray().EndArray();
     w.Key("created_at").Double(0);

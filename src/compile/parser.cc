@@ -39,7 +39,8 @@ std::string Stem(std::string_view path) {
 }
 
 // [pkg, *dirs of `path` (relative to its resource path), name]
-std::vector<std::string> MakeFqn(const std::string& pkg, const std::string& rel_path, const std::string& name) {
+std::vector<std::string> MakeFqn(const std::string& pkg, const std::string& rel_path,
+                                 const std::string& name) {
   std::vector<std::string> fqn = {pkg};
   std::vector<std::string> parts = SplitPath(rel_path);
   if (!parts.empty()) parts.pop_back();
@@ -156,20 +157,22 @@ absl::Status CheckConfigTypes(const Value& cfg, const std::string& what, const S
       expect = "an integer";
     }
     if (!expect.empty()) {
-      return ErrorAt(loc(v), fmt::format("invalid config '{}' for {}: expected {}, got {} ({})", k, what, expect,
-                                         v.KindName(), v.ToPythonRepr()));
+      return ErrorAt(loc(v), fmt::format("invalid config '{}' for {}: expected {}, got {} ({})", k, what,
+                                         expect, v.KindName(), v.ToPythonRepr()));
     }
   }
   if (const Value* c = cfg.Find("contract"); c && c->is_map()) {
     if (const Value* e = c->Find("enforced"); e && !e->is_bool()) {
-      return ErrorAt(loc(*e), fmt::format("invalid config 'contract.enforced' for {}: expected a boolean", what));
+      return ErrorAt(loc(*e),
+                     fmt::format("invalid config 'contract.enforced' for {}: expected a boolean", what));
     }
   }
   if (const Value* s = cfg.Find("severity"); s && s->is_string()) {
     std::string up = s->as_string();
     for (char& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     if (up != "WARN" && up != "ERROR") {
-      return ErrorAt(loc(*s), fmt::format("invalid severity '{}' for {}: expected warn or error", s->as_string(), what));
+      return ErrorAt(
+          loc(*s), fmt::format("invalid severity '{}' for {}: expected warn or error", s->as_string(), what));
     }
   }
   return absl::OkStatus();
@@ -180,8 +183,9 @@ std::string QuoteIdent(const std::string& s) { return "`" + s + "`"; }
 absl::StatusOr<std::string> RelationName(const Node& n) {
   for (const std::string* part : {&n.database, &n.schema, &n.alias}) {
     if (part->find('`') != std::string::npos) {
-      return ErrorAt(n.location, fmt::format("identifier '{}' of {} contains a backtick, which Flink SQL cannot quote",
-                                             *part, n.unique_id));
+      return ErrorAt(n.location,
+                     fmt::format("identifier '{}' of {} contains a backtick, which Flink SQL cannot quote",
+                                 *part, n.unique_id));
     }
   }
   std::string out;
@@ -221,7 +225,8 @@ class Builder {
     m_->metadata.adapter_type = p_.target ? p_.target->type : "";
     for (const auto& [k, v] : p_.env) {
       static constexpr std::string_view kPrefix = "DBT_ENV_CUSTOM_ENV_";
-      if (k.rfind(std::string(kPrefix), 0) == 0) m_->metadata.env.Set(k.substr(kPrefix.size()), Value::String(v));
+      if (k.rfind(std::string(kPrefix), 0) == 0)
+        m_->metadata.env.Set(k.substr(kPrefix.size()), Value::String(v));
     }
     FLINKDBT_RETURN_IF_ERROR(AddMacros());
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddFileNodes(*pkg));
@@ -238,8 +243,8 @@ class Builder {
 
  private:
   // --- macros and docs ---------------------------------------------------------------------------
-  absl::Status AddMacroFile(const std::string& pkg, const std::string& original_file_path, const std::string& path,
-                            std::string_view text, bool generic) {
+  absl::Status AddMacroFile(const std::string& pkg, const std::string& original_file_path,
+                            const std::string& path, std::string_view text, bool generic) {
     FLINKDBT_ASSIGN_OR_RETURN(std::vector<MacroSource> found, ScanMacros(text, original_file_path, generic));
     for (MacroSource& ms : found) {
       auto macro = std::make_unique<Macro>();
@@ -273,8 +278,8 @@ class Builder {
         }
       }
     }
-    FLINKDBT_RETURN_IF_ERROR(AddMacroFile("dbt", "macros/flinkdbt_internal.sql", "macros/flinkdbt_internal.sql",
-                                          InternalMacrosSource(), false));
+    FLINKDBT_RETURN_IF_ERROR(AddMacroFile("dbt", "macros/flinkdbt_internal.sql",
+                                          "macros/flinkdbt_internal.sql", InternalMacrosSource(), false));
     // Macro -> macro dependencies: calls of known macro names in the body (dbt records the macros a
     // macro calls when it renders; a name followed by '(' is the same set for plain calls).
     static const RE2 kCall(R"((?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\()");
@@ -313,7 +318,8 @@ class Builder {
   }
 
   absl::Status AddDocs(const Package& pkg, const project::ProjectFile& f) {
-    static const RE2 kDocs(R"(\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}((?s:.*?))\{%-?\s*enddocs\s*-?%\})");
+    static const RE2 kDocs(
+        R"(\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}((?s:.*?))\{%-?\s*enddocs\s*-?%\})");
     re2::StringPiece input(f.contents);
     std::string name, body;
     while (RE2::FindAndConsume(&input, kDocs, &name, &body)) {
@@ -336,15 +342,25 @@ class Builder {
     for (const auto& f : pkg.files) {
       ResourceType type;
       switch (f.kind) {
-        case FileKind::kModel: type = ResourceType::kModel; break;
-        case FileKind::kAnalysis: type = ResourceType::kAnalysis; break;
-        case FileKind::kSeed: type = ResourceType::kSeed; break;
-        case FileKind::kSingularTest: type = ResourceType::kTest; break;
+        case FileKind::kModel:
+          type = ResourceType::kModel;
+          break;
+        case FileKind::kAnalysis:
+          type = ResourceType::kAnalysis;
+          break;
+        case FileKind::kSeed:
+          type = ResourceType::kSeed;
+          break;
+        case FileKind::kSingularTest:
+          type = ResourceType::kTest;
+          break;
         case FileKind::kSnapshot:
-          return ErrorAt(SourceLocation{f.original_file_path, 1, 1},
-                         "snapshots are not supported for Flink SQL (no MERGE/UPDATE); remove this file or move it "
-                         "out of snapshot-paths");
-        default: continue;
+          return ErrorAt(
+              SourceLocation{f.original_file_path, 1, 1},
+              "snapshots are not supported for Flink SQL (no MERGE/UPDATE); remove this file or move it "
+              "out of snapshot-paths");
+        default:
+          continue;
       }
       auto n = std::make_unique<Node>();
       n->resource_type = type;
@@ -368,18 +384,20 @@ class Builder {
         n->checksum = FileChecksum(f.contents);
         static const RE2 kName(R"([A-Za-z0-9_]+)");
         if (type == ResourceType::kModel && !RE2::FullMatch(n->name, kName)) {
-          return ErrorAt(SourceLocation{f.original_file_path, 0, 0},
-                         fmt::format("invalid model name '{}': model file names may contain only letters, digits and "
-                                     "underscores",
-                                     n->name));
+          return ErrorAt(
+              SourceLocation{f.original_file_path, 0, 0},
+              fmt::format("invalid model name '{}': model file names may contain only letters, digits and "
+                          "underscores",
+                          n->name));
         }
         std::optional<ParseCapture> cap;
         if (o_.static_parser) cap = StaticExtract(n->raw_code, f.original_file_path);
         if (!cap) {
           if (o_.renderer == nullptr) {
-            return ErrorAt(SourceLocation{f.original_file_path, 1, 1},
-                           "this file uses Jinja beyond ref()/source()/config() with literal arguments, which needs "
-                           "the template engine (not available in this build)");
+            return ErrorAt(
+                SourceLocation{f.original_file_path, 1, 1},
+                "this file uses Jinja beyond ref()/source()/config() with literal arguments, which needs "
+                "the template engine (not available in this build)");
           }
           FLINKDBT_ASSIGN_OR_RETURN(ParseCapture c, o_.renderer->Capture(*n));
           cap = std::move(c);
@@ -401,18 +419,19 @@ class Builder {
         std::string id = fmt::format("{}.{}.{}", patch.resource, pkg.config.name, patch.name);
         Node* n = m_->MutableNode(id);
         if (n == nullptr) {
-          warnings_.push_back(fmt::format("{}: did not find matching node for patch with name '{}' in the '{}' "
-                                          "section of file '{}'",
-                                          patch.location.ToString(), patch.name,
-                                          patch.resource == "analysis" ? "analyses" : patch.resource + "s",
-                                          sf.original_file_path));
+          warnings_.push_back(fmt::format(
+              "{}: did not find matching node for patch with name '{}' in the '{}' "
+              "section of file '{}'",
+              patch.location.ToString(), patch.name,
+              patch.resource == "analysis" ? "analyses" : patch.resource + "s", sf.original_file_path));
           continue;
         }
         if (!n->patch_path.empty()) {
-          return ErrorAt(patch.location, fmt::format("{} '{}' is described in two properties files: {} and {}",
-                                                     patch.resource, patch.name,
-                                                     n->patch_path.substr(n->patch_path.find("://") + 3),
-                                                     sf.original_file_path));
+          return ErrorAt(
+              patch.location,
+              fmt::format("{} '{}' is described in two properties files: {} and {}", patch.resource,
+                          patch.name, n->patch_path.substr(n->patch_path.find("://") + 3),
+                          sf.original_file_path));
         }
         n->patch_path = fmt::format("{}://{}", pkg.config.name, sf.original_file_path);
         n->description = patch.description;
@@ -446,15 +465,24 @@ class Builder {
     static const Value kEmpty = Value::MakeMap();
     const project::ProjectConfig& c = pkg.config;
     switch (t) {
-      case ResourceType::kModel: return c.models;
-      case ResourceType::kSeed: return c.seeds;
-      case ResourceType::kSnapshot: return c.snapshots;
-      case ResourceType::kTest: return c.data_tests;
-      case ResourceType::kUnitTest: return c.unit_tests;
-      case ResourceType::kSource: return c.sources;
-      case ResourceType::kExposure: return c.exposures;
-      case ResourceType::kAnalysis: return c.models;
-      default: return kEmpty;
+      case ResourceType::kModel:
+        return c.models;
+      case ResourceType::kSeed:
+        return c.seeds;
+      case ResourceType::kSnapshot:
+        return c.snapshots;
+      case ResourceType::kTest:
+        return c.data_tests;
+      case ResourceType::kUnitTest:
+        return c.unit_tests;
+      case ResourceType::kSource:
+        return c.sources;
+      case ResourceType::kExposure:
+        return c.exposures;
+      case ResourceType::kAnalysis:
+        return c.models;
+      default:
+        return kEmpty;
     }
   }
 
@@ -472,7 +500,8 @@ class Builder {
     project::MergeConfig(cfg, n.config_call_dict);
     project::MergeConfig(unrendered, n.config_call_dict);
     if (!pkg->is_root) {
-      Value root_tree = project::NormaliseConfig(ConfigFromTree(ProjectTree(p_.root, n.resource_type), n.fqn));
+      Value root_tree =
+          project::NormaliseConfig(ConfigFromTree(ProjectTree(p_.root, n.resource_type), n.fqn));
       project::MergeConfig(cfg, root_tree);
       project::MergeConfig(unrendered, root_tree);
     }
@@ -496,11 +525,13 @@ class Builder {
     if (const Value* contract = n.config.Find("contract"); contract && contract->is_map()) {
       Value c = Value::MakeMap();
       c.Set("enforced", contract->Find("enforced") ? *contract->Find("enforced") : Value::Bool(false));
-      c.Set("alias_types", contract->Find("alias_types") ? *contract->Find("alias_types") : Value::Bool(true));
+      c.Set("alias_types",
+            contract->Find("alias_types") ? *contract->Find("alias_types") : Value::Bool(true));
       c.Set("checksum", Value::Null());
       n.contract = std::move(c);
     }
-    if (const Value* access = n.config.Find("access"); access && access->is_string()) n.access = access->as_string();
+    if (const Value* access = n.config.Find("access"); access && access->is_string())
+      n.access = access->as_string();
   }
 
   absl::Status AssignRelation(Node& n) {
@@ -509,7 +540,8 @@ class Builder {
     const Value* alias = n.config.Find("alias");
     std::string target_db = p_.target ? p_.target->database : "default_catalog";
     std::string target_schema = p_.target ? p_.target->schema : "default_database";
-    auto generated = [&](std::string_view kind, const Value* custom) -> absl::StatusOr<std::optional<std::string>> {
+    auto generated = [&](std::string_view kind,
+                         const Value* custom) -> absl::StatusOr<std::optional<std::string>> {
       if (o_.renderer == nullptr || !HasNameOverride(kind)) return std::optional<std::string>();
       return o_.renderer->GenerateName(kind, custom ? *custom : Value::Null(), n);
     };
@@ -607,14 +639,17 @@ class Builder {
           Value yaml_config = src.config;
           project::MergeConfig(yaml_config, tbl.config);
           ResolveConfig(*n, yaml_config);
-          n->freshness = tbl.has_freshness ? tbl.freshness : src.has_freshness ? src.freshness : Value::Null();
+          n->freshness = tbl.has_freshness   ? tbl.freshness
+                         : src.has_freshness ? src.freshness
+                                             : Value::Null();
           Value meta = src.meta;
           for (const auto& [k, v] : tbl.meta.map()) meta.Set(k, v);
           for (const auto& [k, v] : n->meta.map()) meta.Set(k, v);
           n->meta = meta;
           for (const Value* tags : {&src.tags, &tbl.tags}) {
             for (const Value& t : tags->list()) {
-              if (std::find(n->tags.begin(), n->tags.end(), t.as_string()) == n->tags.end()) n->tags.push_back(t.as_string());
+              if (std::find(n->tags.begin(), n->tags.end(), t.as_string()) == n->tags.end())
+                n->tags.push_back(t.as_string());
             }
           }
           Value cols = Value::MakeMap();
@@ -632,7 +667,8 @@ class Builder {
             cols.Set(c.name, std::move(col));
           }
           n->columns = std::move(cols);
-          FLINKDBT_RETURN_IF_ERROR(CheckConfigTypes(n->config, "source '" + src.name + "." + tbl.name + "'", n->location));
+          FLINKDBT_RETURN_IF_ERROR(
+              CheckConfigTypes(n->config, "source '" + src.name + "." + tbl.name + "'", n->location));
           FLINKDBT_ASSIGN_OR_RETURN(n->relation_name, RelationName(*n));
           const Value* enabled = n->config.Find("enabled");
           if (enabled && enabled->is_bool() && !enabled->as_bool()) {
@@ -669,7 +705,8 @@ class Builder {
     auto it = ref_index_.find(r.name);
     if (it == ref_index_.end()) return nullptr;
     auto matches = [&](const Node* n) {
-      if (!r.version.is_null() && !(n->version == r.version) && !(n->version.ToPythonStr() == r.version.ToPythonStr())) {
+      if (!r.version.is_null() && !(n->version == r.version) &&
+          !(n->version.ToPythonStr() == r.version.ToPythonStr())) {
         return false;
       }
       return true;
@@ -693,18 +730,19 @@ class Builder {
 
   // --- generic tests ---------------------------------------------------------------------------
   struct TestTarget {
-    std::string target_name;       // model name or "<src>_<tbl>"
-    std::string model_kwarg;       // "{{ get_where_subquery(ref('x')) }}"
-    std::string attached_node;     // unique_id (models only)
-    std::string file_key_name;     // "models.x" / "sources.src"
+    std::string target_name;    // model name or "<src>_<tbl>"
+    std::string model_kwarg;    // "{{ get_where_subquery(ref('x')) }}"
+    std::string attached_node;  // unique_id (models only)
+    std::string file_key_name;  // "models.x" / "sources.src"
     bool is_source = false;
     RefCall ref;
     SourceCall source;
     std::vector<std::string> column_tags;
   };
 
-  absl::Status AddGenericTest(const Package& pkg, const project::SchemaFile& sf, const project::TestSpec& spec,
-                              const TestTarget& target, const std::vector<std::string>& extra_tags) {
+  absl::Status AddGenericTest(const Package& pkg, const project::SchemaFile& sf,
+                              const project::TestSpec& spec, const TestTarget& target,
+                              const std::vector<std::string>& extra_tags) {
     Value args = Value::MakeMap();
     for (const auto& [k, v] : spec.kwargs.map()) args.Set(k, v);
     if (!spec.column_name.empty()) args.Set("column_name", Value::String(spec.column_name));
@@ -764,7 +802,8 @@ class Builder {
     n->attached_node = target.attached_node;
     n->test_metadata = metadata;
     n->description = spec.description;
-    std::string macro = spec.namespace_.empty() ? "test_" + spec.test_name : spec.namespace_ + ".test_" + spec.test_name;
+    std::string macro =
+        spec.namespace_.empty() ? "test_" + spec.test_name : spec.namespace_ + ".test_" + spec.test_name;
     n->raw_code = "{{ " + macro + "(**_dbt_generic_test_kwargs) }}";
     Value call = project::NormaliseConfig(spec.config);
     if (short_name != full_name && spec.custom_name.empty() && !call.Has("alias")) {
@@ -793,10 +832,12 @@ class Builder {
     std::string macro_id = ResolveMacroName(spec.namespace_.empty() ? pkg.config.name : spec.namespace_,
                                             "test_" + spec.test_name, !spec.namespace_.empty());
     if (macro_id.empty()) {
-      return ErrorAt(spec.location, fmt::format("test '{}' is not defined: no macro test_{} (define it with {{% test "
-                                                "{}(model, ...) %}} in tests/generic/ or macros/)",
-                                                spec.namespace_.empty() ? spec.test_name : spec.namespace_ + "." + spec.test_name,
-                                                spec.test_name, spec.test_name));
+      return ErrorAt(
+          spec.location,
+          fmt::format("test '{}' is not defined: no macro test_{} (define it with {{% test "
+                      "{}(model, ...) %}} in tests/generic/ or macros/)",
+                      spec.namespace_.empty() ? spec.test_name : spec.namespace_ + "." + spec.test_name,
+                      spec.test_name, spec.test_name));
     }
     n->depends_on_macros.push_back(macro_id);
     n->depends_on_macros.push_back("macro.dbt.get_where_subquery");
@@ -830,9 +871,11 @@ class Builder {
         for (const auto& c : patch.columns) {
           std::vector<std::string> ctags;
           for (const Value& tg : c.tags.list()) ctags.push_back(tg.as_string());
-          for (const auto& spec : c.data_tests) FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, ctags));
+          for (const auto& spec : c.data_tests)
+            FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, ctags));
         }
-        for (const auto& spec : patch.data_tests) FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, {}));
+        for (const auto& spec : patch.data_tests)
+          FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, {}));
       }
       for (const auto& src : sf.sources) {
         for (const auto& tbl : src.tables) {
@@ -847,9 +890,11 @@ class Builder {
           for (const auto& c : tbl.columns) {
             std::vector<std::string> ctags;
             for (const Value& tg : c.tags.list()) ctags.push_back(tg.as_string());
-            for (const auto& spec : c.data_tests) FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, ctags));
+            for (const auto& spec : c.data_tests)
+              FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, ctags));
           }
-          for (const auto& spec : tbl.data_tests) FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, {}));
+          for (const auto& spec : tbl.data_tests)
+            FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, {}));
         }
       }
     }
@@ -882,7 +927,8 @@ class Builder {
         model_ref.location = u.location;
         const Node* model = LookupRef(model_ref, pkg.config.name);
         if (model == nullptr || model->resource_type != ResourceType::kModel) {
-          return ErrorAt(u.location, fmt::format("unit test '{}' tests model '{}', which was not found", u.name, u.model));
+          return ErrorAt(u.location, fmt::format("unit test '{}' tests model '{}', which was not found",
+                                                 u.name, u.model));
         }
         n->tested_model = model->unique_id;
         n->depends_on_nodes.push_back(model->unique_id);
@@ -894,13 +940,15 @@ class Builder {
           if (g.input != "this") {
             auto cap = StaticExtract("{{ " + g.input + " }}", sf.original_file_path);
             if (!cap || cap->refs.size() + cap->sources.size() != 1) {
-              return ErrorAt(g.location, fmt::format("unit test '{}': 'input' must be ref(...), source(...) or this; "
-                                                     "got '{}'",
-                                                     u.name, g.input));
+              return ErrorAt(g.location,
+                             fmt::format("unit test '{}': 'input' must be ref(...), source(...) or this; "
+                                         "got '{}'",
+                                         u.name, g.input));
             }
             for (const auto& r : cap->refs) {
               if (LookupRef(r, pkg.config.name) == nullptr) {
-                return ErrorAt(g.location, fmt::format("unit test '{}': input {} was not found", u.name, g.input));
+                return ErrorAt(g.location,
+                               fmt::format("unit test '{}': input {} was not found", u.name, g.input));
               }
             }
             unit_sources_[n->unique_id].insert(unit_sources_[n->unique_id].end(), cap->sources.begin(),
@@ -944,7 +992,8 @@ class Builder {
       if (f.kind != FileKind::kFixture) continue;
       if (Stem(f.path) == in.fixture) return absl::OkStatus();
     }
-    return ErrorAt(in.location, fmt::format("unit test '{}': fixture '{}' not found in tests/fixtures/", test, in.fixture));
+    return ErrorAt(in.location, fmt::format("unit test '{}': fixture '{}' not found in tests/fixtures/", test,
+                                            in.fixture));
   }
 
   // --- exposures ---------------------------------------------------------------------------------
@@ -971,7 +1020,9 @@ class Builder {
         n->meta = e.meta;
         for (const std::string& dep : e.depends_on) {
           auto cap = StaticExtract("{{ " + dep + " }}", sf.original_file_path);
-          if (!cap) return ErrorAt(e.location, fmt::format("exposure '{}': cannot read depends_on entry '{}'", e.name, dep));
+          if (!cap)
+            return ErrorAt(e.location,
+                           fmt::format("exposure '{}': cannot read depends_on entry '{}'", e.name, dep));
           for (auto& r : cap->refs) {
             r.location = e.location;
             n->refs.push_back(r);
@@ -983,7 +1034,8 @@ class Builder {
         }
         ResolveConfig(*n, e.config);
         for (const Value& t : e.tags.list()) {
-          if (std::find(n->tags.begin(), n->tags.end(), t.as_string()) == n->tags.end()) n->tags.push_back(t.as_string());
+          if (std::find(n->tags.begin(), n->tags.end(), t.as_string()) == n->tags.end())
+            n->tags.push_back(t.as_string());
         }
         FLINKDBT_RETURN_IF_ERROR(m_->AddNode(std::move(n)));
       }
@@ -1015,8 +1067,9 @@ class Builder {
           std::string shown = r.package.empty() ? r.name : r.package + "." + r.name;
           if (!r.version.is_null()) shown += fmt::format(" (version {})", r.version.ToPythonStr());
           SourceLocation loc = r.location.file.empty() ? n.location : r.location;
-          return ErrorAt(loc, fmt::format("{} '{}' ({}) depends on a node named '{}' which {}", what, n.unique_id,
-                                          n.original_file_path, shown, disabled ? "is disabled" : "was not found"));
+          return ErrorAt(
+              loc, fmt::format("{} '{}' ({}) depends on a node named '{}' which {}", what, n.unique_id,
+                               n.original_file_path, shown, disabled ? "is disabled" : "was not found"));
         }
         add(target->unique_id);
       }

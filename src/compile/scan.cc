@@ -100,12 +100,14 @@ absl::StatusOr<std::vector<MacroSource>> ScanMacros(std::string_view text, const
         break;
       }
       if (end.word == w) {
-        return project::ErrorAt(LocationOfOffset(text, end.begin, file),
-                                fmt::format("'{}' blocks cannot be nested (missing {{% {} %}} for '{}'?)", w, end_word, name));
+        return project::ErrorAt(
+            LocationOfOffset(text, end.begin, file),
+            fmt::format("'{}' blocks cannot be nested (missing {{% {} %}} for '{}'?)", w, end_word, name));
       }
     }
     if (!found) {
-      return project::ErrorAt(loc, fmt::format("'{}' block '{}' is never closed: missing {{% {} %}}", w, name, end_word));
+      return project::ErrorAt(
+          loc, fmt::format("'{}' block '{}' is never closed: missing {{% {} %}}", w, name, end_word));
     }
     MacroSource m;
     if (is_test) {
@@ -334,7 +336,8 @@ std::optional<ParseCapture> StaticExtract(std::string_view raw, const std::strin
       }
       cap.refs.push_back(std::move(r));
     } else if (fn == "source") {
-      if (args.size() != 2 || !kwargs.empty() || !args[0].is_string() || !args[1].is_string()) return std::nullopt;
+      if (args.size() != 2 || !kwargs.empty() || !args[0].is_string() || !args[1].is_string())
+        return std::nullopt;
       cap.sources.push_back(SourceCall{args[0].as_string(), args[1].as_string(), loc});
     } else if (fn == "config") {
       if (!args.empty()) {

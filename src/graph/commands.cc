@@ -62,19 +62,20 @@ absl::StatusOr<std::vector<ResourceType>> ResourceTypes(const std::vector<std::s
     if (n == "default") {
       out.insert(out.end(), defaults.begin(), defaults.end());
     } else if (n == "all") {
-      for (ResourceType t : {ResourceType::kModel, ResourceType::kAnalysis, ResourceType::kSeed,
-                             ResourceType::kSnapshot, ResourceType::kSource, ResourceType::kTest,
-                             ResourceType::kExposure, ResourceType::kUnitTest}) {
+      for (ResourceType t :
+           {ResourceType::kModel, ResourceType::kAnalysis, ResourceType::kSeed, ResourceType::kSnapshot,
+            ResourceType::kSource, ResourceType::kTest, ResourceType::kExposure, ResourceType::kUnitTest}) {
         out.push_back(t);
       }
     } else {
       std::string name = n == "unit_test" || n == "unit" ? "unit_test" : n;
       ResourceType t;
       if (!compile::ParseResourceType(name, &t) || t == ResourceType::kMacro || t == ResourceType::kDoc) {
-        return absl::InvalidArgumentError(ToAbsl(fmt::format(
-            "invalid resource type '{}': expected one of model, seed, snapshot, analysis, source, test, unit_test, "
-            "exposure, default, all",
-            n)));
+        return absl::InvalidArgumentError(
+            ToAbsl(fmt::format("invalid resource type '{}': expected one of model, seed, snapshot, analysis, "
+                               "source, test, unit_test, "
+                               "exposure, default, all",
+                               n)));
       }
       out.push_back(t);
     }
@@ -84,7 +85,8 @@ absl::StatusOr<std::vector<ResourceType>> ResourceTypes(const std::vector<std::s
 
 }  // namespace
 
-LazyCompiler::LazyCompiler(std::shared_ptr<const project::LoadedProject> project, compile::CompileOptions options)
+LazyCompiler::LazyCompiler(std::shared_ptr<const project::LoadedProject> project,
+                           compile::CompileOptions options)
     : project_(std::move(project)), options_(std::move(options)) {}
 
 absl::StatusOr<compile::Compiler*> LazyCompiler::Get() {
@@ -105,7 +107,8 @@ absl::StatusOr<compile::ParseCapture> LazyCompiler::Capture(const compile::Node&
   return c->Capture(node);
 }
 
-absl::StatusOr<std::optional<std::string>> LazyCompiler::GenerateName(std::string_view kind, const Value& custom,
+absl::StatusOr<std::optional<std::string>> LazyCompiler::GenerateName(std::string_view kind,
+                                                                      const Value& custom,
                                                                       const compile::Node& node) {
   FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * c, Get());
   return c->GenerateName(kind, custom, node);
@@ -130,7 +133,8 @@ absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedP
   // building the context loads every macro of every package.
   auto lazy = std::make_shared<LazyCompiler>(project, co);
   po.renderer = lazy.get();
-  FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<compile::Manifest> manifest, compile::ParseManifest(*project, po));
+  FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<compile::Manifest> manifest,
+                            compile::ParseManifest(*project, po));
   out.manifest = manifest;
   lazy->SetManifest(manifest);
   out.compiler = lazy;
@@ -151,19 +155,21 @@ absl::StatusOr<ParsedProject> ParseCommand(const InvocationOptions& options) {
     renderer = compile::MakeConfigRenderer(env, load.cli_vars, load.scrubber);
     load.renderer = renderer.get();
   }
-  FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const project::LoadedProject> project, project::LoadProject(load));
+  FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const project::LoadedProject> project,
+                            project::LoadProject(load));
   return ParseLoaded(std::move(project), options);
 }
 
-absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& parsed, const ListOptions& options,
+absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& parsed,
+                                                         const ListOptions& options,
                                                          const std::optional<std::string>& inline_sql,
                                                          bool write_manifest) {
   std::vector<CompiledNode> out;
   if (inline_sql) {
     FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
     FLINKDBT_ASSIGN_OR_RETURN(std::string sql, compiler->CompileInline(*inline_sql));
-    out.push_back(CompiledNode{"sql_operation." + parsed.project->root.config.name + ".inline_query", "inline_query",
-                               "", std::move(sql)});
+    out.push_back(CompiledNode{"sql_operation." + parsed.project->root.config.name + ".inline_query",
+                               "inline_query", "", std::move(sql)});
     return out;
   }
   std::vector<ResourceType> defaults = {ResourceType::kModel, ResourceType::kAnalysis, ResourceType::kTest,
@@ -175,6 +181,18 @@ absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& pa
   for (int id : sel.selected) selected[id] = 1;
   fs::path target(parsed.project->target_path);
   FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
+  if (options.defer) {
+    std::string dir = options.defer_state_dir.empty() ? options.state_dir : options.defer_state_dir;
+    if (dir.empty()) return absl::InvalidArgumentError("--defer needs --state or --defer-state");
+    FLINKDBT_ASSIGN_OR_RETURN(PreviousState st, LoadPreviousState(dir));
+    if (st.manifest.is_null()) {
+      return absl::InvalidArgumentError(ToAbsl(fmt::format("--defer: no manifest.json in {}", dir)));
+    }
+    std::set<std::string> ids;
+    for (int id : sel.selected) ids.insert(parsed.graph->node(id).unique_id);
+    compiler->SetDefer(std::make_shared<const Value>(std::move(st.manifest)), options.favor_state,
+                       std::move(ids));
+  }
   std::set<std::string> made_dirs;
   for (int id : order) {
     if (!selected[id]) continue;
@@ -200,7 +218,8 @@ absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& pa
                                node->compiled_code});
   }
   if (write_manifest) {
-    FLINKDBT_RETURN_IF_ERROR(WriteFileAtomically((target / "manifest.json").string(), parsed.manifest->ToJson()));
+    FLINKDBT_RETURN_IF_ERROR(
+        WriteFileAtomically((target / "manifest.json").string(), parsed.manifest->ToJson()));
   }
   return out;
 }
@@ -233,16 +252,16 @@ absl::StatusOr<ListResult> ListCommand(const ParsedProject& parsed, const ListOp
     return absl::InvalidArgumentError(
         ToAbsl(fmt::format("invalid --output '{}': expected selector, name, path or json", options.output)));
   }
-  std::vector<ResourceType> defaults = {ResourceType::kModel, ResourceType::kSeed,     ResourceType::kSnapshot,
-                                        ResourceType::kSource, ResourceType::kTest,    ResourceType::kExposure,
+  std::vector<ResourceType> defaults = {ResourceType::kModel,   ResourceType::kSeed, ResourceType::kSnapshot,
+                                        ResourceType::kSource,  ResourceType::kTest, ResourceType::kExposure,
                                         ResourceType::kUnitTest};
   FLINKDBT_ASSIGN_OR_RETURN(SelectionResult sel, SelectNodes(parsed, options, defaults));
   ListResult out;
   out.warnings = sel.warnings;
   std::vector<std::string> keys = options.output_keys;
   if (keys.empty()) {
-    keys = {"alias", "name", "package_name", "depends_on", "tags", "config", "resource_type", "source_name",
-            "original_file_path", "unique_id"};
+    keys = {"alias",  "name",          "package_name", "depends_on",         "tags",
+            "config", "resource_type", "source_name",  "original_file_path", "unique_id"};
   }
   for (int id : sel.selected) {
     const compile::Node& n = parsed.graph->node(id);

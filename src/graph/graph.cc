@@ -76,7 +76,8 @@ absl::StatusOr<std::shared_ptr<const Graph>> Graph::Build(std::shared_ptr<const 
 }
 
 namespace {
-void Walk(const std::vector<std::vector<int>>& adj, const std::vector<int>& from, int depth, std::vector<char>& out) {
+void Walk(const std::vector<std::vector<int>>& adj, const std::vector<int>& from, int depth,
+          std::vector<char>& out) {
   std::vector<int> frontier = from;
   std::vector<char> seen(adj.size(), 0);
   for (int f : from) seen[f] = 1;
@@ -112,7 +113,8 @@ std::vector<int> Graph::TopologicalOrder() const {
   // Ties break by unique_id: rank the ids once so the heap compares integers.
   std::vector<int> by_id(nodes_.size());
   for (size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<int>(i);
-  std::sort(by_id.begin(), by_id.end(), [&](int a, int b) { return nodes_[a]->unique_id < nodes_[b]->unique_id; });
+  std::sort(by_id.begin(), by_id.end(),
+            [&](int a, int b) { return nodes_[a]->unique_id < nodes_[b]->unique_id; });
   std::vector<int> rank(nodes_.size());
   for (size_t i = 0; i < by_id.size(); ++i) rank[by_id[i]] = static_cast<int>(i);
   auto cmp = [&](int a, int b) { return rank[a] > rank[b]; };

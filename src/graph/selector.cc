@@ -19,9 +19,10 @@ absl::Status SelError(std::string msg) { return absl::InvalidArgumentError(ToAbs
 
 const std::vector<std::string_view>& KnownMethods() {
   static const std::vector<std::string_view> m = {
-      "fqn", "tag", "group", "access", "source", "path", "file", "package", "config", "test_name", "test_type",
-      "resource_type", "state", "exposure", "metric", "result", "source_status", "wildcard", "version",
-      "semantic_model", "saved_query", "unit_test"};
+      "fqn",      "tag",    "group",         "access",    "source",        "path",           "file",
+      "package",  "config", "test_name",     "test_type", "resource_type", "state",          "exposure",
+      "metric",   "result", "source_status", "wildcard",  "version",       "semantic_model", "saved_query",
+      "unit_test"};
   return m;
 }
 
@@ -132,7 +133,8 @@ bool IsSelectedNode(const std::vector<std::string>& fqn, const std::string& sele
 }
 
 // pathlib-style glob of `pattern` against `path` (both '/'-separated, relative).
-bool GlobSegments(const std::vector<std::string>& pat, size_t pi, const std::vector<std::string>& path, size_t si) {
+bool GlobSegments(const std::vector<std::string>& pat, size_t pi, const std::vector<std::string>& path,
+                  size_t si) {
   if (pi == pat.size()) return si == path.size();
   if (pat[pi] == "**") {
     for (size_t k = si; k <= path.size(); ++k) {
@@ -209,8 +211,8 @@ class StateComparer {
   }
   bool SameConfig(const compile::Node& n, const Value& old) {
     if (IsTest(n)) {
-      for (const char* k : {"severity", "where", "limit", "fail_calc", "warn_if", "error_if", "store_failures",
-                            "store_failures_as"}) {
+      for (const char* k : {"severity", "where", "limit", "fail_calc", "warn_if", "error_if",
+                            "store_failures", "store_failures_as"}) {
         Value a = n.config.Find(k) ? *n.config.Find(k) : Value();
         Value b = Get(old.Find("config"), k);
         if (k == std::string_view("severity")) {
@@ -233,7 +235,8 @@ class StateComparer {
       if (!(a == b)) return false;
     }
     if (n.resource_type == ResourceType::kSource) {
-      return Get(&old, "database") == Value::String(n.database) && Get(&old, "schema") == Value::String(n.schema) &&
+      return Get(&old, "database") == Value::String(n.database) &&
+             Get(&old, "schema") == Value::String(n.schema) &&
              Get(&old, "identifier") == Value::String(n.identifier);
     }
     return true;
@@ -318,9 +321,10 @@ class StateComparer {
     if (which == "persisted_descriptions") return !SamePersistedDescriptions(n, *old);
     if (which == "macros") return MacrosChanged(n);
     if (which == "contract") return !SameContract(n, *old);
-    return SelError(fmt::format("invalid state selector 'modified.{}' (expected body, configs, relation, "
-                                "persisted_descriptions, macros or contract)",
-                                which));
+    return SelError(
+        fmt::format("invalid state selector 'modified.{}' (expected body, configs, relation, "
+                    "persisted_descriptions, macros or contract)",
+                    which));
   }
 
   bool IsNew(const compile::Node& n) { return OldEntry(st_, n) == nullptr; }
@@ -353,7 +357,8 @@ class Evaluator {
     absl::Status st = absl::OkStatus();
     if (m == "fqn") {
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> {
-        if (n.resource_type == ResourceType::kSource || n.resource_type == ResourceType::kExposure) return false;
+        if (n.resource_type == ResourceType::kSource || n.resource_type == ResourceType::kExposure)
+          return false;
         if (v == "*") return true;
         bool versioned = !n.version.is_null();
         std::vector<std::string> unscoped(n.fqn.begin() + (n.fqn.empty() ? 0 : 1), n.fqn.end());
@@ -391,7 +396,8 @@ class Evaluator {
       });
     } else if (m == "package") {
       std::string pat = v == "this" ? o_.root_project : v;
-      st = each([&](const compile::Node& n) -> absl::StatusOr<bool> { return FnMatchImpl(n.package_name, pat); });
+      st = each(
+          [&](const compile::Node& n) -> absl::StatusOr<bool> { return FnMatchImpl(n.package_name, pat); });
     } else if (m == "config") {
       if (c.method_args.empty()) return SelError("the config selector needs a key: config.<key>:<value>");
       bool severity = c.method_args.size() == 1 && c.method_args[0] == "severity";
@@ -418,14 +424,16 @@ class Evaluator {
     } else if (m == "resource_type") {
       ResourceType t;
       if (!compile::ParseResourceType(v, &t)) {
-        return SelError(fmt::format("'{}' is not a valid resource_type (model, seed, snapshot, test, unit_test, source, "
-                                    "analysis, exposure, ...)",
-                                    v));
+        return SelError(
+            fmt::format("'{}' is not a valid resource_type (model, seed, snapshot, test, unit_test, source, "
+                        "analysis, exposure, ...)",
+                        v));
       }
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> { return n.resource_type == t; });
     } else if (m == "test_type") {
       if (v != "generic" && v != "schema" && v != "singular" && v != "data" && v != "unit") {
-        return SelError(fmt::format("Invalid test type selector '{}': expected generic, singular, unit or data", v));
+        return SelError(
+            fmt::format("Invalid test type selector '{}': expected generic, singular, unit or data", v));
       }
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> {
         if (v == "unit") return n.resource_type == ResourceType::kUnitTest;
@@ -454,13 +462,15 @@ class Evaluator {
         src = parts[1];
         tbl = parts[2];
       } else {
-        return SelError(fmt::format("Invalid source selector value '{}': expected src, src.table or pkg.src.table", v));
+        return SelError(
+            fmt::format("Invalid source selector value '{}': expected src, src.table or pkg.src.table", v));
       }
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> {
         return n.resource_type == ResourceType::kSource && FnMatchImpl(n.package_name, pkg) &&
                FnMatchImpl(n.source_name, src) && FnMatchImpl(n.name, tbl);
       });
-    } else if (m == "exposure" || m == "unit_test" || m == "metric" || m == "semantic_model" || m == "saved_query") {
+    } else if (m == "exposure" || m == "unit_test" || m == "metric" || m == "semantic_model" ||
+               m == "saved_query") {
       ResourceType want = m == "exposure" ? ResourceType::kExposure : ResourceType::kUnitTest;
       bool none = m != "exposure" && m != "unit_test";
       std::vector<std::string> parts = Split(v, '.');
@@ -472,27 +482,31 @@ class Evaluator {
         if (parts.size() == 1) return FnMatchImpl(n.name, parts[0]);
         if (parts.size() == 2) return FnMatchImpl(n.package_name, parts[0]) && FnMatchImpl(n.name, parts[1]);
         std::string model = n.fqn.size() >= 2 ? n.fqn[n.fqn.size() - 2] : "";
-        return FnMatchImpl(n.package_name, parts[0]) && FnMatchImpl(model, parts[1]) && FnMatchImpl(n.name, parts[2]);
+        return FnMatchImpl(n.package_name, parts[0]) && FnMatchImpl(model, parts[1]) &&
+               FnMatchImpl(n.name, parts[2]);
       });
     } else if (m == "version") {
       if (v != "latest" && v != "prerelease" && v != "old" && v != "none") {
-        return SelError(fmt::format("Invalid version type selector '{}': expected latest, prerelease, old or none", v));
+        return SelError(
+            fmt::format("Invalid version type selector '{}': expected latest, prerelease, old or none", v));
       }
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> {
         if (n.resource_type != ResourceType::kModel) return false;
         if (v == "none") return n.version.is_null();
         if (n.version.is_null() || n.latest_version.is_null()) return v == "latest" && !n.version.is_null();
-        double ver = n.version.is_number() ? n.version.as_double() : std::atof(n.version.ToPythonStr().c_str());
+        double ver =
+            n.version.is_number() ? n.version.as_double() : std::atof(n.version.ToPythonStr().c_str());
         double latest = n.latest_version.is_number() ? n.latest_version.as_double()
-                                                      : std::atof(n.latest_version.ToPythonStr().c_str());
+                                                     : std::atof(n.latest_version.ToPythonStr().c_str());
         if (v == "latest") return ver == latest;
         if (v == "prerelease") return ver > latest;
         return ver < latest;
       });
     } else if (m == "state") {
       if (o_.state == nullptr || o_.state->manifest.is_null()) {
-        return SelError("Got a state selector method, but no comparison manifest: pass --state DIR with a "
-                        "manifest.json from a previous run");
+        return SelError(
+            "Got a state selector method, but no comparison manifest: pass --state DIR with a "
+            "manifest.json from a previous run");
       }
       StateComparer cmp(g_, *o_.state);
       std::string which;
@@ -502,10 +516,11 @@ class Evaluator {
         which = v.substr(dot + 1);
       }
       if (base != "new" && base != "old" && base != "modified" && base != "unmodified") {
-        return SelError(fmt::format("Got an invalid selector value for state: '{}' (expected new, old, modified, "
-                                    "unmodified, or modified.<body|configs|relation|persisted_descriptions|macros|"
-                                    "contract>)",
-                                    v));
+        return SelError(
+            fmt::format("Got an invalid selector value for state: '{}' (expected new, old, modified, "
+                        "unmodified, or modified.<body|configs|relation|persisted_descriptions|macros|"
+                        "contract>)",
+                        v));
       }
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> {
         if (base == "new") return cmp.IsNew(n);
@@ -516,7 +531,8 @@ class Evaluator {
       });
     } else if (m == "result") {
       if (o_.state == nullptr || o_.state->run_results.is_null()) {
-        return SelError("Got a result selector method, but no run_results.json: pass --state DIR from a previous run");
+        return SelError(
+            "Got a result selector method, but no run_results.json: pass --state DIR from a previous run");
       }
       std::set<std::string> ids;
       if (const Value* results = o_.state->run_results.Find("results"); results && results->is_list()) {
@@ -618,7 +634,8 @@ class Evaluator {
     if (spec.kind == SelectionSpec::Kind::kCriteria) {
       FLINKDBT_ASSIGN_OR_RETURN(auto r, Criteria(spec.criteria));
       if (spec.expect_exists && std::find(r.first.begin(), r.first.end(), 1) == r.first.end()) {
-        warnings_.push_back(fmt::format("The selection criterion '{}' does not match any enabled nodes", spec.raw));
+        warnings_.push_back(
+            fmt::format("The selection criterion '{}' does not match any enabled nodes", spec.raw));
       }
       return r;
     }
@@ -675,7 +692,8 @@ absl::StatusOr<IndirectSelection> ParseIndirectSelection(std::string_view s) {
   if (s == "cautious") return IndirectSelection::kCautious;
   if (s == "buildable") return IndirectSelection::kBuildable;
   if (s == "empty") return IndirectSelection::kEmpty;
-  return SelError(fmt::format("invalid indirect selection '{}': expected eager, cautious, buildable or empty", s));
+  return SelError(
+      fmt::format("invalid indirect selection '{}': expected eager, cautious, buildable or empty", s));
 }
 
 absl::StatusOr<SelectionCriteria> ParseCriteria(std::string_view spec) {
@@ -747,7 +765,8 @@ std::vector<std::string> SplitSpaces(const std::string& s) {
   return out;
 }
 
-absl::StatusOr<SelectionSpec> ParseUnion(const std::vector<std::string>& args, std::optional<IndirectSelection> ind) {
+absl::StatusOr<SelectionSpec> ParseUnion(const std::vector<std::string>& args,
+                                         std::optional<IndirectSelection> ind) {
   SelectionSpec u;
   u.kind = SelectionSpec::Kind::kUnion;
   u.indirect_selection = ind;
@@ -796,7 +815,9 @@ absl::StatusOr<SelectionSpec> ParseSelectorDefinition(const Value& def, const Va
     std::optional<SelectionSpec> exclude;
     for (const Value& item : list.list()) {
       if (item.is_map() && item.map().size() == 1 && item.map()[0].first == "exclude") {
-        if (exclude) return project::ErrorAt(item, "You cannot provide multiple exclude arguments to the same selector set operator");
+        if (exclude)
+          return project::ErrorAt(
+              item, "You cannot provide multiple exclude arguments to the same selector set operator");
         const Value& ex = item.map()[0].second;
         if (!ex.is_list()) return project::ErrorAt(ex, "'exclude' must be a list");
         SelectionSpec eu;
@@ -833,12 +854,16 @@ absl::StatusOr<SelectionSpec> ParseSelectorDefinition(const Value& def, const Va
   } else {
     std::string keys;
     for (const auto& [k, _] : def.map()) keys += (keys.empty() ? "" : ", ") + k;
-    return project::ErrorAt(def, fmt::format("Expected either 1 key or else \"method\" and \"value\" keys, but got [{}]", keys));
+    return project::ErrorAt(
+        def, fmt::format("Expected either 1 key or else \"method\" and \"value\" keys, but got [{}]", keys));
   }
-  if (!value.is_string()) return project::ErrorAt(value, fmt::format("the value of selector method '{}' must be a string", method));
+  if (!value.is_string())
+    return project::ErrorAt(value, fmt::format("the value of selector method '{}' must be a string", method));
   if (method == "selector") {
     const Value* other = FindSelector(all, value.as_string());
-    if (other == nullptr) return project::ErrorAt(value, fmt::format("selector '{}' is not defined in selectors.yml", value.as_string()));
+    if (other == nullptr)
+      return project::ErrorAt(
+          value, fmt::format("selector '{}' is not defined in selectors.yml", value.as_string()));
     return ParseSelectorDefinition(*other->Find("definition"), all, depth + 1);
   }
   SelectionCriteria c;
@@ -851,7 +876,10 @@ absl::StatusOr<SelectionSpec> ParseSelectorDefinition(const Value& def, const Va
   }
   c.value = value.as_string();
   c.raw = method + ":" + c.value;
-  auto flag = [&](const char* k) { const Value* v = def.Find(k); return v && v->Truthy(); };
+  auto flag = [&](const char* k) {
+    const Value* v = def.Find(k);
+    return v && v->Truthy();
+  };
   auto depth_of = [&](const char* k) -> absl::StatusOr<int> {
     const Value* v = def.Find(k);
     if (!v || v->is_null()) return -1;
@@ -900,7 +928,8 @@ absl::StatusOr<SelectionSpec> BuildSpec(const SelectOptions& o) {
       if (!names.insert(n->as_string()).second) {
         return project::ErrorAt(*n, fmt::format("selector '{}' is defined twice", n->as_string()));
       }
-      if (!s.Has("definition")) return project::ErrorAt(s, fmt::format("selector '{}' has no 'definition'", n->as_string()));
+      if (!s.Has("definition"))
+        return project::ErrorAt(s, fmt::format("selector '{}' has no 'definition'", n->as_string()));
       if (const Value* d = s.Find("default"); d && d->Truthy()) {
         if (default_sel) return project::ErrorAt(*d, "only one selector may set 'default: true'");
         default_sel = &s;
@@ -910,7 +939,8 @@ absl::StatusOr<SelectionSpec> BuildSpec(const SelectOptions& o) {
   if (!o.selector.empty()) {
     const Value* s = FindSelector(o.selectors, o.selector);
     if (s == nullptr) {
-      return SelError(fmt::format("Could not find selector named '{}'; expected one of the selectors in selectors.yml", o.selector));
+      return SelError(fmt::format(
+          "Could not find selector named '{}'; expected one of the selectors in selectors.yml", o.selector));
     }
     return ParseSelectorDefinition(*s->Find("definition"), o.selectors);
   }
@@ -919,7 +949,8 @@ absl::StatusOr<SelectionSpec> BuildSpec(const SelectOptions& o) {
   }
   SelectionSpec include;
   if (o.select.empty()) {
-    FLINKDBT_ASSIGN_OR_RETURN(include, ParseUnion({"fqn:* source:* exposure:* metric:* semantic_model:* saved_query:*"}, ind));
+    FLINKDBT_ASSIGN_OR_RETURN(
+        include, ParseUnion({"fqn:* source:* exposure:* metric:* semantic_model:* saved_query:*"}, ind));
     for (auto& c : include.components) c.expect_exists = false;
   } else {
     FLINKDBT_ASSIGN_OR_RETURN(include, ParseUnion(o.select, ind));
@@ -934,7 +965,8 @@ absl::StatusOr<SelectionSpec> BuildSpec(const SelectOptions& o) {
   return d;
 }
 
-absl::StatusOr<SelectionResult> Select(const Graph& graph, const SelectionSpec& spec, const SelectOptions& options) {
+absl::StatusOr<SelectionResult> Select(const Graph& graph, const SelectionSpec& spec,
+                                       const SelectOptions& options) {
   Evaluator ev(graph, options);
   FLINKDBT_ASSIGN_OR_RETURN(auto r, ev.Recurse(spec));
   SelectionResult out;
@@ -943,7 +975,8 @@ absl::StatusOr<SelectionResult> Select(const Graph& graph, const SelectionSpec& 
     if (!r.first[i]) continue;
     ResourceType t = graph.node(static_cast<int>(i)).resource_type;
     if (!options.resource_types.empty() &&
-        std::find(options.resource_types.begin(), options.resource_types.end(), t) == options.resource_types.end()) {
+        std::find(options.resource_types.begin(), options.resource_types.end(), t) ==
+            options.resource_types.end()) {
       continue;
     }
     if (std::find(options.exclude_resource_types.begin(), options.exclude_resource_types.end(), t) !=
@@ -952,9 +985,8 @@ absl::StatusOr<SelectionResult> Select(const Graph& graph, const SelectionSpec& 
     }
     out.selected.push_back(static_cast<int>(i));
   }
-  std::sort(out.selected.begin(), out.selected.end(), [&](int a, int b) {
-    return graph.node(a).unique_id < graph.node(b).unique_id;
-  });
+  std::sort(out.selected.begin(), out.selected.end(),
+            [&](int a, int b) { return graph.node(a).unique_id < graph.node(b).unique_id; });
   return out;
 }
 
@@ -965,7 +997,8 @@ absl::StatusOr<PreviousState> LoadPreviousState(const std::string& dir) {
     return SelError(fmt::format("--state directory '{}' does not exist", dir));
   }
   PreviousState st;
-  for (auto [name, out] : {std::pair{"manifest.json", &st.manifest}, std::pair{"run_results.json", &st.run_results}}) {
+  for (auto [name, out] :
+       {std::pair{"manifest.json", &st.manifest}, std::pair{"run_results.json", &st.run_results}}) {
     fs::path p = fs::path(dir) / name;
     if (!fs::exists(p, ec)) continue;
     FLINKDBT_ASSIGN_OR_RETURN(std::string text, project::ReadFileToString(p.string()));

@@ -111,9 +111,15 @@ Value ConfigFromTree(const Value& tree, const std::vector<std::string>& fqn) {
 }
 
 bool IsKnownMaterialization(std::string_view m) {
-  static constexpr std::array<std::string_view, 9> kKnown = {
-      "view", "table", "materialized_view", "materialized_table", "streaming_table",
-      "streaming_source", "ephemeral", "test", "seed"};
+  static constexpr std::array<std::string_view, 9> kKnown = {"view",
+                                                             "table",
+                                                             "materialized_view",
+                                                             "materialized_table",
+                                                             "streaming_table",
+                                                             "streaming_source",
+                                                             "ephemeral",
+                                                             "test",
+                                                             "seed"};
   return std::find(kKnown.begin(), kKnown.end(), m) != kKnown.end();
 }
 
@@ -122,8 +128,9 @@ namespace {
 // Every adapter-specific config key the Confluent adapter checks (impl.py MATERIALIZATION_CONFIG_KEYS
 // plus the keys materialized_table rejects).
 constexpr std::array<std::string_view, 11> kAdapterKeys = {
-    "distributed_by", "on_schema_drift", "connector", "with", "statement_properties", "start_mode",
-    "freshness_interval", "refresh_mode", "partition_by", "statement_name", "compute_pool_id"};
+    "distributed_by",       "on_schema_drift", "connector",          "with",
+    "statement_properties", "start_mode",      "freshness_interval", "refresh_mode",
+    "partition_by",         "statement_name",  "compute_pool_id"};
 
 std::vector<std::string_view> AllowedKeys(std::string_view m) {
   std::vector<std::string_view> allowed = {"statement_name", "compute_pool_id"};
@@ -184,7 +191,7 @@ absl::Status ValidateMaterializationConfig(const Value& config, std::string_view
   SourceLocation mloc = (mv && !mv->location().file.empty()) ? mv->location() : where;
   if (mv && !mv->is_string()) {
     return ErrorAt(mloc, fmt::format("config 'materialized' of '{}' must be a string, got {}", node_name,
-                                      mv->KindName()));
+                                     mv->KindName()));
   }
   if (m == "incremental") {
     return ErrorAt(mloc, fmt::format("materialization 'incremental' of '{}' is not supported by Flink: use "

@@ -1,10 +1,11 @@
 #include "flinkdbt/project/project.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/project/config.h"
@@ -81,7 +82,8 @@ absl::StatusOr<std::vector<std::string>> StringList(const Value& v, std::string_
     out.push_back(v.as_string());
     return out;
   }
-  if (!v.is_list()) return ErrorAt(v, fmt::format("'{}' must be a list of strings, got {}", key, v.KindName()));
+  if (!v.is_list())
+    return ErrorAt(v, fmt::format("'{}' must be a list of strings, got {}", key, v.KindName()));
   for (const Value& item : v.list()) {
     if (!item.is_string()) return ErrorAt(item, fmt::format("'{}' must be a list of strings", key));
     out.push_back(item.as_string());
@@ -90,27 +92,61 @@ absl::StatusOr<std::vector<std::string>> StringList(const Value& v, std::string_
 }
 
 const std::vector<std::string_view>& KnownProjectKeys() {
-  static const std::vector<std::string_view> keys = {
-      "name", "version", "config-version", "profile", "model-paths", "source-paths", "macro-paths",
-      "seed-paths", "data-paths", "test-paths", "analysis-paths", "snapshot-paths", "docs-paths",
-      "asset-paths", "target-path", "log-path", "clean-targets", "packages-install-path", "vars",
-      "models", "seeds", "snapshots", "sources", "data_tests", "tests", "unit_tests", "exposures",
-      "metrics", "semantic-models", "saved-queries", "analyses", "on-run-start", "on-run-end",
-      "dispatch", "require-dbt-version", "flags", "quoting", "query-comment", "restrict-access",
-      "dbt-cloud"};
+  static const std::vector<std::string_view> keys = {"name",
+                                                     "version",
+                                                     "config-version",
+                                                     "profile",
+                                                     "model-paths",
+                                                     "source-paths",
+                                                     "macro-paths",
+                                                     "seed-paths",
+                                                     "data-paths",
+                                                     "test-paths",
+                                                     "analysis-paths",
+                                                     "snapshot-paths",
+                                                     "docs-paths",
+                                                     "asset-paths",
+                                                     "target-path",
+                                                     "log-path",
+                                                     "clean-targets",
+                                                     "packages-install-path",
+                                                     "vars",
+                                                     "models",
+                                                     "seeds",
+                                                     "snapshots",
+                                                     "sources",
+                                                     "data_tests",
+                                                     "tests",
+                                                     "unit_tests",
+                                                     "exposures",
+                                                     "metrics",
+                                                     "semantic-models",
+                                                     "saved-queries",
+                                                     "analyses",
+                                                     "on-run-start",
+                                                     "on-run-end",
+                                                     "dispatch",
+                                                     "require-dbt-version",
+                                                     "flags",
+                                                     "quoting",
+                                                     "query-comment",
+                                                     "restrict-access",
+                                                     "dbt-cloud"};
   return keys;
 }
 
 }  // namespace
 
-absl::StatusOr<ProjectConfig> ParseProjectConfig(std::string_view text, std::string_view file, std::string root_dir,
-                                                 ConfigRenderer* renderer, const Value* target) {
+absl::StatusOr<ProjectConfig> ParseProjectConfig(std::string_view text, std::string_view file,
+                                                 std::string root_dir, ConfigRenderer* renderer,
+                                                 const Value* target) {
   FLINKDBT_ASSIGN_OR_RETURN(Value doc, ParseYaml(text, file));
   if (!doc.is_map()) return ErrorAt(doc, "dbt_project.yml must be a dictionary");
   std::vector<std::string> path;
   auto skip = [](const std::vector<std::string>& p) {
     if (p.empty()) return false;
-    if (p[0] == "vars" || p[0] == "on-run-start" || p[0] == "on-run-end" || p[0] == "query-comment") return true;
+    if (p[0] == "vars" || p[0] == "on-run-start" || p[0] == "on-run-end" || p[0] == "query-comment")
+      return true;
     const std::string& last = p.back();
     return last == "pre-hook" || last == "post-hook" || last == "+pre-hook" || last == "+post-hook" ||
            last == "pre_hook" || last == "post_hook" || last == "+pre_hook" || last == "+post_hook";
@@ -132,9 +168,10 @@ absl::StatusOr<ProjectConfig> ParseProjectConfig(std::string_view text, std::str
   }
   static const RE2 kName(R"([A-Za-z_][A-Za-z0-9_]*)");
   if (!RE2::FullMatch(name->as_string(), kName)) {
-    return ErrorAt(*name, fmt::format("invalid project name '{}': it must start with a letter or underscore and "
-                                      "contain only letters, digits and underscores",
-                                      name->as_string()));
+    return ErrorAt(*name,
+                   fmt::format("invalid project name '{}': it must start with a letter or underscore and "
+                               "contain only letters, digits and underscores",
+                               name->as_string()));
   }
   c.name = name->as_string();
   if (const Value* v = doc.Find("version")) c.version = v->ToPythonStr();
@@ -145,7 +182,8 @@ absl::StatusOr<ProjectConfig> ParseProjectConfig(std::string_view text, std::str
     if (!v->is_string() && !v->is_null()) return ErrorAt(*v, "'profile' must be a string");
     if (v->is_string()) c.profile = v->as_string();
   }
-  auto paths = [&](std::string_view key, std::string_view legacy, std::vector<std::string>* out) -> absl::Status {
+  auto paths = [&](std::string_view key, std::string_view legacy,
+                   std::vector<std::string>* out) -> absl::Status {
     const Value* v = doc.Find(key);
     const Value* l = legacy.empty() ? nullptr : doc.Find(legacy);
     if (v && l) return ErrorAt(*l, fmt::format("both '{}' and its legacy alias '{}' are set", key, legacy));
@@ -198,14 +236,16 @@ absl::StatusOr<ProjectConfig> ParseProjectConfig(std::string_view text, std::str
   FLINKDBT_RETURN_IF_ERROR(tree(doc.Has("tests") ? "tests" : "data_tests", &c.data_tests));
   FLINKDBT_RETURN_IF_ERROR(tree("unit_tests", &c.unit_tests));
   FLINKDBT_RETURN_IF_ERROR(tree("exposures", &c.exposures));
-  for (auto [key, out] : {std::pair{"on-run-start", &c.on_run_start}, std::pair{"on-run-end", &c.on_run_end}}) {
+  for (auto [key, out] :
+       {std::pair{"on-run-start", &c.on_run_start}, std::pair{"on-run-end", &c.on_run_end}}) {
     const Value* v = raw.Find(key);
     if (!v || v->is_null()) continue;
     if (v->is_string()) {
       out->push_back(*v);
     } else if (v->is_list()) {
       for (const Value& item : v->list()) {
-        if (!item.is_string()) return ErrorAt(item, fmt::format("'{}' must be a string or a list of strings", key));
+        if (!item.is_string())
+          return ErrorAt(item, fmt::format("'{}' must be a string or a list of strings", key));
         out->push_back(item);
       }
     } else {
@@ -218,7 +258,8 @@ absl::StatusOr<ProjectConfig> ParseProjectConfig(std::string_view text, std::str
       const Value* ns = d.Find("macro_namespace");
       const Value* so = d.Find("search_order");
       if (!d.is_map() || !ns || !ns->is_string() || !so) {
-        return ErrorAt(d, "each 'dispatch' entry needs 'macro_namespace' (a string) and 'search_order' (a list)");
+        return ErrorAt(
+            d, "each 'dispatch' entry needs 'macro_namespace' (a string) and 'search_order' (a list)");
       }
       DispatchEntry e;
       e.macro_namespace = ns->as_string();
@@ -244,17 +285,30 @@ absl::StatusOr<ProjectConfig> ParseProjectConfig(std::string_view text, std::str
 namespace {
 
 const std::vector<std::string_view>& ConfluentKeys() {
-  static const std::vector<std::string_view> keys = {
-      "type", "threads", "organization_id", "environment_id", "database", "dbname", "schema",
-      "flink_api_key", "flink_api_secret", "global_api_key", "global_api_secret", "compute_pool_id",
-      "cloud_provider", "cloud_region", "endpoint", "execution_mode", "statement_name_prefix",
-      "statement_label"};
+  static const std::vector<std::string_view> keys = {"type",
+                                                     "threads",
+                                                     "organization_id",
+                                                     "environment_id",
+                                                     "database",
+                                                     "dbname",
+                                                     "schema",
+                                                     "flink_api_key",
+                                                     "flink_api_secret",
+                                                     "global_api_key",
+                                                     "global_api_secret",
+                                                     "compute_pool_id",
+                                                     "cloud_provider",
+                                                     "cloud_region",
+                                                     "endpoint",
+                                                     "execution_mode",
+                                                     "statement_name_prefix",
+                                                     "statement_label"};
   return keys;
 }
 const std::vector<std::string_view>& LocalKeys() {
-  static const std::vector<std::string_view> keys = {"type", "threads", "path", "environment_id", "database",
-                                                     "dbname", "schema", "execution_mode",
-                                                     "statement_name_prefix", "statement_label"};
+  static const std::vector<std::string_view> keys = {
+      "type",   "threads", "path",           "environment_id",        "database",
+      "dbname", "schema",  "execution_mode", "statement_name_prefix", "statement_label"};
   return keys;
 }
 
@@ -266,9 +320,11 @@ absl::StatusOr<std::string> Str(const Value& out, std::string_view key, std::str
   return ErrorAt(*v, fmt::format("'{}' of {} must be a string, got {}", key, ctx, v->KindName()));
 }
 
-absl::StatusOr<std::string> Alias(const Value& out, std::string_view key, std::string_view alias, std::string_view ctx) {
+absl::StatusOr<std::string> Alias(const Value& out, std::string_view key, std::string_view alias,
+                                  std::string_view ctx) {
   if (out.Has(key) && out.Has(alias)) {
-    return ErrorAt(*out.Find(alias), fmt::format("{}: both '{}' and its alias '{}' are set", ctx, key, alias));
+    return ErrorAt(*out.Find(alias),
+                   fmt::format("{}: both '{}' and its alias '{}' are set", ctx, key, alias));
   }
   FLINKDBT_ASSIGN_OR_RETURN(std::string a, Str(out, key, ctx));
   if (!a.empty()) return a;
@@ -313,10 +369,10 @@ Value Target::ToContext() const {
   return t;
 }
 
-absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file, std::string_view profile_name,
-                                    std::string_view target_name, std::optional<int> threads,
-                                    const std::string& project_target_path, ConfigRenderer* renderer,
-                                    SecretScrubber* scrubber) {
+absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file,
+                                    std::string_view profile_name, std::string_view target_name,
+                                    std::optional<int> threads, const std::string& project_target_path,
+                                    ConfigRenderer* renderer, SecretScrubber* scrubber) {
   FLINKDBT_ASSIGN_OR_RETURN(Value doc, ParseYaml(text, file));
   if (!doc.is_map()) return ErrorAt(doc, "profiles.yml must be a dictionary of profiles");
   const Value* profile = doc.Find(profile_name);
@@ -330,7 +386,8 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
                    fmt::format("{}: profile '{}' not found (profiles in this file: {})", file, profile_name,
                                names.empty() ? "none" : names));
   }
-  if (!profile->is_map()) return ErrorAt(*profile, fmt::format("profile '{}' must be a dictionary", profile_name));
+  if (!profile->is_map())
+    return ErrorAt(*profile, fmt::format("profile '{}' must be a dictionary", profile_name));
   const Value* outputs = profile->Find("outputs");
   if (outputs == nullptr || !outputs->is_map() || outputs->map().empty()) {
     return ErrorAt(outputs ? *outputs : *profile,
@@ -342,8 +399,8 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
     if (const Value* t = profile->Find("target")) {
       Value tv = *t;
       std::vector<std::string> path;
-      FLINKDBT_RETURN_IF_ERROR(RenderTree(tv, path, [](const auto&) { return false; }, renderer,
-                                          RenderScope::kProfile, nullptr));
+      FLINKDBT_RETURN_IF_ERROR(RenderTree(
+          tv, path, [](const auto&) { return false; }, renderer, RenderScope::kProfile, nullptr));
       if (!tv.is_string()) return ErrorAt(*t, "the profile's 'target' must be a string");
       tname = tv.as_string();
       tname_loc = t->location();
@@ -355,13 +412,14 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
   if (out_raw == nullptr) {
     std::string names;
     for (const auto& [k, _] : outputs->map()) names += (names.empty() ? "" : ", ") + k;
-    return ErrorAt(tname_loc, fmt::format("target '{}' not found in profile '{}' (targets: {})", tname, profile_name, names));
+    return ErrorAt(tname_loc, fmt::format("target '{}' not found in profile '{}' (targets: {})", tname,
+                                          profile_name, names));
   }
   if (!out_raw->is_map()) return ErrorAt(*out_raw, fmt::format("target '{}' must be a dictionary", tname));
   Value out = *out_raw;
   std::vector<std::string> path;
-  FLINKDBT_RETURN_IF_ERROR(RenderTree(out, path, [](const auto&) { return false; }, renderer,
-                                      RenderScope::kProfile, nullptr));
+  FLINKDBT_RETURN_IF_ERROR(RenderTree(
+      out, path, [](const auto&) { return false; }, renderer, RenderScope::kProfile, nullptr));
   std::string ctx = fmt::format("target '{}' of profile '{}'", tname, profile_name);
   Target t;
   t.profile_name = std::string(profile_name);
@@ -370,9 +428,10 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
   FLINKDBT_ASSIGN_OR_RETURN(t.type, Str(out, "type", ctx));
   if (t.type.empty()) return ErrorAt(out, fmt::format("{} has no 'type' (confluent or local)", ctx));
   if (t.type != "confluent" && t.type != "local") {
-    return ErrorAt(*out.Find("type"), fmt::format("{}: unsupported type '{}' (flinkdbt supports 'confluent' and "
-                                                  "'local')",
-                                                  ctx, t.type));
+    return ErrorAt(*out.Find("type"),
+                   fmt::format("{}: unsupported type '{}' (flinkdbt supports 'confluent' and "
+                               "'local')",
+                               ctx, t.type));
   }
   const auto& known = t.type == "confluent" ? ConfluentKeys() : LocalKeys();
   for (const auto& [k, v] : out.map()) {
@@ -399,10 +458,11 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
   FLINKDBT_ASSIGN_OR_RETURN(std::string em, Str(out, "execution_mode", ctx));
   if (!em.empty()) {
     if (em != "snapshot" && em != "snapshot_ddl" && em != "streaming_query" && em != "streaming_ddl") {
-      return ErrorAt(*out.Find("execution_mode"),
-                     fmt::format("{}: 'execution_mode' must be one of snapshot, snapshot_ddl, streaming_query, "
-                                 "streaming_ddl; got '{}'",
-                                 ctx, em));
+      return ErrorAt(
+          *out.Find("execution_mode"),
+          fmt::format("{}: 'execution_mode' must be one of snapshot, snapshot_ddl, streaming_query, "
+                      "streaming_ddl; got '{}'",
+                      ctx, em));
     }
     t.execution_mode = em;
   }
@@ -505,17 +565,23 @@ absl::Status CollectFiles(Package& pkg) {
   fs::path root(c.root_dir);
   const std::string& n = c.name;
   std::vector<ProjectFile>& files = pkg.files;
-  for (const auto& p : c.model_paths) FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kModel, &files));
-  for (const auto& p : c.analysis_paths) FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kAnalysis, &files));
-  for (const auto& p : c.snapshot_paths) FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kSnapshot, &files));
-  for (const auto& p : c.seed_paths) FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".csv"}, FileKind::kSeed, &files));
-  for (const auto& p : c.macro_paths) FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kMacro, &files));
+  for (const auto& p : c.model_paths)
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kModel, &files));
+  for (const auto& p : c.analysis_paths)
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kAnalysis, &files));
+  for (const auto& p : c.snapshot_paths)
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kSnapshot, &files));
+  for (const auto& p : c.seed_paths)
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".csv"}, FileKind::kSeed, &files));
+  for (const auto& p : c.macro_paths)
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kMacro, &files));
   for (const auto& p : c.test_paths) {
     auto in = [](const std::string& rel, std::string_view dir) {
       return rel.rfind(std::string(dir) + "/", 0) == 0;
     };
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kSingularTest, &files,
-                                     [&](const std::string& rel) { return in(rel, "generic") || in(rel, "fixtures"); }));
+    FLINKDBT_RETURN_IF_ERROR(
+        Collect(root, n, p, {".sql"}, FileKind::kSingularTest, &files,
+                [&](const std::string& rel) { return in(rel, "generic") || in(rel, "fixtures"); }));
     FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p + "/generic", {".sql"}, FileKind::kGenericTest, &files));
     FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p + "/fixtures", {".csv", ".sql"}, FileKind::kFixture, &files));
   }
@@ -526,10 +592,11 @@ absl::Status CollectFiles(Package& pkg) {
     FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".md"}, FileKind::kDoc, &files));
   }
   std::vector<std::string> schema_roots;
-  for (auto* list : {&c.model_paths, &c.seed_paths, &c.snapshot_paths, &c.analysis_paths, &c.macro_paths,
-                     &c.test_paths}) {
+  for (auto* list :
+       {&c.model_paths, &c.seed_paths, &c.snapshot_paths, &c.analysis_paths, &c.macro_paths, &c.test_paths}) {
     for (const auto& p : *list) {
-      if (std::find(schema_roots.begin(), schema_roots.end(), p) == schema_roots.end()) schema_roots.push_back(p);
+      if (std::find(schema_roots.begin(), schema_roots.end(), p) == schema_roots.end())
+        schema_roots.push_back(p);
     }
   }
   std::vector<ProjectFile> schemas;
@@ -546,18 +613,21 @@ absl::Status CollectFiles(Package& pkg) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Package> LoadPackageAt(const fs::path& dir, bool is_root, ConfigRenderer* renderer, const Value* target) {
+absl::StatusOr<Package> LoadPackageAt(const fs::path& dir, bool is_root, ConfigRenderer* renderer,
+                                      const Value* target) {
   fs::path file = dir / "dbt_project.yml";
   std::error_code ec;
   if (!fs::exists(file, ec)) {
-    return ErrorAt(SourceLocation{dir.string(), 0, 0}, fmt::format("no dbt_project.yml found in {}", dir.string()));
+    return ErrorAt(SourceLocation{dir.string(), 0, 0},
+                   fmt::format("no dbt_project.yml found in {}", dir.string()));
   }
   FLINKDBT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(file.string()));
   std::string shown = is_root ? "dbt_project.yml" : file.string();
   Package pkg;
   pkg.is_root = is_root;
-  FLINKDBT_ASSIGN_OR_RETURN(pkg.config, ParseProjectConfig(text, shown, fs::absolute(dir).lexically_normal().string(),
-                                                           renderer, target));
+  FLINKDBT_ASSIGN_OR_RETURN(
+      pkg.config,
+      ParseProjectConfig(text, shown, fs::absolute(dir).lexically_normal().string(), renderer, target));
   FLINKDBT_RETURN_IF_ERROR(CollectFiles(pkg));
   return pkg;
 }
@@ -625,7 +695,8 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
   project_dir = fs::absolute(project_dir).lexically_normal();
   // The root project is parsed once without a target to learn its profile name, then the profile is
   // resolved and the project re-rendered with `target` available.
-  FLINKDBT_ASSIGN_OR_RETURN(std::string root_text, ReadFileToString((project_dir / "dbt_project.yml").string()));
+  FLINKDBT_ASSIGN_OR_RETURN(std::string root_text,
+                            ReadFileToString((project_dir / "dbt_project.yml").string()));
   std::string target_path;
   std::string profile_name = options.profile;
   {
@@ -639,7 +710,8 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
   std::string tp = options.target_path.empty() ? EnvOr(env, "DBT_TARGET_PATH", "") : options.target_path;
   if (!tp.empty()) target_path = tp;
   if (target_path.empty() || target_path.find("{{") != std::string::npos) target_path = "target";
-  fs::path abs_target = fs::path(target_path).is_absolute() ? fs::path(target_path) : project_dir / target_path;
+  fs::path abs_target =
+      fs::path(target_path).is_absolute() ? fs::path(target_path) : project_dir / target_path;
   project->target_path = abs_target.lexically_normal().string();
 
   Value target_ctx;
@@ -648,7 +720,8 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
       return ErrorAt(SourceLocation{"dbt_project.yml", 0, 0},
                      "dbt_project.yml: no 'profile' is set; add one or pass --profile");
     }
-    std::string profiles_dir = options.profiles_dir.empty() ? EnvOr(env, "DBT_PROFILES_DIR", "") : options.profiles_dir;
+    std::string profiles_dir =
+        options.profiles_dir.empty() ? EnvOr(env, "DBT_PROFILES_DIR", "") : options.profiles_dir;
     fs::path profiles_file;
     if (!profiles_dir.empty()) {
       profiles_file = fs::path(profiles_dir).is_absolute() ? fs::path(profiles_dir) / "profiles.yml"
@@ -659,22 +732,23 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
       profiles_file = fs::path(HomeDir(env)) / ".dbt" / "profiles.yml";
     }
     if (!fs::exists(profiles_file, ec)) {
-      return absl::InvalidArgumentError(ToAbsl(fmt::format(
-          "profiles.yml not found at {}: pass --profiles-dir or set DBT_PROFILES_DIR", profiles_file.string())));
+      return absl::InvalidArgumentError(
+          ToAbsl(fmt::format("profiles.yml not found at {}: pass --profiles-dir or set DBT_PROFILES_DIR",
+                             profiles_file.string())));
     }
     FLINKDBT_ASSIGN_OR_RETURN(std::string ptext, ReadFileToString(profiles_file.string()));
     std::string target_name = options.target.empty() ? EnvOr(env, "DBT_TARGET", "") : options.target;
-    FLINKDBT_ASSIGN_OR_RETURN(Target t, ParseProfile(ptext, profiles_file.lexically_normal().string(), profile_name,
-                                                     target_name, options.threads, project->target_path,
-                                                     options.renderer, options.scrubber));
+    FLINKDBT_ASSIGN_OR_RETURN(
+        Target t, ParseProfile(ptext, profiles_file.lexically_normal().string(), profile_name, target_name,
+                               options.threads, project->target_path, options.renderer, options.scrubber));
     if (!fs::path(t.path).is_absolute() && t.type == "local") {
       t.path = (project_dir / t.path).lexically_normal().string();
     }
     target_ctx = t.ToContext();
     project->target = std::move(t);
   }
-  FLINKDBT_ASSIGN_OR_RETURN(project->root,
-                            LoadPackageAt(project_dir, true, options.renderer, options.load_profile ? &target_ctx : nullptr));
+  FLINKDBT_ASSIGN_OR_RETURN(project->root, LoadPackageAt(project_dir, true, options.renderer,
+                                                         options.load_profile ? &target_ctx : nullptr));
   if (!options.target_path.empty() || !tp.empty()) {
     project->root.config.target_path = target_path;
   } else {
@@ -693,8 +767,8 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
     FLINKDBT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(pf.string()));
     FLINKDBT_ASSIGN_OR_RETURN(Value doc, ParseYaml(text, name));
     std::vector<std::string> path;
-    FLINKDBT_RETURN_IF_ERROR(RenderTree(doc, path, [](const auto&) { return false; }, options.renderer,
-                                        RenderScope::kPackages, &target_ctx));
+    FLINKDBT_RETURN_IF_ERROR(RenderTree(
+        doc, path, [](const auto&) { return false; }, options.renderer, RenderScope::kPackages, &target_ctx));
     if (doc.is_null()) continue;
     const Value* pkgs = doc.Find("packages");
     if (pkgs == nullptr || pkgs->is_null()) continue;
@@ -706,18 +780,24 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
         fs::path dir = fs::path(local->as_string()).is_absolute() ? fs::path(local->as_string())
                                                                   : project_dir / local->as_string();
         if (!fs::exists(dir / "dbt_project.yml", ec)) {
-          return ErrorAt(*local, fmt::format("local package '{}' has no dbt_project.yml", local->as_string()));
+          return ErrorAt(*local,
+                         fmt::format("local package '{}' has no dbt_project.yml", local->as_string()));
         }
         package_dirs.push_back(dir.lexically_normal());
         continue;
       }
-      std::string kind = p.Has("package") ? "hub" : p.Has("git") ? "git" : p.Has("tarball") ? "tarball" : p.Has("private") ? "private" : "";
+      std::string kind = p.Has("package")   ? "hub"
+                         : p.Has("git")     ? "git"
+                         : p.Has("tarball") ? "tarball"
+                         : p.Has("private") ? "private"
+                                            : "";
       if (kind.empty()) return ErrorAt(p, "a package entry needs one of local, package, git, tarball");
       if (!fs::is_directory(installed, ec)) {
-        return ErrorAt(p, fmt::format("{} packages cannot be installed by flinkdbt (no access to dbt Hub or git "
-                                      "here); vendor the package and use `local:`, or install it into {}/ "
-                                      "with dbt deps",
-                                      kind, project->root.config.packages_install_path));
+        return ErrorAt(p,
+                       fmt::format("{} packages cannot be installed by flinkdbt (no access to dbt Hub or git "
+                                   "here); vendor the package and use `local:`, or install it into {}/ "
+                                   "with dbt deps",
+                                   kind, project->root.config.packages_install_path));
       }
     }
   }
@@ -741,8 +821,8 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
     FLINKDBT_ASSIGN_OR_RETURN(Package pkg, LoadPackageAt(dir, false, options.renderer,
                                                          options.load_profile ? &target_ctx : nullptr));
     if (project->FindPackage(pkg.config.name) != nullptr) {
-      return absl::InvalidArgumentError(ToAbsl(fmt::format("package '{}' is installed twice ({})", pkg.config.name,
-                                                           dir.string())));
+      return absl::InvalidArgumentError(
+          ToAbsl(fmt::format("package '{}' is installed twice ({})", pkg.config.name, dir.string())));
     }
     project->dependencies.push_back(std::move(pkg));
   }
@@ -753,8 +833,9 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
     FLINKDBT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(sel.string()));
     FLINKDBT_ASSIGN_OR_RETURN(Value doc, ParseYaml(text, "selectors.yml"));
     std::vector<std::string> path;
-    FLINKDBT_RETURN_IF_ERROR(RenderTree(doc, path, [](const auto&) { return false; }, options.renderer,
-                                        RenderScope::kSelectors, &target_ctx));
+    FLINKDBT_RETURN_IF_ERROR(RenderTree(
+        doc, path, [](const auto&) { return false; }, options.renderer, RenderScope::kSelectors,
+        &target_ctx));
     if (!doc.is_map() || !doc.Find("selectors") || !doc.Find("selectors")->is_list()) {
       return ErrorAt(doc, "selectors.yml must have a 'selectors' list");
     }

@@ -10,8 +10,8 @@ namespace flinkdbt::project {
 namespace {
 
 constexpr std::array<std::string_view, 14> kTestConfigArgs = {
-    "severity", "tags", "enabled", "where", "limit", "warn_if", "error_if", "fail_calc",
-    "store_failures", "store_failures_as", "meta", "database", "schema", "alias"};
+    "severity",  "tags",           "enabled",           "where", "limit",    "warn_if", "error_if",
+    "fail_calc", "store_failures", "store_failures_as", "meta",  "database", "schema",  "alias"};
 
 bool IsTestConfigArg(std::string_view k) {
   return std::find(kTestConfigArgs.begin(), kTestConfigArgs.end(), k) != kTestConfigArgs.end();
@@ -138,7 +138,7 @@ absl::StatusOr<NodePatch> ParsePatch(const Value& entry, std::string resource) {
   FLINKDBT_ASSIGN_OR_RETURN(p.data_tests, ParseTests(entry, "", what));
   if (const Value* a = entry.Find("access")) {
     if (!a->is_null() && (!a->is_string() || (a->as_string() != "private" && a->as_string() != "protected" &&
-                                               a->as_string() != "public"))) {
+                                              a->as_string() != "public"))) {
       return ErrorAt(*a, fmt::format("'access' of {} must be private, protected or public", what));
     }
     p.access = *a;
@@ -245,7 +245,8 @@ absl::StatusOr<SourceSpec> ParseSource(const Value& entry) {
 }
 
 absl::StatusOr<UnitTestInput> ParseUnitInput(const Value& v, bool is_expect, std::string_view what) {
-  FLINKDBT_RETURN_IF_ERROR(ExpectMap(v, fmt::format("{} of {}", is_expect ? "'expect'" : "a 'given' entry", what)));
+  FLINKDBT_RETURN_IF_ERROR(
+      ExpectMap(v, fmt::format("{} of {}", is_expect ? "'expect'" : "a 'given' entry", what)));
   UnitTestInput in;
   in.location = v.location();
   if (!is_expect) {
@@ -263,9 +264,12 @@ absl::StatusOr<UnitTestInput> ParseUnitInput(const Value& v, bool is_expect, std
     return ErrorAt(v, fmt::format("{} gives both 'rows' and 'fixture'", what));
   }
   if (in.format == "dict" && !in.rows.is_null()) {
-    if (!in.rows.is_list()) return ErrorAt(in.rows, fmt::format("'rows' of {} must be a list of dictionaries (format: dict)", what));
+    if (!in.rows.is_list())
+      return ErrorAt(in.rows,
+                     fmt::format("'rows' of {} must be a list of dictionaries (format: dict)", what));
     for (const Value& row : in.rows.list()) {
-      if (!row.is_map()) return ErrorAt(row, fmt::format("every row of {} must be a dictionary (format: dict)", what));
+      if (!row.is_map())
+        return ErrorAt(row, fmt::format("every row of {} must be a dictionary (format: dict)", what));
     }
   }
   if ((in.format == "csv" || in.format == "sql") && !in.rows.is_null() && !in.rows.is_string()) {
@@ -301,7 +305,8 @@ absl::StatusOr<UnitTestSpec> ParseUnitTest(const Value& entry) {
   FLINKDBT_ASSIGN_OR_RETURN(u.overrides, OptMap(entry, "overrides", what));
   for (const auto& [k, v] : u.overrides.map()) {
     if (k != "macros" && k != "vars" && k != "env_vars") {
-      return ErrorAt(v, fmt::format("unknown key '{}' in 'overrides' of {} (expected macros, vars, env_vars)", k, what));
+      return ErrorAt(
+          v, fmt::format("unknown key '{}' in 'overrides' of {} (expected macros, vars, env_vars)", k, what));
     }
   }
   FLINKDBT_ASSIGN_OR_RETURN(u.config, OptMap(entry, "config", what));
@@ -317,10 +322,11 @@ absl::StatusOr<ExposureSpec> ParseExposure(const Value& entry) {
   std::string what = fmt::format("exposure '{}'", e.name);
   FLINKDBT_ASSIGN_OR_RETURN(e.type, OptString(entry, "type", what));
   static constexpr std::array<std::string_view, 5> kTypes = {"dashboard", "notebook", "analysis", "ml",
-                                                              "application"};
+                                                             "application"};
   if (std::find(kTypes.begin(), kTypes.end(), e.type) == kTypes.end()) {
-    return ErrorAt(entry.Find("type") ? *entry.Find("type") : entry,
-                   fmt::format("'type' of {} must be one of dashboard, notebook, analysis, ml, application", what));
+    return ErrorAt(
+        entry.Find("type") ? *entry.Find("type") : entry,
+        fmt::format("'type' of {} must be one of dashboard, notebook, analysis, ml, application", what));
   }
   FLINKDBT_ASSIGN_OR_RETURN(e.label, OptString(entry, "label", what));
   FLINKDBT_ASSIGN_OR_RETURN(e.maturity, OptString(entry, "maturity", what));
@@ -334,7 +340,8 @@ absl::StatusOr<ExposureSpec> ParseExposure(const Value& entry) {
     if (!d->is_null()) {
       FLINKDBT_RETURN_IF_ERROR(ExpectList(*d, fmt::format("'depends_on' of {}", what)));
       for (const Value& item : d->list()) {
-        if (!item.is_string()) return ErrorAt(item, fmt::format("'depends_on' of {} must list ref()/source() strings", what));
+        if (!item.is_string())
+          return ErrorAt(item, fmt::format("'depends_on' of {} must list ref()/source() strings", what));
         e.depends_on.push_back(item.as_string());
       }
     }
@@ -363,7 +370,8 @@ absl::StatusOr<TestSpec> ParseTestSpec(const Value& entry, const std::string& co
                                           "key (the test name); got keys {}",
                                           [&] {
                                             std::string ks;
-                                            for (const auto& [k, _] : entry.map()) ks += (ks.empty() ? "" : ", ") + k;
+                                            for (const auto& [k, _] : entry.map())
+                                              ks += (ks.empty() ? "" : ", ") + k;
                                             return ks;
                                           }()));
       }
@@ -371,14 +379,15 @@ absl::StatusOr<TestSpec> ParseTestSpec(const Value& entry, const std::string& co
       const Value& body = entry.map()[0].second;
       if (!body.is_null()) {
         if (!body.is_map()) {
-          return ErrorAt(body, fmt::format("the arguments of test '{}' must be a dictionary, got {}", t.test_name,
-                                           body.KindName()));
+          return ErrorAt(body, fmt::format("the arguments of test '{}' must be a dictionary, got {}",
+                                           t.test_name, body.KindName()));
         }
         args = body;
       }
     }
   } else {
-    return ErrorAt(entry, fmt::format("a data test must be a string or a dictionary, got {}", entry.KindName()));
+    return ErrorAt(entry,
+                   fmt::format("a data test must be a string or a dictionary, got {}", entry.KindName()));
   }
   if (t.test_name.empty()) return ErrorAt(entry, "a data test has an empty name");
   if (size_t dot = t.test_name.find('.'); dot != std::string::npos) {
@@ -387,7 +396,8 @@ absl::StatusOr<TestSpec> ParseTestSpec(const Value& entry, const std::string& co
   }
   for (const auto& [k, v] : args.map()) {
     if (k == "config") {
-      if (!v.is_map() && !v.is_null()) return ErrorAt(v, fmt::format("'config' of test '{}' must be a dictionary", t.test_name));
+      if (!v.is_map() && !v.is_null())
+        return ErrorAt(v, fmt::format("'config' of test '{}' must be a dictionary", t.test_name));
       if (v.is_map()) {
         for (const auto& [ck, cv] : v.map()) t.config.Set(ck, cv);
       }
@@ -397,7 +407,8 @@ absl::StatusOr<TestSpec> ParseTestSpec(const Value& entry, const std::string& co
     } else if (k == "description") {
       t.description = v.ToPythonStr();
     } else if (k == "arguments") {
-      if (!v.is_map()) return ErrorAt(v, fmt::format("'arguments' of test '{}' must be a dictionary", t.test_name));
+      if (!v.is_map())
+        return ErrorAt(v, fmt::format("'arguments' of test '{}' must be a dictionary", t.test_name));
       for (const auto& [ak, av] : v.map()) t.kwargs.Set(ak, av);
     } else if (k == "column_name") {
       if (v.is_string()) t.column_name = v.as_string();
@@ -418,7 +429,8 @@ absl::StatusOr<TestSpec> ParseTestSpec(const Value& entry, const std::string& co
   return t;
 }
 
-absl::StatusOr<SchemaFile> ParseSchemaFile(const Value& doc, std::string package, std::string original_file_path) {
+absl::StatusOr<SchemaFile> ParseSchemaFile(const Value& doc, std::string package,
+                                           std::string original_file_path) {
   SchemaFile f;
   f.package = std::move(package);
   f.original_file_path = std::move(original_file_path);
@@ -475,9 +487,10 @@ absl::StatusOr<SchemaFile> ParseSchemaFile(const Value& doc, std::string package
     } else if (key == "metrics" || key == "groups" || key == "semantic_models" || key == "saved_queries") {
       // Accepted and ignored: not meaningful for Flink (P2).
     } else {
-      return ErrorAt(v, fmt::format("unknown top-level key '{}' in a properties file (expected models, sources, "
-                                    "seeds, snapshots, analyses, macros, exposures, unit_tests, ...)",
-                                    key));
+      return ErrorAt(v,
+                     fmt::format("unknown top-level key '{}' in a properties file (expected models, sources, "
+                                 "seeds, snapshots, analyses, macros, exposures, unit_tests, ...)",
+                                 key));
     }
   }
   return f;

@@ -97,26 +97,40 @@ void Value::SetKeyLocation(std::string_view key, SourceLocation loc) {
 
 bool Value::Truthy() const {
   switch (kind_) {
-    case Kind::kNull: return false;
-    case Kind::kBool: return b_;
-    case Kind::kInt: return i_ != 0;
-    case Kind::kDouble: return d_ != 0;
-    case Kind::kString: return !s_.empty();
-    case Kind::kList: return !list_.empty();
-    case Kind::kMap: return !map_.empty();
+    case Kind::kNull:
+      return false;
+    case Kind::kBool:
+      return b_;
+    case Kind::kInt:
+      return i_ != 0;
+    case Kind::kDouble:
+      return d_ != 0;
+    case Kind::kString:
+      return !s_.empty();
+    case Kind::kList:
+      return !list_.empty();
+    case Kind::kMap:
+      return !map_.empty();
   }
   return false;
 }
 
 std::string_view Value::KindName() const {
   switch (kind_) {
-    case Kind::kNull: return "null";
-    case Kind::kBool: return "a boolean";
-    case Kind::kInt: return "an integer";
-    case Kind::kDouble: return "a number";
-    case Kind::kString: return "a string";
-    case Kind::kList: return "a list";
-    case Kind::kMap: return "a dictionary";
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "a boolean";
+    case Kind::kInt:
+      return "an integer";
+    case Kind::kDouble:
+      return "a number";
+    case Kind::kString:
+      return "a string";
+    case Kind::kList:
+      return "a list";
+    case Kind::kMap:
+      return "a dictionary";
   }
   return "?";
 }
@@ -156,11 +170,16 @@ std::string Value::ToPythonStr() const {
 
 std::string Value::ToPythonRepr() const {
   switch (kind_) {
-    case Kind::kNull: return "None";
-    case Kind::kBool: return b_ ? "True" : "False";
-    case Kind::kInt: return std::to_string(i_);
-    case Kind::kDouble: return FormatDoubleShortest(d_);
-    case Kind::kString: return PyStrRepr(s_);
+    case Kind::kNull:
+      return "None";
+    case Kind::kBool:
+      return b_ ? "True" : "False";
+    case Kind::kInt:
+      return std::to_string(i_);
+    case Kind::kDouble:
+      return FormatDoubleShortest(d_);
+    case Kind::kString:
+      return PyStrRepr(s_);
     case Kind::kList: {
       std::string out = "[";
       for (size_t i = 0; i < list_.size(); ++i) {
@@ -188,10 +207,14 @@ bool operator==(const Value& a, const Value& b) {
   }
   if (a.kind_ != b.kind_) return false;
   switch (a.kind_) {
-    case Value::Kind::kNull: return true;
-    case Value::Kind::kBool: return a.b_ == b.b_;
-    case Value::Kind::kString: return a.s_ == b.s_;
-    case Value::Kind::kList: return a.list_ == b.list_;
+    case Value::Kind::kNull:
+      return true;
+    case Value::Kind::kBool:
+      return a.b_ == b.b_;
+    case Value::Kind::kString:
+      return a.s_ == b.s_;
+    case Value::Kind::kList:
+      return a.list_ == b.list_;
     case Value::Kind::kMap: {
       if (a.map_.size() != b.map_.size()) return false;
       for (const auto& [k, v] : a.map_) {
@@ -200,17 +223,28 @@ bool operator==(const Value& a, const Value& b) {
       }
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
 void WriteJson(JsonWriter& w, const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kNull: w.Null(); break;
-    case Value::Kind::kBool: w.Bool(v.as_bool()); break;
-    case Value::Kind::kInt: w.Int(v.as_int()); break;
-    case Value::Kind::kDouble: w.Double(v.as_double()); break;
-    case Value::Kind::kString: w.String(v.as_string()); break;
+    case Value::Kind::kNull:
+      w.Null();
+      break;
+    case Value::Kind::kBool:
+      w.Bool(v.as_bool());
+      break;
+    case Value::Kind::kInt:
+      w.Int(v.as_int());
+      break;
+    case Value::Kind::kDouble:
+      w.Double(v.as_double());
+      break;
+    case Value::Kind::kString:
+      w.String(v.as_string());
+      break;
     case Value::Kind::kList:
       w.BeginArray();
       for (const Value& item : v.list()) WriteJson(w, item);
@@ -236,9 +270,15 @@ std::string ToJson(const Value& v, int indent) {
 namespace {
 void DumpPython(std::string* out, const Value& v, bool sort_keys) {
   switch (v.kind()) {
-    case Value::Kind::kNull: *out += "null"; break;
-    case Value::Kind::kBool: *out += v.as_bool() ? "true" : "false"; break;
-    case Value::Kind::kInt: *out += std::to_string(v.as_int()); break;
+    case Value::Kind::kNull:
+      *out += "null";
+      break;
+    case Value::Kind::kBool:
+      *out += v.as_bool() ? "true" : "false";
+      break;
+    case Value::Kind::kInt:
+      *out += std::to_string(v.as_int());
+      break;
     case Value::Kind::kDouble: {
       std::string d = FormatDoubleShortest(v.as_double());
       if (d == "inf") d = "Infinity";
@@ -247,7 +287,9 @@ void DumpPython(std::string* out, const Value& v, bool sort_keys) {
       *out += d;
       break;
     }
-    case Value::Kind::kString: AppendJsonString(out, v.as_string(), true); break;
+    case Value::Kind::kString:
+      AppendJsonString(out, v.as_string(), true);
+      break;
     case Value::Kind::kList:
       *out += '[';
       for (size_t i = 0; i < v.list().size(); ++i) {
@@ -301,12 +343,18 @@ absl::StatusOr<Value> FromSimdjson(simdjson::dom::element e) {
       }
       return out;
     }
-    case simdjson::dom::element_type::INT64: return Value::Int(int64_t(e));
-    case simdjson::dom::element_type::UINT64: return Value::Int(static_cast<int64_t>(uint64_t(e)));
-    case simdjson::dom::element_type::DOUBLE: return Value::Double(double(e));
-    case simdjson::dom::element_type::STRING: return Value::String(std::string(std::string_view(e)));
-    case simdjson::dom::element_type::BOOL: return Value::Bool(bool(e));
-    case simdjson::dom::element_type::NULL_VALUE: return Value::Null();
+    case simdjson::dom::element_type::INT64:
+      return Value::Int(int64_t(e));
+    case simdjson::dom::element_type::UINT64:
+      return Value::Int(static_cast<int64_t>(uint64_t(e)));
+    case simdjson::dom::element_type::DOUBLE:
+      return Value::Double(double(e));
+    case simdjson::dom::element_type::STRING:
+      return Value::String(std::string(std::string_view(e)));
+    case simdjson::dom::element_type::BOOL:
+      return Value::Bool(bool(e));
+    case simdjson::dom::element_type::NULL_VALUE:
+      return Value::Null();
   }
   return Value::Null();
 }

@@ -24,14 +24,15 @@ Value ResolvePlainScalar(const std::string& s) {
   static const RE2 kInt(R"([-+]?(0|[1-9][0-9_]*))");
   static const RE2 kHex(R"([-+]?0x[0-9a-fA-F_]+)");
   static const RE2 kOct(R"([-+]?0[0-7_]+)");
-  static const RE2 kFloat(R"([-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+)");
+  static const RE2 kFloat(
+      R"([-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+)");
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value::Null();
-  if (s == "true" || s == "True" || s == "TRUE" || s == "yes" || s == "Yes" || s == "YES" ||
-      s == "on" || s == "On" || s == "ON") {
+  if (s == "true" || s == "True" || s == "TRUE" || s == "yes" || s == "Yes" || s == "YES" || s == "on" ||
+      s == "On" || s == "ON") {
     return Value::Bool(true);
   }
-  if (s == "false" || s == "False" || s == "FALSE" || s == "no" || s == "No" || s == "NO" ||
-      s == "off" || s == "Off" || s == "OFF") {
+  if (s == "false" || s == "False" || s == "FALSE" || s == "no" || s == "No" || s == "NO" || s == "off" ||
+      s == "Off" || s == "OFF") {
     return Value::Bool(false);
   }
   std::string digits;
@@ -55,7 +56,8 @@ Value ResolvePlainScalar(const std::string& s) {
   if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf") {
     return Value::Double(std::numeric_limits<double>::infinity());
   }
-  if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return Value::Double(-std::numeric_limits<double>::infinity());
+  if (s == "-.inf" || s == "-.Inf" || s == "-.INF")
+    return Value::Double(-std::numeric_limits<double>::infinity());
   if (s == ".nan" || s == ".NaN" || s == ".NAN") return Value::Double(std::nan(""));
   return Value::String(s);
 }
@@ -110,10 +112,18 @@ absl::StatusOr<Value> Convert(const YAML::Node& node, std::string_view file, int
 
 void EmitValue(YAML::Emitter& e, const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kNull: e << YAML::Null; break;
-    case Value::Kind::kBool: e << (v.as_bool() ? "true" : "false"); break;
-    case Value::Kind::kInt: e << v.as_int(); break;
-    case Value::Kind::kDouble: e << FormatDoubleShortest(v.as_double()); break;
+    case Value::Kind::kNull:
+      e << YAML::Null;
+      break;
+    case Value::Kind::kBool:
+      e << (v.as_bool() ? "true" : "false");
+      break;
+    case Value::Kind::kInt:
+      e << v.as_int();
+      break;
+    case Value::Kind::kDouble:
+      e << FormatDoubleShortest(v.as_double());
+      break;
     case Value::Kind::kString: {
       Value resolved = ResolvePlainScalar(v.as_string());
       if (!resolved.is_string()) {

@@ -70,13 +70,23 @@ TEST_P(CompileCase, MatchesExpected) {
   std::ifstream in(dir / "case.txt");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("project: ", 0) == 0) project_name = line.substr(9);
-    else if (line.rfind("env: ", 0) == 0) env[line.substr(5, line.find('=') - 5)] = line.substr(line.find('=') + 1);
-    else if (line.rfind("select: ", 0) == 0) lo.select.push_back(line.substr(8));
-    else if (line.rfind("inline: ", 0) == 0) inline_sql = line.substr(8);
+    if (line.rfind("project: ", 0) == 0)
+      project_name = line.substr(9);
+    else if (line.rfind("env: ", 0) == 0)
+      env[line.substr(5, line.find('=') - 5)] = line.substr(line.find('=') + 1);
+    else if (line.rfind("select: ", 0) == 0)
+      lo.select.push_back(line.substr(8));
+    else if (line.rfind("inline: ", 0) == 0)
+      inline_sql = line.substr(8);
+    else if (line == "defer_favor_state: state") {
+      lo.defer = true;
+      lo.favor_state = true;
+      lo.state_dir = (dir / "state").string();
+    }
   }
   fs::path project = kDir / "projects" / project_name;
-  fs::path tmp = fs::temp_directory_path() / ("flinkdbt_compile_" + dir.filename().string() + "_" + std::to_string(::getpid()));
+  fs::path tmp = fs::temp_directory_path() /
+                 ("flinkdbt_compile_" + dir.filename().string() + "_" + std::to_string(::getpid()));
   graph::InvocationOptions o;
   o.load.project_dir = project.string();
   o.load.profiles_dir = project.string();
@@ -91,8 +101,12 @@ TEST_P(CompileCase, MatchesExpected) {
   if (!parsed.ok()) {
     status = parsed.status();
   } else {
-    auto r = graph::CompileCommand(*parsed, lo, inline_sql.empty() ? std::nullopt : std::optional<std::string>(inline_sql));
-    if (r.ok()) compiled = *r; else status = r.status();
+    auto r = graph::CompileCommand(
+        *parsed, lo, inline_sql.empty() ? std::nullopt : std::optional<std::string>(inline_sql));
+    if (r.ok())
+      compiled = *r;
+    else
+      status = r.status();
   }
   fs::path expected = dir / "expected";
   if (fs::exists(expected / "error.txt")) {
@@ -126,11 +140,13 @@ TEST_P(CompileCase, MatchesExpected) {
       continue;
     }
     std::string id = name.substr(0, name.size() - 4);
-    auto it = std::find_if(compiled.begin(), compiled.end(), [&](const auto& c) { return c.unique_id == id; });
+    auto it =
+        std::find_if(compiled.begin(), compiled.end(), [&](const auto& c) { return c.unique_id == id; });
     ASSERT_NE(it, compiled.end()) << "not compiled: " << id;
     EXPECT_EQ(it->compiled_code, Slurp(e.path())) << id;
     if (!it->compiled_path.empty()) {
-      EXPECT_EQ(Slurp(tmp / "target" / it->compiled_path.substr(it->compiled_path.find("compiled/"))), it->compiled_code);
+      EXPECT_EQ(Slurp(tmp / "target" / it->compiled_path.substr(it->compiled_path.find("compiled/"))),
+                it->compiled_code);
     }
     ++checked;
   }

@@ -37,9 +37,10 @@ TEST(InjectCtesTest, AddsOrExtendsWith) {
 }
 
 TEST(ScanMacrosTest, FindsBlocksWithTheirText) {
-  auto m = ScanMacros("{% macro a(x) %}{{ x }}{% endmacro %}\n{%- test t(model) -%}select 1{%- endtest %}\n"
-                      "{% materialization view, adapter='confluent' %}x{% endmaterialization %}",
-                      "macros/m.sql", false);
+  auto m = ScanMacros(
+      "{% macro a(x) %}{{ x }}{% endmacro %}\n{%- test t(model) -%}select 1{%- endtest %}\n"
+      "{% materialization view, adapter='confluent' %}x{% endmaterialization %}",
+      "macros/m.sql", false);
   ASSERT_TRUE(m.ok()) << m.status();
   ASSERT_EQ(m->size(), 3u);
   EXPECT_EQ((*m)[0].name, "a");

@@ -1,11 +1,13 @@
 #include "flinkdbt/graph/graph.h"
+
 #include "flinkdbt/graph/selector.h"
 #include "gtest/gtest.h"
 
 namespace flinkdbt::graph {
 namespace {
 
-std::shared_ptr<compile::Manifest> Chain(std::vector<std::pair<std::string, std::vector<std::string>>> edges) {
+std::shared_ptr<compile::Manifest> Chain(
+    std::vector<std::pair<std::string, std::vector<std::string>>> edges) {
   auto m = std::make_shared<compile::Manifest>();
   for (auto& [name, parents] : edges) {
     auto n = std::make_unique<compile::Node>();

@@ -40,11 +40,16 @@ Case ReadCase(const fs::path& p) {
     }
     if (line.empty() || line[0] == '#') continue;
     auto value = [&](std::string_view key) { return line.substr(key.size()); };
-    if (line.rfind("project: ", 0) == 0) c.project = value("project: ");
-    else if (line.rfind("state_project: ", 0) == 0) c.state_project = value("state_project: ");
-    else if (line.rfind("args:", 0) == 0) c.args = line.size() > 5 ? value("args: ") : "";
-    else if (line.rfind("error: ", 0) == 0) c.error = value("error: ");
-    else if (line == "expect:") in_expect = true;
+    if (line.rfind("project: ", 0) == 0)
+      c.project = value("project: ");
+    else if (line.rfind("state_project: ", 0) == 0)
+      c.state_project = value("state_project: ");
+    else if (line.rfind("args:", 0) == 0)
+      c.args = line.size() > 5 ? value("args: ") : "";
+    else if (line.rfind("error: ", 0) == 0)
+      c.error = value("error: ");
+    else if (line == "expect:")
+      in_expect = true;
   }
   return c;
 }
@@ -103,15 +108,24 @@ TEST_P(SelectionCase, MatchesExpected) {
     const std::string& a = args[i];
     ASSERT_LT(i + 1, args.size()) << "flag without value: " << a;
     const std::string& v = args[++i];
-    if (a == "--select" || a == "-s") lo.select.push_back(v);
-    else if (a == "--exclude") lo.exclude.push_back(v);
-    else if (a == "--selector") lo.selector = v;
-    else if (a == "--resource-type") lo.resource_types.push_back(v);
-    else if (a == "--exclude-resource-type") lo.exclude_resource_types.push_back(v);
-    else if (a == "--indirect-selection") lo.indirect_selection = v;
-    else if (a == "--output") lo.output = v;
-    else if (a == "--output-keys") lo.output_keys.push_back(v);
-    else FAIL() << "unknown flag " << a;
+    if (a == "--select" || a == "-s")
+      lo.select.push_back(v);
+    else if (a == "--exclude")
+      lo.exclude.push_back(v);
+    else if (a == "--selector")
+      lo.selector = v;
+    else if (a == "--resource-type")
+      lo.resource_types.push_back(v);
+    else if (a == "--exclude-resource-type")
+      lo.exclude_resource_types.push_back(v);
+    else if (a == "--indirect-selection")
+      lo.indirect_selection = v;
+    else if (a == "--output")
+      lo.output = v;
+    else if (a == "--output-keys")
+      lo.output_keys.push_back(v);
+    else
+      FAIL() << "unknown flag " << a;
   }
   absl::StatusOr<ListResult> r = ListCommand(*parsed, lo);
   fs::remove_all(tmp);

@@ -27,10 +27,14 @@ Case Read(const fs::path& dir) {
   std::string line;
   while (std::getline(in, line)) {
     auto val = [&](std::string_view k) { return line.substr(k.size()); };
-    if (line.rfind("command: ", 0) == 0) c.command = val("command: ");
-    else if (line.rfind("message: ", 0) == 0) c.message = val("message: ");
-    else if (line.rfind("location:", 0) == 0) c.location = line.size() > 10 ? val("location: ") : "";
-    else if (line.rfind("exit: ", 0) == 0) c.exit = std::stoi(val("exit: "));
+    if (line.rfind("command: ", 0) == 0)
+      c.command = val("command: ");
+    else if (line.rfind("message: ", 0) == 0)
+      c.message = val("message: ");
+    else if (line.rfind("location:", 0) == 0)
+      c.location = line.size() > 10 ? val("location: ") : "";
+    else if (line.rfind("exit: ", 0) == 0)
+      c.exit = std::stoi(val("exit: "));
     else if (line.rfind("env: ", 0) == 0) {
       std::string kv = val("env: ");
       c.env[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
@@ -41,7 +45,8 @@ Case Read(const fs::path& dir) {
 
 int ExitCodeOf(const absl::Status& s) {
   if (s.ok()) return 0;
-  if (s.code() == absl::StatusCode::kInvalidArgument || s.code() == absl::StatusCode::kFailedPrecondition) return 2;
+  if (s.code() == absl::StatusCode::kInvalidArgument || s.code() == absl::StatusCode::kFailedPrecondition)
+    return 2;
   return 1;
 }
 
@@ -50,8 +55,8 @@ class BrokenProject : public ::testing::TestWithParam<fs::path> {};
 TEST_P(BrokenProject, FailsWithLocatedMessage) {
   Case c = Read(GetParam());
   fs::path project = GetParam() / "project";
-  fs::path tmp = fs::temp_directory_path() / ("flinkdbt_broken_" + GetParam().filename().string() + "_" +
-                                              std::to_string(::getpid()));
+  fs::path tmp = fs::temp_directory_path() /
+                 ("flinkdbt_broken_" + GetParam().filename().string() + "_" + std::to_string(::getpid()));
   graph::InvocationOptions o;
   o.load.project_dir = project.string();
   o.load.profiles_dir = project.string();

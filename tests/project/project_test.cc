@@ -1,6 +1,7 @@
+#include "flinkdbt/project/project.h"
+
 #include "flinkdbt/base/digest.h"
 #include "flinkdbt/project/config.h"
-#include "flinkdbt/project/project.h"
 #include "flinkdbt/project/yaml.h"
 #include "gtest/gtest.h"
 
@@ -31,9 +32,10 @@ TEST(YamlTest, ErrorsNameFileLineColumn) {
 }
 
 TEST(ConfigTest, FqnSearchDeeperLevelsWin) {
-  auto tree = ParseYaml("+materialized: view\n+tags: [a]\nproj:\n  staging:\n    +materialized: table\n    +tags: b\n"
-                        "    +meta: {x: 1}\n",
-                        "t.yml");
+  auto tree = ParseYaml(
+      "+materialized: view\n+tags: [a]\nproj:\n  staging:\n    +materialized: table\n    +tags: b\n"
+      "    +meta: {x: 1}\n",
+      "t.yml");
   ASSERT_TRUE(tree.ok());
   Value c = NormaliseConfig(ConfigFromTree(*tree, {"proj", "staging", "stg_orders"}));
   EXPECT_EQ(c.Find("materialized")->as_string(), "table");
@@ -65,7 +67,8 @@ TEST(ProfileTest, ConfluentEndpointAndSecrets) {
   SecretScrubber scrubber;
   auto t = ParseProfile(
       "p:\n  target: dev\n  outputs:\n    dev:\n      type: confluent\n      organization_id: o\n"
-      "      environment_id: env-1\n      dbname: lkc\n      global_api_key: GK\n      global_api_secret: GS3cret\n"
+      "      environment_id: env-1\n      dbname: lkc\n      global_api_key: GK\n      global_api_secret: "
+      "GS3cret\n"
       "      cloud_provider: aws\n      cloud_region: eu-west-1\n      threads: 4\n",
       "profiles.yml", "p", "", std::nullopt, "/tmp/target", nullptr, &scrubber);
   ASSERT_TRUE(t.ok()) << t.status();
@@ -79,8 +82,8 @@ TEST(ProfileTest, ConfluentEndpointAndSecrets) {
 }
 
 TEST(ProfileTest, LocalDefaults) {
-  auto t = ParseProfile("p:\n  outputs:\n    default:\n      type: local\n", "profiles.yml", "p", "", std::nullopt,
-                        "/proj/target", nullptr, nullptr);
+  auto t = ParseProfile("p:\n  outputs:\n    default:\n      type: local\n", "profiles.yml", "p", "",
+                        std::nullopt, "/proj/target", nullptr, nullptr);
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->name, "default");
   EXPECT_EQ(t->database, "default_catalog");
@@ -90,7 +93,8 @@ TEST(ProfileTest, LocalDefaults) {
 
 TEST(DigestTest, KnownVectors) {
   EXPECT_EQ(Md5Hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
-  EXPECT_EQ(Sha256Hex(std::string(100, 'a')), "2816597888e4a0d3a36b82b83316ab32680eb8f00f8cd3b904d681246d285a0e");
+  EXPECT_EQ(Sha256Hex(std::string(100, 'a')),
+            "2816597888e4a0d3a36b82b83316ab32680eb8f00f8cd3b904d681246d285a0e");
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 

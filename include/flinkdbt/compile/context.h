@@ -57,7 +57,8 @@ class StatementRunner {
  public:
   virtual ~StatementRunner() = default;
   virtual absl::StatusOr<QueryResult> Execute(std::string_view sql, bool fetch) = 0;
-  virtual absl::StatusOr<std::optional<RelationInfo>> GetRelation(std::string_view database, std::string_view schema,
+  virtual absl::StatusOr<std::optional<RelationInfo>> GetRelation(std::string_view database,
+                                                                  std::string_view schema,
                                                                   std::string_view identifier) = 0;
   virtual absl::StatusOr<std::vector<ColumnInfo>> GetColumns(const RelationInfo& relation) = 0;
 };
@@ -87,8 +88,8 @@ std::unique_ptr<project::ConfigRenderer> MakeConfigRenderer(const project::Envir
 
 class Compiler : public ParseRenderer {
  public:
-  static absl::StatusOr<std::unique_ptr<Compiler>> Create(std::shared_ptr<const project::LoadedProject> project,
-                                                          CompileOptions options);
+  static absl::StatusOr<std::unique_ptr<Compiler>> Create(
+      std::shared_ptr<const project::LoadedProject> project, CompileOptions options);
   ~Compiler() override;
 
   // ParseRenderer (execute = false).
@@ -100,6 +101,12 @@ class Compiler : public ParseRenderer {
   void SetManifest(std::shared_ptr<Manifest> manifest);
   // Renders `node` with execute = true: compiled_code, extra_ctes, compiled_path.
   absl::Status CompileNode(Node& node);
+  // --defer/--favor-state: refs to nodes in `state_manifest` render the state's relation when
+  // favor_state is set and the node is not in `selected`. (Without a statement client flinkdbt
+  // cannot tell whether the node's own relation exists, so plain --defer without --favor-state
+  // keeps the node's own relation.)
+  void SetDefer(std::shared_ptr<const Value> state_manifest, bool favor_state,
+                std::set<std::string> selected);
   // `compile --inline`: compiles ad-hoc SQL in the root project's context.
   absl::StatusOr<std::string> CompileInline(std::string_view sql);
 

@@ -20,8 +20,19 @@ namespace flinkdbt::compile {
 
 using project::Value;
 
-enum class ResourceType { kModel, kSeed, kSnapshot, kAnalysis, kTest, kUnitTest, kSource, kExposure,
-                          kMacro, kDoc, kOperation };
+enum class ResourceType {
+  kModel,
+  kSeed,
+  kSnapshot,
+  kAnalysis,
+  kTest,
+  kUnitTest,
+  kSource,
+  kExposure,
+  kMacro,
+  kDoc,
+  kOperation
+};
 std::string_view ResourceTypeName(ResourceType t);
 bool ParseResourceType(std::string_view name, ResourceType* out);
 

@@ -24,8 +24,8 @@ namespace flinkdbt::compile {
 struct ParseCapture {
   std::vector<RefCall> refs;
   std::vector<SourceCall> sources;
-  Value config_call = Value::MakeMap();     // config(...) calls, merged in call order
-  std::vector<std::string> macros_called;   // unique_ids of macros called
+  Value config_call = Value::MakeMap();    // config(...) calls, merged in call order
+  std::vector<std::string> macros_called;  // unique_ids of macros called
 };
 
 // Extracts ref/source/config from `raw` when it holds nothing but those calls with literal
@@ -44,7 +44,7 @@ class ParseRenderer {
 
 struct ParseOptions {
   std::string invocation_id;
-  std::string started_at;          // ISO-8601 with Z
+  std::string started_at;             // ISO-8601 with Z
   ParseRenderer* renderer = nullptr;  // null: static extraction only
   // Force every node through the renderer (dbt's --no-static-parser).
   bool static_parser = true;
@@ -52,8 +52,8 @@ struct ParseOptions {
 
 // A parsed macro source: one entry per {% macro %}/{% test %}/{% materialization %} block.
 struct MacroSource {
-  std::string name;       // macro name (test_<n> for tests, materialization_<m>_<adapter>)
-  std::string sql;        // the whole block text, from {% macro to {% endmacro %}
+  std::string name;  // macro name (test_<n> for tests, materialization_<m>_<adapter>)
+  std::string sql;   // the whole block text, from {% macro to {% endmacro %}
   int line = 0;
   int column = 0;
 };

@@ -78,6 +78,9 @@ struct ListOptions {
   std::string output = "selector";                  // selector | name | path | json
   std::vector<std::string> output_keys;             // --output-keys
   std::string state_dir;                            // --state
+  bool defer = false;                               // --defer (compile/run)
+  std::string defer_state_dir;                      // --defer-state (default: --state)
+  bool favor_state = false;                         // --favor-state
 };
 
 struct ListResult {
@@ -103,9 +106,9 @@ struct CompiledNode {
 // CTEs), writes target/compiled/<pkg>/<path> and target/manifest.json with compiled code, and returns
 // the compiled nodes in selection order. With `inline_sql` set (`compile --inline`), compiles that
 // SQL in the root project's context instead and returns one entry named "inline_query".
-absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& parsed, const ListOptions& options,
-                                                         const std::optional<std::string>& inline_sql = std::nullopt,
-                                                         bool write_manifest = true);
+absl::StatusOr<std::vector<CompiledNode>> CompileCommand(
+    const ParsedProject& parsed, const ListOptions& options,
+    const std::optional<std::string>& inline_sql = std::nullopt, bool write_manifest = true);
 
 // Python's json.dumps(obj) of a Value (", " and ": " separators, ensure_ascii).
 std::string PythonJsonDumps(const project::Value& v);

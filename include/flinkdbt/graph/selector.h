@@ -25,7 +25,7 @@ absl::StatusOr<IndirectSelection> ParseIndirectSelection(std::string_view s);
 // One selection criterion: [@][n+][method[.arg...]:]value[+n]
 struct SelectionCriteria {
   std::string raw;
-  std::string method;               // fqn, tag, path, file, config, ...
+  std::string method;                    // fqn, tag, path, file, config, ...
   std::vector<std::string> method_args;  // config.materialized -> {"materialized"}
   std::string value;
   bool parents = false;
@@ -52,24 +52,24 @@ struct SelectionSpec {
 
 // Previous-run state for `state:` and `result:` and for --defer.
 struct PreviousState {
-  project::Value manifest;      // parsed manifest.json (Null when absent)
-  project::Value run_results;   // parsed run_results.json (Null when absent)
+  project::Value manifest;     // parsed manifest.json (Null when absent)
+  project::Value run_results;  // parsed run_results.json (Null when absent)
 };
 // Loads manifest.json and run_results.json from `dir` (missing files are Null; a missing directory
 // or unreadable JSON is an error).
 absl::StatusOr<PreviousState> LoadPreviousState(const std::string& dir);
 
 struct SelectOptions {
-  std::vector<std::string> select;   // each --select argument (space-separated terms inside)
+  std::vector<std::string> select;  // each --select argument (space-separated terms inside)
   std::vector<std::string> exclude;
-  std::string selector;              // --selector NAME
+  std::string selector;  // --selector NAME
   IndirectSelection indirect_selection = IndirectSelection::kEager;
   // Resource types kept at the end (empty: the command's default set).
   std::vector<compile::ResourceType> resource_types;
   std::vector<compile::ResourceType> exclude_resource_types;
   const PreviousState* state = nullptr;
-  std::string root_project;          // for package:this
-  project::Value selectors;          // selectors.yml `selectors` list
+  std::string root_project;  // for package:this
+  project::Value selectors;  // selectors.yml `selectors` list
 };
 
 // Builds the spec a command runs with: --selector, else --select/--exclude, else the project's
@@ -82,12 +82,13 @@ absl::StatusOr<SelectionSpec> ParseSelectorDefinition(const project::Value& defi
                                                       const project::Value& all_selectors, int depth = 0);
 
 struct SelectionResult {
-  std::vector<int> selected;         // node ids, sorted by unique_id
-  std::vector<std::string> warnings; // e.g. "The selection criterion 'x' does not match any enabled nodes"
+  std::vector<int> selected;          // node ids, sorted by unique_id
+  std::vector<std::string> warnings;  // e.g. "The selection criterion 'x' does not match any enabled nodes"
 };
 
 // Evaluates `spec` over `graph`, then keeps the resource types of `options`.
-absl::StatusOr<SelectionResult> Select(const Graph& graph, const SelectionSpec& spec, const SelectOptions& options);
+absl::StatusOr<SelectionResult> Select(const Graph& graph, const SelectionSpec& spec,
+                                       const SelectOptions& options);
 
 // Python fnmatch.fnmatchcase.
 bool FnMatch(std::string_view name, std::string_view pattern);

@@ -78,8 +78,18 @@ struct ProjectConfig {
 };
 
 // A file of a package, read into memory.
-enum class FileKind { kModel, kAnalysis, kSnapshot, kSeed, kSingularTest, kGenericTest, kMacro, kDoc,
-                      kSchema, kFixture };
+enum class FileKind {
+  kModel,
+  kAnalysis,
+  kSnapshot,
+  kSeed,
+  kSingularTest,
+  kGenericTest,
+  kMacro,
+  kDoc,
+  kSchema,
+  kFixture
+};
 struct ProjectFile {
   FileKind kind;
   std::string package;
@@ -131,12 +141,12 @@ struct LoadOptions {
   std::string target;        // --target / DBT_TARGET
   std::string target_path;   // --target-path / DBT_TARGET_PATH
   std::optional<int> threads;
-  Value cli_vars = Value::MakeMap();  // --vars, already parsed
-  std::optional<Environment> env;     // default: the process environment
-  std::string cwd;                    // default: the process cwd
-  bool load_profile = true;           // false: no target (e.g. tests of the loader alone)
-  ConfigRenderer* renderer = nullptr; // required when a YAML string holds Jinja
-  SecretScrubber* scrubber = nullptr; // receives every secret value
+  Value cli_vars = Value::MakeMap();   // --vars, already parsed
+  std::optional<Environment> env;      // default: the process environment
+  std::string cwd;                     // default: the process cwd
+  bool load_profile = true;            // false: no target (e.g. tests of the loader alone)
+  ConfigRenderer* renderer = nullptr;  // required when a YAML string holds Jinja
+  SecretScrubber* scrubber = nullptr;  // receives every secret value
 };
 
 struct LoadedProject {

@@ -15,13 +15,13 @@ namespace flinkdbt::project {
 
 // One data test as written under `data_tests:`/`tests:` (any form).
 struct TestSpec {
-  std::string test_name;   // e.g. not_null, accepted_values, or dbt_utils.expression_is_true's name
-  std::string namespace_;  // "dbt_utils" for `dbt_utils.expression_is_true`, else empty
+  std::string test_name;            // e.g. not_null, accepted_values, or dbt_utils.expression_is_true's name
+  std::string namespace_;           // "dbt_utils" for `dbt_utils.expression_is_true`, else empty
   Value kwargs = Value::MakeMap();  // arguments (from `arguments:` or legacy top level)
   Value config = Value::MakeMap();  // `config:` plus legacy top-level config keys
   std::string custom_name;          // `name:`
   std::string description;
-  std::string column_name;          // set when declared under a column
+  std::string column_name;  // set when declared under a column
   SourceLocation location;
 };
 
