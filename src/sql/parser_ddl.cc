@@ -535,6 +535,7 @@ StatementPtr Parser::ParseStatementSet(size_t start, bool execute) {
 
 StatementPtr Parser::ParseStatement() {
   size_t start = Mark();
+  backtrack_budget_ = 64;  // per statement (see parser_impl.h)
   const Token& t = Cur();
   if (StartsQuery()) {
     auto s = NewStatement(StatementKind::kQuery);

@@ -143,8 +143,8 @@ class Parser {
 
   int depth_ = 0;
   // How many more times "(" in FROM may be re-parsed as a parenthesized join after failing as a
-  // subquery; keeps the retry linear in the input.
-  int backtrack_budget_ = 16;
+  // subquery, per statement; keeps the retry linear in the input.
+  int backtrack_budget_ = 64;
 
  private:
   std::string_view sql_;
