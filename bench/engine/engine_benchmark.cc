@@ -29,13 +29,15 @@ void Populate(Engine& engine) {
   obj->data.rowtimes.reserve(kRows);
   for (int64_t i = 0; i < kRows; ++i) {
     int64_t ts = 1704067200000 + i * 10;
-    obj->data.log.push_back(Change{RowKind::kInsert, {Value::Int(i % 1000), Value::Int(i % 97), Value::Timestamp(ts)}});
+    obj->data.log.push_back(
+        Change{RowKind::kInsert, {Value::Int(i % 1000), Value::Int(i % 97), Value::Timestamp(ts)}});
     obj->data.rowtimes.push_back(ts);
   }
   r = engine.Execute("CREATE TABLE keys (k INT, name STRING)");
   auto keys = engine.catalog().Find({"default_catalog", "default_database", "keys"});
   for (int64_t i = 0; i < 1000; ++i) {
-    keys->data.log.push_back(Change{RowKind::kInsert, {Value::Int(i), Value::String("key-" + std::to_string(i))}});
+    keys->data.log.push_back(
+        Change{RowKind::kInsert, {Value::Int(i), Value::String("key-" + std::to_string(i))}});
     keys->data.rowtimes.push_back(0);
   }
 }
@@ -76,15 +78,17 @@ BENCHMARK(BM_Reference_SumLoop)->Unit(benchmark::kMillisecond);
 
 void BM_TumbleWindowAggregation(benchmark::State& state) {
   RunQuery(state,
-           "SELECT window_start, window_end, SUM(v) AS total, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
+           "SELECT window_start, window_end, SUM(v) AS total, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, "
+           "DESCRIPTOR(ts), "
            "INTERVAL '1' MINUTE)) GROUP BY window_start, window_end");
 }
 BENCHMARK(BM_TumbleWindowAggregation)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_TumbleWindowAggregationByKey(benchmark::State& state) {
-  RunQuery(state,
-           "SELECT window_start, window_end, k, SUM(v) AS total FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
-           "INTERVAL '1' MINUTE)) GROUP BY window_start, window_end, k");
+  RunQuery(
+      state,
+      "SELECT window_start, window_end, k, SUM(v) AS total FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), "
+      "INTERVAL '1' MINUTE)) GROUP BY window_start, window_end, k");
 }
 BENCHMARK(BM_TumbleWindowAggregationByKey)->Unit(benchmark::kMillisecond)->Iterations(3);
 
@@ -94,26 +98,34 @@ void BM_JoinWithDimension(benchmark::State& state) {
 BENCHMARK(BM_JoinWithDimension)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_TopN(benchmark::State& state) {
-  RunQuery(state, "SELECT k, v, rn FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM events) WHERE rn <= 3");
+  RunQuery(state,
+           "SELECT k, v, rn FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM "
+           "events) WHERE rn <= 3");
 }
 BENCHMARK(BM_TopN)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // The unit-test fixture round trip: CREATE TABLE ... LIKE, INSERT 10 rows, query.
 void BM_FixtureRoundTrip(benchmark::State& state) {
   Engine engine(Fixed());
-  if (!engine.Execute("CREATE TABLE src (order_id BIGINT, customer_id INT, price DECIMAL(10, 2), ts TIMESTAMP(3), WATERMARK FOR ts AS ts)").ok())
+  if (!engine
+           .Execute("CREATE TABLE src (order_id BIGINT, customer_id INT, price DECIMAL(10, 2), ts "
+                    "TIMESTAMP(3), WATERMARK FOR ts AS ts)")
+           .ok())
     std::abort();
   int64_t n = 0;
   for (auto _ : state) {
     std::string name = "fixture_" + std::to_string(n++);
     auto a = engine.Execute("CREATE TABLE " + name + " LIKE src (EXCLUDING OPTIONS)");
-    auto b = engine.Execute("INSERT INTO " + name +
-                            " VALUES (1, 100, 29.99, TIMESTAMP '2024-01-15 10:00:00'), (2, 101, 49.99, TIMESTAMP '2024-01-15 10:05:00'), "
-                            "(3, 100, 9.99, TIMESTAMP '2024-01-15 10:06:00'), (4, 102, 19.99, TIMESTAMP '2024-01-15 10:07:00'), "
-                            "(5, 103, 5.00, TIMESTAMP '2024-01-15 10:08:00'), (6, 100, 7.50, TIMESTAMP '2024-01-15 10:09:00'), "
-                            "(7, 104, 3.25, TIMESTAMP '2024-01-15 10:10:00'), (8, 101, 1.00, TIMESTAMP '2024-01-15 10:11:00'), "
-                            "(9, 105, 2.00, TIMESTAMP '2024-01-15 10:12:00'), (10, 100, 4.00, TIMESTAMP '2024-01-15 10:13:00')");
-    auto c = engine.Execute("SELECT customer_id, SUM(price) AS total_spent, COUNT(*) AS order_count FROM " + name + " GROUP BY customer_id");
+    auto b = engine.Execute(
+        "INSERT INTO " + name +
+        " VALUES (1, 100, 29.99, TIMESTAMP '2024-01-15 10:00:00'), (2, 101, 49.99, TIMESTAMP '2024-01-15 "
+        "10:05:00'), "
+        "(3, 100, 9.99, TIMESTAMP '2024-01-15 10:06:00'), (4, 102, 19.99, TIMESTAMP '2024-01-15 10:07:00'), "
+        "(5, 103, 5.00, TIMESTAMP '2024-01-15 10:08:00'), (6, 100, 7.50, TIMESTAMP '2024-01-15 10:09:00'), "
+        "(7, 104, 3.25, TIMESTAMP '2024-01-15 10:10:00'), (8, 101, 1.00, TIMESTAMP '2024-01-15 10:11:00'), "
+        "(9, 105, 2.00, TIMESTAMP '2024-01-15 10:12:00'), (10, 100, 4.00, TIMESTAMP '2024-01-15 10:13:00')");
+    auto c = engine.Execute("SELECT customer_id, SUM(price) AS total_spent, COUNT(*) AS order_count FROM " +
+                            name + " GROUP BY customer_id");
     if (!a.ok() || !b.ok() || !c.ok()) {
       state.SkipWithError("fixture statement failed");
       return;

@@ -5,8 +5,8 @@
 
 #include "engine/functions.h"
 #include "flinkdbt/base/status.h"
-#include "flinkdbt/sql/parser.h"
 #include "flinkdbt/base/strings.h"
+#include "flinkdbt/sql/parser.h"
 #include "fmt/format.h"
 
 namespace flinkdbt::engine {
@@ -29,7 +29,6 @@ std::string Upper(std::string_view s) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
   return out;
 }
-
 
 PlanPtr NewNode(PlanNode::Kind kind) {
   auto p = std::make_shared<PlanNode>();
@@ -107,8 +106,8 @@ std::string Binder::TextOf(const sql::Span& span) const {
 
 // State of the SELECT being bound: the aggregation (if any) and the OVER calls collected.
 struct Binder::AggState {
-  bool active = false;            // expressions bind against the aggregate's output
-  const Scope* input = nullptr;   // the FROM scope
+  bool active = false;           // expressions bind against the aggregate's output
+  const Scope* input = nullptr;  // the FROM scope
   std::vector<std::string> key_texts;
   std::vector<int> key_input_index;  // key that is a plain column of the input, else -1
   std::vector<std::string> agg_texts;
@@ -154,7 +153,8 @@ absl::StatusOr<PlanPtr> Binder::BindQuery(const sql::Query& q, const Scope* oute
         DataType t = *common;
         if (t.root == TypeRoot::kChar) {
           bool same = true;
-          for (const auto& x : types[i]) same = same && (x.root != TypeRoot::kChar || x.precision == t.precision);
+          for (const auto& x : types[i])
+            same = same && (x.root != TypeRoot::kChar || x.precision == t.precision);
           if (!same) t = DataType::VarChar(t.precision, t.nullable);
         }
         for (auto& row : p->rows) {
@@ -191,8 +191,9 @@ absl::StatusOr<PlanPtr> Binder::BindQuery(const sql::Query& q, const Scope* oute
         auto proj = NewNode(PlanNode::Kind::kProject);
         for (size_t i = 0; i < side->columns.size(); ++i) {
           auto in = MakeInput(static_cast<int>(i), side->columns[i].type);
-          proj->exprs.push_back(side->columns[i].type == p->columns[i].type ? std::move(in)
-                                                                            : MakeCast(std::move(in), p->columns[i].type));
+          proj->exprs.push_back(side->columns[i].type == p->columns[i].type
+                                    ? std::move(in)
+                                    : MakeCast(std::move(in), p->columns[i].type));
           proj->columns.push_back(p->columns[i]);
         }
         proj->inputs.push_back(side);
@@ -265,7 +266,6 @@ bool ContainsOver(const Expr& e) {
   return D(e).else_expr && ContainsOver(*D(e).else_expr);
 }
 
-
 // Top-N: `WHERE rn <= N` (or `< N`, `= 1`) over a ROW_NUMBER column lets the Rank node keep only
 // the first N rows of each partition.
 void PushRankLimit(const BExpr& pred, const PlanPtr& input) {
@@ -285,7 +285,9 @@ void PushRankLimit(const BExpr& pred, const PlanPtr& input) {
     if (e->name != "<=" && e->name != "<" && e->name != "=") continue;
     const BExpr* col = e->args[0].get();
     const BExpr* lit = e->args[1].get();
-    if (col->kind != BExpr::Kind::kInput || lit->kind != BExpr::Kind::kConst || lit->value.kind() != ValueKind::kInt) continue;
+    if (col->kind != BExpr::Kind::kInput || lit->kind != BExpr::Kind::kConst ||
+        lit->value.kind() != ValueKind::kInt)
+      continue;
     int64_t n = lit->value.int_value();
     if (e->name == "<") n -= 1;
     if (e->name == "=" && n != 1) continue;
@@ -366,7 +368,8 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const sql::Query& q, const Scope* out
     };
     auto exprs_of = [&](const sql::GroupingElement& g, std::vector<int>* out) -> absl::Status {
       if (g.kind == sql::GroupingKind::kEmpty) return absl::OkStatus();
-      if (g.kind == sql::GroupingKind::kExpr && g.expr && g.expr->kind == ExprKind::kRow && g.expr->implicit_row) {
+      if (g.kind == sql::GroupingKind::kExpr && g.expr && g.expr->kind == ExprKind::kRow &&
+          g.expr->implicit_row) {
         for (const auto& x : g.expr->args) {
           FLINKDBT_ASSIGN_OR_RETURN(int k, key_index(*x));
           out->push_back(k);
@@ -379,7 +382,8 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const sql::Query& q, const Scope* out
         return absl::OkStatus();
       }
       for (const auto& c : g.children) {
-        if (c.kind == sql::GroupingKind::kExpr && c.expr && c.expr->kind == ExprKind::kRow && c.expr->implicit_row) {
+        if (c.kind == sql::GroupingKind::kExpr && c.expr && c.expr->kind == ExprKind::kRow &&
+            c.expr->implicit_row) {
           for (const auto& x : c.expr->args) {
             FLINKDBT_ASSIGN_OR_RETURN(int k, key_index(*x));
             out->push_back(k);
@@ -463,7 +467,8 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const sql::Query& q, const Scope* out
         if (call.fn == AggFn::kCount && call.args.empty()) call.fn = AggFn::kCountStar;
       }
       if (call.fn == AggFn::kListAgg && call.args.size() > 1) {
-        if (call.args[1]->kind != BExpr::Kind::kConst) return Error(e->span, "LISTAGG separator must be a literal");
+        if (call.args[1]->kind != BExpr::Kind::kConst)
+          return Error(e->span, "LISTAGG separator must be a literal");
         call.separator = call.args[1]->value.string_value();
         call.args.resize(1);
       }
@@ -488,7 +493,8 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const sql::Query& q, const Scope* out
       a->has_grouping_id = true;
       a->columns.push_back(PlanColumn{"$g", DataType::BigInt(false)});
     }
-    for (size_t i = 0; i < a->aggs.size(); ++i) a->columns.push_back(PlanColumn{agg.agg_texts[i], a->aggs[i].type});
+    for (size_t i = 0; i < a->aggs.size(); ++i)
+      a->columns.push_back(PlanColumn{agg.agg_texts[i], a->aggs[i].type});
     bool has_start = false, has_end = false;
     for (auto w : agg.key_windows) {
       has_start |= w == WindowAttr::kStart;
@@ -532,7 +538,8 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const sql::Query& q, const Scope* out
         proj->exprs.push_back(MakeInput(c.index, c.type));
         proj->columns.push_back(PlanColumn{c.name, c.type, false, c.window});
       }
-      if (!found && !qual.empty()) return Error(item.expr->span, fmt::format("Unknown table '{}' in '{}.*'", qual, qual));
+      if (!found && !qual.empty())
+        return Error(item.expr->span, fmt::format("Unknown table '{}' in '{}.*'", qual, qual));
       continue;
     }
     FLINKDBT_ASSIGN_OR_RETURN(auto b, Bind(*item.expr, current, ctx));
@@ -681,7 +688,8 @@ absl::StatusOr<PlanPtr> Binder::BindObject(const std::shared_ptr<CatalogObject>&
       const auto& c = obj->columns[physical[i]];
       phys.cols.push_back(ScopeColumn{"", c.name, c.type, static_cast<int>(i)});
     }
-    phys.cols.push_back(ScopeColumn{"", "$rowtime", DataType::TimestampLtz(3, false), static_cast<int>(physical.size()), true});
+    phys.cols.push_back(ScopeColumn{"", "$rowtime", DataType::TimestampLtz(3, false),
+                                    static_cast<int>(physical.size()), true});
     int phys_i = 0;
     std::string rowtime_col = obj->watermark ? obj->watermark->column : "$rowtime";
     for (const auto& c : obj->columns) {
@@ -692,13 +700,16 @@ absl::StatusOr<PlanPtr> Binder::BindObject(const std::shared_ptr<CatalogObject>&
         p->computed.push_back(nullptr);
       } else if (c.kind == ColumnKind::kComputed) {
         auto e = sql::ParseExpression(c.expr_sql);
-        if (!e.ok()) return Error(span, fmt::format("computed column '{}': {}", c.name, ToStd(e.status().message())));
+        if (!e.ok())
+          return Error(span, fmt::format("computed column '{}': {}", c.name, ToStd(e.status().message())));
         Binder sub(catalog_, c.expr_sql, session_);
         FLINKDBT_ASSIGN_OR_RETURN(auto b, sub.BindScalar(**e, phys));
         p->scan_index.push_back(-1);
         p->computed.push_back(std::move(b));
       } else {
-        p->scan_index.push_back(c.metadata_key == "timestamp" || c.metadata_key == "$rowtime" ? static_cast<int>(physical.size()) : -2);
+        p->scan_index.push_back(c.metadata_key == "timestamp" || c.metadata_key == "$rowtime"
+                                    ? static_cast<int>(physical.size())
+                                    : -2);
         p->computed.push_back(nullptr);
       }
       p->columns.push_back(PlanColumn{c.name, t});
@@ -713,7 +724,8 @@ absl::StatusOr<PlanPtr> Binder::BindObject(const std::shared_ptr<CatalogObject>&
   // Views, materialized views and materialized tables are expanded from their query, so they
   // always reflect their inputs' current data.
   auto q = sql::ParseQuery(obj->query_sql);
-  if (!q.ok()) return Error(span, fmt::format("view '{}' does not parse: {}", obj->name, ToStd(q.status().message())));
+  if (!q.ok())
+    return Error(span, fmt::format("view '{}' does not parse: {}", obj->name, ToStd(q.status().message())));
   Binder sub(catalog_, obj->query_sql, session_);
   FLINKDBT_ASSIGN_OR_RETURN(PlanPtr plan, sub.BindQuery(**q, nullptr));
   std::vector<std::string> names;
@@ -745,9 +757,10 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
         if (!qualified.ok()) return Error(ref.name.span, ToStd(qualified.status().message()));
         auto obj = catalog_.Find(*qualified);
         if (!obj) {
-          return Error(ref.name.span, fmt::format("Table (or view) '{}' does not exist, may be on a different "
-                                                  "cluster or database, or you might not have permissions to access it.",
-                                                  fmt::join(parts, ".")));
+          return Error(ref.name.span,
+                       fmt::format("Table (or view) '{}' does not exist, may be on a different "
+                                   "cluster or database, or you might not have permissions to access it.",
+                                   fmt::join(parts, ".")));
         }
         FLINKDBT_ASSIGN_OR_RETURN(r.plan, BindObject(obj, ref.name.span));
       }
@@ -779,8 +792,10 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
         std::vector<DataType> elem;
         if (arr->type.root == TypeRoot::kArray || arr->type.root == TypeRoot::kMultiset) {
           const DataType& et = arr->type.children[0];
-          if (et.root == TypeRoot::kRow) elem = et.children;
-          else elem.push_back(et);
+          if (et.root == TypeRoot::kRow)
+            elem = et.children;
+          else
+            elem.push_back(et);
         } else if (arr->type.root == TypeRoot::kMap) {
           elem = arr->type.children;
         } else {
@@ -791,7 +806,7 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
         Scope s = left.scope;
         for (size_t i = 0; i < elem.size(); ++i) {
           std::string name = i < ref.right->column_aliases.size() ? ref.right->column_aliases[i].name
-                                                                   : fmt::format("EXPR${}", i);
+                                                                  : fmt::format("EXPR${}", i);
           u->columns.push_back(PlanColumn{name, elem[i]});
           s.cols.push_back(ScopeColumn{uq, name, elem[i], static_cast<int>(u->columns.size() - 1)});
         }
@@ -808,7 +823,8 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
       int lw = static_cast<int>(left.plan->columns.size());
       j->columns = left.plan->columns;
       for (auto c : right.plan->columns) {
-        if (j->join_type == sql::JoinType::kLeft || j->join_type == sql::JoinType::kFull) c.type = c.type.WithNullable(true);
+        if (j->join_type == sql::JoinType::kLeft || j->join_type == sql::JoinType::kFull)
+          c.type = c.type.WithNullable(true);
         j->columns.push_back(c);
       }
       if (j->join_type == sql::JoinType::kRight || j->join_type == sql::JoinType::kFull)
@@ -842,7 +858,8 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
           if (c.name == u.name) li = c.index;
         for (const auto& c : right.scope.cols)
           if (c.name == u.name) ri = c.index + lw;
-        if (li < 0 || ri < 0) return Error(u.span, fmt::format("Column '{}' in USING clause not found on both sides", u.name));
+        if (li < 0 || ri < 0)
+          return Error(u.span, fmt::format("Column '{}' in USING clause not found on both sides", u.name));
         std::vector<BExprPtr> args;
         args.push_back(MakeInput(li, j->columns[li].type));
         args.push_back(MakeInput(ri, j->columns[ri].type));
@@ -901,9 +918,10 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
     size_t visible = 0;
     for (const auto& c : r.plan->columns) visible += !c.hidden;
     if (names.size() != visible)
-      return Error(ref.span, fmt::format("List of column aliases must have same degree as table; table has {} "
-                                         "columns, whereas alias list has {} columns",
-                                         visible, names.size()));
+      return Error(ref.span,
+                   fmt::format("List of column aliases must have same degree as table; table has {} "
+                               "columns, whereas alias list has {} columns",
+                               visible, names.size()));
     r.plan = Rename(r.plan, names);
   }
   r.scope = ScopeOf(*r.plan, qualifier);
@@ -912,13 +930,19 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
 
 absl::StatusOr<Binder::FromResult> Binder::BindTableFunction(const sql::TableRef& ref, const Scope* outer) {
   const Expr& call = *ref.call;
-  std::string name = D(call).function_name.parts.empty() ? "" : Upper(D(call).function_name.parts.back().name);
+  std::string name =
+      D(call).function_name.parts.empty() ? "" : Upper(D(call).function_name.parts.back().name);
   WindowKind kind;
-  if (name == "TUMBLE") kind = WindowKind::kTumble;
-  else if (name == "HOP") kind = WindowKind::kHop;
-  else if (name == "CUMULATE") kind = WindowKind::kCumulate;
-  else if (name == "SESSION") kind = WindowKind::kSession;
-  else return Error(call.span, fmt::format("No match found for table function '{}'", name));
+  if (name == "TUMBLE")
+    kind = WindowKind::kTumble;
+  else if (name == "HOP")
+    kind = WindowKind::kHop;
+  else if (name == "CUMULATE")
+    kind = WindowKind::kCumulate;
+  else if (name == "SESSION")
+    kind = WindowKind::kSession;
+  else
+    return Error(call.span, fmt::format("No match found for table function '{}'", name));
   // Arguments by position or by name (DATA, TIMECOL, SIZE, SLIDE, STEP, GAP, OFFSET).
   const Expr* data = nullptr;
   const Expr* timecol = nullptr;
@@ -930,9 +954,12 @@ absl::StatusOr<Binder::FromResult> Binder::BindTableFunction(const sql::TableRef
       named[Upper(D(call).arg_names[i])] = a;
       continue;
     }
-    if (a->kind == ExprKind::kTableArg) data = a;
-    else if (a->kind == ExprKind::kDescriptor) timecol = a;
-    else intervals.push_back(a);
+    if (a->kind == ExprKind::kTableArg)
+      data = a;
+    else if (a->kind == ExprKind::kDescriptor)
+      timecol = a;
+    else
+      intervals.push_back(a);
   }
   if (named.count("DATA")) data = named["DATA"];
   if (named.count("TIMECOL")) timecol = named["TIMECOL"];
@@ -940,13 +967,18 @@ absl::StatusOr<Binder::FromResult> Binder::BindTableFunction(const sql::TableRef
     if (named.count(key)) return named[key];
     return nullptr;
   };
-  if (!data || !timecol) return Error(call.span, fmt::format("{} needs TABLE <name> and DESCRIPTOR(<time column>)", name));
+  if (!data || !timecol)
+    return Error(call.span, fmt::format("{} needs TABLE <name> and DESCRIPTOR(<time column>)", name));
   // Interval arguments in positional order per kind.
   std::vector<const Expr*> ordered;
-  if (kind == WindowKind::kTumble) ordered = {take("SIZE"), take("OFFSET")};
-  else if (kind == WindowKind::kHop) ordered = {take("SLIDE"), take("SIZE"), take("OFFSET")};
-  else if (kind == WindowKind::kCumulate) ordered = {take("STEP"), take("SIZE"), take("OFFSET")};
-  else ordered = {take("GAP")};
+  if (kind == WindowKind::kTumble)
+    ordered = {take("SIZE"), take("OFFSET")};
+  else if (kind == WindowKind::kHop)
+    ordered = {take("SLIDE"), take("SIZE"), take("OFFSET")};
+  else if (kind == WindowKind::kCumulate)
+    ordered = {take("STEP"), take("SIZE"), take("OFFSET")};
+  else
+    ordered = {take("GAP")};
   size_t pos = 0;
   for (auto& o : ordered)
     if (!o && pos < intervals.size()) o = intervals[pos++];
@@ -955,7 +987,8 @@ absl::StatusOr<Binder::FromResult> Binder::BindTableFunction(const sql::TableRef
     if (!e) return absl::OkStatus();
     FLINKDBT_ASSIGN_OR_RETURN(auto b, Bind(*e, empty, nullptr));
     if (b->kind != BExpr::Kind::kConst || b->value.kind() != ValueKind::kIntervalMillis)
-      return Error(e->span, "window size, slide, step, gap and offset must be INTERVAL DAY TO SECOND literals");
+      return Error(e->span,
+                   "window size, slide, step, gap and offset must be INTERVAL DAY TO SECOND literals");
     *out = IntervalMillis(*b);
     return absl::OkStatus();
   };
@@ -971,8 +1004,10 @@ absl::StatusOr<Binder::FromResult> Binder::BindTableFunction(const sql::TableRef
     FLINKDBT_RETURN_IF_ERROR(interval_of(ordered[1], &p->size));
     FLINKDBT_RETURN_IF_ERROR(interval_of(ordered[2], &p->offset));
   }
-  if (kind != WindowKind::kSession && p->size <= 0) return Error(call.span, fmt::format("{} needs a positive window size", name));
-  if ((kind == WindowKind::kHop || kind == WindowKind::kCumulate || kind == WindowKind::kSession) && p->slide <= 0)
+  if (kind != WindowKind::kSession && p->size <= 0)
+    return Error(call.span, fmt::format("{} needs a positive window size", name));
+  if ((kind == WindowKind::kHop || kind == WindowKind::kCumulate || kind == WindowKind::kSession) &&
+      p->slide <= 0)
     return Error(call.span, fmt::format("{} needs a positive slide/step/gap", name));
   if (kind == WindowKind::kCumulate && p->size % p->slide != 0)
     return Error(call.span, "CUMULATE window size must be an integral multiple of the step");
@@ -987,13 +1022,18 @@ absl::StatusOr<Binder::FromResult> Binder::BindTableFunction(const sql::TableRef
   int tcol = -1;
   for (const auto& c : in.scope.cols)
     if (c.name == timecol->names[0].name) tcol = c.index;
-  if (tcol < 0) return Error(timecol->span, fmt::format("Column '{}' not found in table '{}'", timecol->names[0].name, data->names.back().name));
+  if (tcol < 0)
+    return Error(timecol->span, fmt::format("Column '{}' not found in table '{}'", timecol->names[0].name,
+                                            data->names.back().name));
   const DataType& tt = in.plan->columns[tcol].type;
   if (!sql::IsTimestamp(tt))
-    return Error(timecol->span, fmt::format("The window function requires the timecol is a time attribute type, but is {}.", sql::TypeToString(tt)));
+    return Error(timecol->span,
+                 fmt::format("The window function requires the timecol is a time attribute type, but is {}.",
+                             sql::TypeToString(tt)));
   p->time_column = tcol;
   for (const auto& pe : data->args) {
-    if (pe->kind != ExprKind::kColumnRef) return Error(pe->span, "PARTITION BY of a window TVF takes columns");
+    if (pe->kind != ExprKind::kColumnRef)
+      return Error(pe->span, "PARTITION BY of a window TVF takes columns");
     int idx = -1;
     for (const auto& c : in.scope.cols)
       if (c.name == pe->names.back().name) idx = c.index;
@@ -1023,7 +1063,9 @@ absl::StatusOr<Binder::FromResult> Binder::BindTableFunction(const sql::TableRef
 // ---------------------------------------------------------------------------------------------
 // Expressions
 
-absl::StatusOr<BExprPtr> Binder::BindScalar(const sql::Expr& e, const Scope& scope) { return Bind(e, scope, nullptr); }
+absl::StatusOr<BExprPtr> Binder::BindScalar(const sql::Expr& e, const Scope& scope) {
+  return Bind(e, scope, nullptr);
+}
 
 absl::StatusOr<BExprPtr> Binder::BindColumnRef(const Expr& e, const Scope& scope) {
   const auto& names = e.names;
@@ -1053,7 +1095,8 @@ absl::StatusOr<BExprPtr> Binder::BindColumnRef(const Expr& e, const Scope& scope
       if (found) consumed = 1;
     }
     if (!found) continue;
-    if (matches > 1 && consumed == 1) return Error(e.span, fmt::format("Column '{}' is ambiguous", names[0].name));
+    if (matches > 1 && consumed == 1)
+      return Error(e.span, fmt::format("Column '{}' is ambiguous", names[0].name));
     BExprPtr b;
     if (depth == 0) {
       b = MakeInput(found->index, found->type);
@@ -1067,7 +1110,9 @@ absl::StatusOr<BExprPtr> Binder::BindColumnRef(const Expr& e, const Scope& scope
     // Remaining parts: nested ROW field access.
     for (size_t i = consumed; i < names.size(); ++i) {
       const DataType& t = b->type;
-      if (t.root != TypeRoot::kRow) return Error(e.span, fmt::format("Column '{}' is not a ROW; cannot access field '{}'", names[i - 1].name, names[i].name));
+      if (t.root != TypeRoot::kRow)
+        return Error(e.span, fmt::format("Column '{}' is not a ROW; cannot access field '{}'",
+                                         names[i - 1].name, names[i].name));
       int idx = -1;
       for (size_t f = 0; f < t.field_names.size(); ++f)
         if (t.field_names[f] == names[i].name) idx = static_cast<int>(f);
@@ -1088,7 +1133,11 @@ absl::StatusOr<BExprPtr> Binder::Bind(const Expr& e, const Scope& scope, AggStat
   if (agg && agg->active) {
     std::string t = NormalizeSql(TextOf(e.span));
     for (size_t i = 0; i < agg->key_texts.size(); ++i)
-      if (agg->key_texts[i] == t) return MakeInput(static_cast<int>(i), agg->grouping_sets.empty() ? agg->key_types[i].WithoutTimeAttribute() : agg->key_types[i].WithNullable(true).WithoutTimeAttribute());
+      if (agg->key_texts[i] == t)
+        return MakeInput(static_cast<int>(i),
+                         agg->grouping_sets.empty()
+                             ? agg->key_types[i].WithoutTimeAttribute()
+                             : agg->key_types[i].WithNullable(true).WithoutTimeAttribute());
     if (e.kind == ExprKind::kFunction && !D(e).over) {
       for (size_t i = 0; i < agg->agg_texts.size(); ++i)
         if (agg->agg_texts[i] == t) {
@@ -1100,7 +1149,8 @@ absl::StatusOr<BExprPtr> Binder::Bind(const Expr& e, const Scope& scope, AggStat
       auto in = BindColumnRef(e, *agg->input);
       if (in.ok() && (*in)->kind == BExpr::Kind::kInput) {
         for (size_t i = 0; i < agg->key_input_index.size(); ++i)
-          if (agg->key_input_index[i] == (*in)->index) return MakeInput(static_cast<int>(i), agg->key_types[i].WithoutTimeAttribute());
+          if (agg->key_input_index[i] == (*in)->index)
+            return MakeInput(static_cast<int>(i), agg->key_types[i].WithoutTimeAttribute());
         return Error(e.span, fmt::format("Expression '{}' is not being grouped", TextOf(e.span)));
       }
       if (in.ok()) return in;  // outer reference
@@ -1142,7 +1192,8 @@ absl::StatusOr<BExprPtr> Binder::Bind(const Expr& e, const Scope& scope, AggStat
       if (op == "AND" || op == "OR") {
         for (const auto* x : {&a, &b})
           if ((*x)->type.root != TypeRoot::kBoolean && (*x)->type.root != TypeRoot::kNull)
-            return Error(e.span, fmt::format("Cannot apply '{}' to arguments of type {}", op, sql::TypeToString((*x)->type)));
+            return Error(e.span, fmt::format("Cannot apply '{}' to arguments of type {}", op,
+                                             sql::TypeToString((*x)->type)));
         auto x = std::make_unique<BExpr>();
         x->kind = op == "AND" ? BExpr::Kind::kAnd : BExpr::Kind::kOr;
         x->type = DataType::Boolean(a->type.nullable || b->type.nullable);
@@ -1166,12 +1217,25 @@ absl::StatusOr<BExprPtr> Binder::Bind(const Expr& e, const Scope& scope, AggStat
       std::string name;
       CallSyntax syn;
       switch (e.is_test) {
-        case sql::IsTest::kNull: name = "IS NULL"; break;
-        case sql::IsTest::kTrue: name = "IS TRUE"; break;
-        case sql::IsTest::kFalse: name = "IS FALSE"; break;
-        case sql::IsTest::kUnknown: name = "IS NULL"; break;
-        case sql::IsTest::kDistinctFrom: name = "IS DISTINCT FROM"; break;
-        case sql::IsTest::kJson: name = "IS JSON"; syn.json_type = D(e).json_type; break;
+        case sql::IsTest::kNull:
+          name = "IS NULL";
+          break;
+        case sql::IsTest::kTrue:
+          name = "IS TRUE";
+          break;
+        case sql::IsTest::kFalse:
+          name = "IS FALSE";
+          break;
+        case sql::IsTest::kUnknown:
+          name = "IS NULL";
+          break;
+        case sql::IsTest::kDistinctFrom:
+          name = "IS DISTINCT FROM";
+          break;
+        case sql::IsTest::kJson:
+          name = "IS JSON";
+          syn.json_type = D(e).json_type;
+          break;
       }
       auto r = BindCall(name, std::move(args), std::move(syn));
       if (!r.ok()) return Error(e.span, ToStd(r.status().message()));
@@ -1234,8 +1298,8 @@ absl::StatusOr<BExprPtr> Binder::Bind(const Expr& e, const Scope& scope, AggStat
         FLINKDBT_ASSIGN_OR_RETURN(auto b, Bind(*a, scope, agg));
         args.push_back(std::move(b));
       }
-      std::string name = e.kind == ExprKind::kInList ? "IN"
-                         : e.kind == ExprKind::kLike ? (e.similar ? "SIMILAR TO" : "LIKE")
+      std::string name = e.kind == ExprKind::kInList  ? "IN"
+                         : e.kind == ExprKind::kLike  ? (e.similar ? "SIMILAR TO" : "LIKE")
                          : e.kind == ExprKind::kArray ? "ARRAY"
                          : e.kind == ExprKind::kMap   ? "MAP"
                          : e.kind == ExprKind::kRow   ? "ROW"
@@ -1315,8 +1379,10 @@ absl::StatusOr<BExprPtr> Binder::Bind(const Expr& e, const Scope& scope, AggStat
           !(sql::IsCharacterString(a->type) || sql::IsCharacterString(to)))
         return Error(e.span, fmt::format("Cast function cannot convert value of type {} to type {}",
                                          sql::TypeToString(a->type), sql::TypeToString(to)));
-      if (e.try_cast) to = to.WithNullable(true);
-      else to = to.WithNullable(a->type.nullable || !to.nullable ? to.nullable : a->type.nullable);
+      if (e.try_cast)
+        to = to.WithNullable(true);
+      else
+        to = to.WithNullable(a->type.nullable || !to.nullable ? to.nullable : a->type.nullable);
       if (!D(e).cast_type.nullable) to = to.WithNullable(false);
       return MakeCast(std::move(a), to, e.try_cast);
     }
@@ -1372,12 +1438,14 @@ absl::StatusOr<BExprPtr> Binder::BindSubqueryExpr(const Expr& e, const Scope& sc
 absl::StatusOr<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggState* agg) {
   std::string name = D(e).function_name.parts.empty() ? "" : Upper(D(e).function_name.parts.back().name);
   if (D(e).function_name.parts.size() > 1)
-    return Error(e.span, fmt::format("No match found for function signature {}", D(e).function_name.parts.back().name));
+    return Error(e.span, fmt::format("No match found for function signature {}",
+                                     D(e).function_name.parts.back().name));
   if (D(e).over) {
     if (!agg || !agg->allow_over) return Error(e.span, "OVER windows are only allowed in the SELECT list");
     std::string t = NormalizeSql(TextOf(e.span));
     for (size_t i = 0; i < agg->over_texts.size(); ++i)
-      if (agg->over_texts[i] == t) return MakeInput(agg->base_width + static_cast<int>(i), (*agg->overs)[i].type);
+      if (agg->over_texts[i] == t)
+        return MakeInput(agg->base_width + static_cast<int>(i), (*agg->overs)[i].type);
     const sql::WindowSpec& w = *D(e).over;
     if (w.reference) return Error(e.span, "named windows (OVER w) are not supported by the local engine");
     OverCall call;
@@ -1402,7 +1470,8 @@ absl::StatusOr<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope,
       call.args.push_back(std::move(b));
     }
     if (IsRankFunction(name)) {
-      if (call.order_by.empty()) return Error(e.span, fmt::format("{} requires an ORDER BY in its OVER clause", name));
+      if (call.order_by.empty())
+        return Error(e.span, fmt::format("{} requires an ORDER BY in its OVER clause", name));
       call.type = DataType::BigInt(false);
     } else if (name == "LAG" || name == "LEAD") {
       if (call.args.empty()) return Error(e.span, fmt::format("{} needs an argument", name));
@@ -1499,8 +1568,10 @@ absl::StatusOr<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope,
     args.push_back(MakeConst(Value::String(" "), DataType::Char(1, false)));
   }
   if (D(e).syntax == sql::FunctionSyntax::kTrim && syn.trim_spec.empty()) syn.trim_spec = "BOTH";
-  if (name == "CURRENT_CATALOG") return MakeConst(Value::String(catalog_.current_catalog), DataType::String(false));
-  if (name == "CURRENT_DATABASE") return MakeConst(Value::String(catalog_.current_database), DataType::String(false));
+  if (name == "CURRENT_CATALOG")
+    return MakeConst(Value::String(catalog_.current_catalog), DataType::String(false));
+  if (name == "CURRENT_DATABASE")
+    return MakeConst(Value::String(catalog_.current_database), DataType::String(false));
   auto r = BindCall(name, std::move(args), std::move(syn));
   if (!r.ok()) return Error(e.span, ToStd(r.status().message()));
   return r;

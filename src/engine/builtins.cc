@@ -45,7 +45,8 @@ std::string TypeList(const Types& types) {
 }
 
 absl::Status SignatureError(const BExpr& e, const Types& types) {
-  return Error(fmt::format("Cannot apply '{}' to arguments of type '{}({})'", e.name, e.name, TypeList(types)));
+  return Error(
+      fmt::format("Cannot apply '{}' to arguments of type '{}({})'", e.name, e.name, TypeList(types)));
 }
 
 bool IsNullType(const DataType& t) { return t.root == TypeRoot::kNull; }
@@ -71,7 +72,8 @@ absl::Status BindString(BExpr& e, const Types& t, CallSyntax&) {
 }
 absl::Status BindStringArgs(BExpr& e, const Types& t, CallSyntax&) {
   for (size_t i = 0; i < t.size(); ++i) {
-    if (!Stringish(t[i]) && !sql::IsNumeric(t[i]) && !sql::IsDatetime(t[i]) && t[i].root != TypeRoot::kBoolean)
+    if (!Stringish(t[i]) && !sql::IsNumeric(t[i]) && !sql::IsDatetime(t[i]) &&
+        t[i].root != TypeRoot::kBoolean)
       return SignatureError(e, t);
     if (!Stringish(t[i])) CastArg(e, i, DataType::String(t[i].nullable));
   }
@@ -137,14 +139,20 @@ absl::Status BindArith(BExpr& e, const Types& t, CallSyntax&) {
     bool f = x.root == TypeRoot::kFloat && y.root == TypeRoot::kFloat;
     e.type = DataType::Of(f ? TypeRoot::kFloat : TypeRoot::kDouble, nullable);
   } else if (x.root == TypeRoot::kDecimal || y.root == TypeRoot::kDecimal) {
-    if (op == "+" || op == "-") e.type = sql::DecimalPlusMinus(x, y);
-    else if (op == "*") e.type = sql::DecimalTimes(x, y);
-    else if (op == "/") e.type = sql::DecimalDivide(x, y);
-    else e.type = sql::DecimalMod(x, y);
+    if (op == "+" || op == "-")
+      e.type = sql::DecimalPlusMinus(x, y);
+    else if (op == "*")
+      e.type = sql::DecimalTimes(x, y);
+    else if (op == "/")
+      e.type = sql::DecimalDivide(x, y);
+    else
+      e.type = sql::DecimalMod(x, y);
     e.type = e.type.WithNullable(nullable || op == "/");
     if (op == "%" && sql::IsIntegral(y) && x.root == TypeRoot::kDecimal) e.type = x.WithNullable(nullable);
   } else {
-    auto rank = [](TypeRoot r) { return r == TypeRoot::kTinyInt ? 1 : r == TypeRoot::kSmallInt ? 2 : r == TypeRoot::kInt ? 3 : 4; };
+    auto rank = [](TypeRoot r) {
+      return r == TypeRoot::kTinyInt ? 1 : r == TypeRoot::kSmallInt ? 2 : r == TypeRoot::kInt ? 3 : 4;
+    };
     DataType w = rank(x.root) >= rank(y.root) ? x : y;
     if (op == "%") w = y;
     e.type = w.WithoutTimeAttribute().WithNullable(nullable);
@@ -154,19 +162,27 @@ absl::Status BindArith(BExpr& e, const Types& t, CallSyntax&) {
 
 int64_t WrapTo(TypeRoot r, int64_t v) {
   switch (r) {
-    case TypeRoot::kTinyInt: return static_cast<int8_t>(v);
-    case TypeRoot::kSmallInt: return static_cast<int16_t>(v);
-    case TypeRoot::kInt: return static_cast<int32_t>(v);
-    default: return v;
+    case TypeRoot::kTinyInt:
+      return static_cast<int8_t>(v);
+    case TypeRoot::kSmallInt:
+      return static_cast<int16_t>(v);
+    case TypeRoot::kInt:
+      return static_cast<int32_t>(v);
+    default:
+      return v;
   }
 }
 
 double ToDouble(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kInt: return static_cast<double>(v.int_value());
-    case ValueKind::kDouble: return v.double_value();
-    case ValueKind::kDecimal: return v.decimal_value().ToDouble();
-    default: return 0;
+    case ValueKind::kInt:
+      return static_cast<double>(v.int_value());
+    case ValueKind::kDouble:
+      return v.double_value();
+    case ValueKind::kDecimal:
+      return v.decimal_value().ToDouble();
+    default:
+      return 0;
   }
 }
 
@@ -181,8 +197,10 @@ std::optional<Decimal> DivideDecimal(Decimal a, Decimal b, int scale) {
   if (b.unscaled == 0) return std::nullopt;
   // value = (A * 10^sb) / (B * 10^sa)
   Int128 n = a.unscaled, d = b.unscaled;
-  if (b.scale > a.scale) n *= Pow10(b.scale - a.scale);
-  else if (a.scale > b.scale) d *= Pow10(a.scale - b.scale);
+  if (b.scale > a.scale)
+    n *= Pow10(b.scale - a.scale);
+  else if (a.scale > b.scale)
+    d *= Pow10(a.scale - b.scale);
   bool neg = (n < 0) != (d < 0);
   if (n < 0) n = -n;
   if (d < 0) d = -d;
@@ -197,7 +215,8 @@ std::optional<Decimal> DivideDecimal(Decimal a, Decimal b, int scale) {
 }
 
 Value AddMonths(const Value& ts, int64_t months, bool date) {
-  int64_t days = date ? ts.millis() : (ts.millis() >= 0 ? ts.millis() / 86400000 : (ts.millis() - 86399999) / 86400000);
+  int64_t days =
+      date ? ts.millis() : (ts.millis() >= 0 ? ts.millis() / 86400000 : (ts.millis() - 86399999) / 86400000);
   int64_t rem = date ? 0 : ts.millis() - days * 86400000;
   int64_t y;
   unsigned m, d;
@@ -210,7 +229,8 @@ Value AddMonths(const Value& ts, int64_t months, bool date) {
   int64_t nd = DaysFromCivil(ny, nm, std::min(d, maxd));
   if (date) return Value::Date(nd);
   int64_t ms = nd * 86400000 + rem;
-  return ts.kind() == ValueKind::kTimestampLtz ? Value::TimestampLtz(ms, ts.nanos()) : Value::Timestamp(ms, ts.nanos());
+  return ts.kind() == ValueKind::kTimestampLtz ? Value::TimestampLtz(ms, ts.nanos())
+                                               : Value::Timestamp(ms, ts.nanos());
 }
 
 Value ArithFn(const Args& a, const BExpr& e, EvalContext& ctx) {
@@ -219,7 +239,8 @@ Value ArithFn(const Args& a, const BExpr& e, EvalContext& ctx) {
   const Value& y = a[1];
   // Temporal arithmetic.
   ValueKind xk = x.kind();
-  if (xk == ValueKind::kTimestamp || xk == ValueKind::kTimestampLtz || xk == ValueKind::kDate || xk == ValueKind::kTime) {
+  if (xk == ValueKind::kTimestamp || xk == ValueKind::kTimestampLtz || xk == ValueKind::kDate ||
+      xk == ValueKind::kTime) {
     if (y.kind() == ValueKind::kIntervalMonths) {
       int64_t m = op == "-" ? -y.int_value() : y.int_value();
       if (xk == ValueKind::kTime) return x;
@@ -243,7 +264,8 @@ Value ArithFn(const Args& a, const BExpr& e, EvalContext& ctx) {
   if (xk == ValueKind::kIntervalMillis || xk == ValueKind::kIntervalMonths) {
     bool months = xk == ValueKind::kIntervalMonths;
     auto make = [&](int64_t v) { return months ? Value::IntervalMonths(v) : Value::IntervalMillis(v); };
-    if (y.kind() == xk) return make(op == "+" ? x.int_value() + y.int_value() : x.int_value() - y.int_value());
+    if (y.kind() == xk)
+      return make(op == "+" ? x.int_value() + y.int_value() : x.int_value() - y.int_value());
     double f = ToDouble(y);
     if (op == "*") return make(static_cast<int64_t>(std::llround(static_cast<double>(x.int_value()) * f)));
     if (f == 0) return Fail(ctx, "Division by zero");
@@ -253,11 +275,16 @@ Value ArithFn(const Args& a, const BExpr& e, EvalContext& ctx) {
     case TypeRoot::kFloat:
     case TypeRoot::kDouble: {
       double p = ToDouble(x), q = ToDouble(y), r;
-      if (op == "+") r = p + q;
-      else if (op == "-") r = p - q;
-      else if (op == "*") r = p * q;
-      else if (op == "/") r = p / q;
-      else r = std::fmod(p, q);
+      if (op == "+")
+        r = p + q;
+      else if (op == "-")
+        r = p - q;
+      else if (op == "*")
+        r = p * q;
+      else if (op == "/")
+        r = p / q;
+      else
+        r = std::fmod(p, q);
       if (e.type.root == TypeRoot::kFloat) r = static_cast<float>(r);
       return Value::Double(r);
     }
@@ -267,7 +294,8 @@ Value ArithFn(const Args& a, const BExpr& e, EvalContext& ctx) {
       Decimal r;
       if (op == "+" || op == "-") {
         int ms = std::max(p.scale, q.scale);
-        Int128 u = op == "+" ? p.Rescale(ms).unscaled + q.Rescale(ms).unscaled : p.Rescale(ms).unscaled - q.Rescale(ms).unscaled;
+        Int128 u = op == "+" ? p.Rescale(ms).unscaled + q.Rescale(ms).unscaled
+                             : p.Rescale(ms).unscaled - q.Rescale(ms).unscaled;
         r = Decimal{u, ms}.Rescale(s);
       } else if (op == "*") {
         r = Decimal{p.unscaled * q.unscaled, p.scale + q.scale}.Rescale(s);
@@ -288,13 +316,18 @@ Value ArithFn(const Args& a, const BExpr& e, EvalContext& ctx) {
       int64_t p = x.int_value(), q = y.int_value();
       uint64_t up = static_cast<uint64_t>(p), uq = static_cast<uint64_t>(q);
       int64_t r;
-      if (op == "+") r = static_cast<int64_t>(up + uq);
-      else if (op == "-") r = static_cast<int64_t>(up - uq);
-      else if (op == "*") r = static_cast<int64_t>(up * uq);
+      if (op == "+")
+        r = static_cast<int64_t>(up + uq);
+      else if (op == "-")
+        r = static_cast<int64_t>(up - uq);
+      else if (op == "*")
+        r = static_cast<int64_t>(up * uq);
       else {
         if (q == 0) return Fail(ctx, "Division by zero");
-        if (q == -1) r = static_cast<int64_t>(0 - up);
-        else r = op == "/" ? p / q : p % q;
+        if (q == -1)
+          r = static_cast<int64_t>(0 - up);
+        else
+          r = op == "/" ? p / q : p % q;
       }
       return Value::Int(WrapTo(e.type.root, r));
     }
@@ -304,16 +337,21 @@ Value ArithFn(const Args& a, const BExpr& e, EvalContext& ctx) {
 Value NegateFn(const Args& a, const BExpr& e, EvalContext&) {
   const Value& x = a[0];
   switch (x.kind()) {
-    case ValueKind::kInt: return Value::Int(WrapTo(e.type.root, static_cast<int64_t>(0 - static_cast<uint64_t>(x.int_value()))));
-    case ValueKind::kDouble: return Value::Double(-x.double_value());
+    case ValueKind::kInt:
+      return Value::Int(WrapTo(e.type.root, static_cast<int64_t>(0 - static_cast<uint64_t>(x.int_value()))));
+    case ValueKind::kDouble:
+      return Value::Double(-x.double_value());
     case ValueKind::kDecimal: {
       Decimal d = x.decimal_value();
       d.unscaled = -d.unscaled;
       return Value::Dec(d);
     }
-    case ValueKind::kIntervalMillis: return Value::IntervalMillis(-x.int_value());
-    case ValueKind::kIntervalMonths: return Value::IntervalMonths(-x.int_value());
-    default: return x;
+    case ValueKind::kIntervalMillis:
+      return Value::IntervalMillis(-x.int_value());
+    case ValueKind::kIntervalMonths:
+      return Value::IntervalMonths(-x.int_value());
+    default:
+      return x;
   }
 }
 
@@ -341,11 +379,13 @@ absl::Status BindCompare(BExpr& e, const Types& t, CallSyntax&) {
     for (size_t j = i + 1; j < t.size(); ++j) {
       if (Comparable(t[i], t[j])) continue;
       // A string compared with a number / date / timestamp is cast to the other side's type.
-      if (sql::IsCharacterString(t[j]) && (sql::IsNumeric(t[i]) || sql::IsDatetime(t[i]) || t[i].root == TypeRoot::kBoolean)) {
+      if (sql::IsCharacterString(t[j]) &&
+          (sql::IsNumeric(t[i]) || sql::IsDatetime(t[i]) || t[i].root == TypeRoot::kBoolean)) {
         CastArg(e, j, t[i].WithoutTimeAttribute().WithNullable(true));
         continue;
       }
-      if (sql::IsCharacterString(t[i]) && (sql::IsNumeric(t[j]) || sql::IsDatetime(t[j]) || t[j].root == TypeRoot::kBoolean)) {
+      if (sql::IsCharacterString(t[i]) &&
+          (sql::IsNumeric(t[j]) || sql::IsDatetime(t[j]) || t[j].root == TypeRoot::kBoolean)) {
         CastArg(e, i, t[j].WithoutTimeAttribute().WithNullable(true));
         continue;
       }
@@ -371,7 +411,12 @@ int CompareValues(const Value& a, const Value& b) {
 Value CompareFn(const Args& a, const BExpr& e, EvalContext&) {
   int c = CompareValues(a[0], a[1]);
   const std::string& op = e.name;
-  bool r = op == "=" ? c == 0 : op == "<>" ? c != 0 : op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
+  bool r = op == "="    ? c == 0
+           : op == "<>" ? c != 0
+           : op == "<"  ? c < 0
+           : op == "<=" ? c <= 0
+           : op == ">"  ? c > 0
+                        : c >= 0;
   return Value::Bool(r);
 }
 
@@ -395,8 +440,12 @@ Value InFn(const Args& a, const BExpr&, EvalContext&) {
 
 Value NotFn(const Args& a, const BExpr&, EvalContext&) { return Value::Bool(!a[0].bool_value()); }
 Value IsNullFn(const Args& a, const BExpr&, EvalContext&) { return Value::Bool(a[0].is_null()); }
-Value IsTrueFn(const Args& a, const BExpr&, EvalContext&) { return Value::Bool(!a[0].is_null() && a[0].bool_value()); }
-Value IsFalseFn(const Args& a, const BExpr&, EvalContext&) { return Value::Bool(!a[0].is_null() && !a[0].bool_value()); }
+Value IsTrueFn(const Args& a, const BExpr&, EvalContext&) {
+  return Value::Bool(!a[0].is_null() && a[0].bool_value());
+}
+Value IsFalseFn(const Args& a, const BExpr&, EvalContext&) {
+  return Value::Bool(!a[0].is_null() && !a[0].bool_value());
+}
 absl::Status BindNot(BExpr& e, const Types& t, CallSyntax&) {
   if (t[0].root != TypeRoot::kBoolean && !IsNullType(t[0])) return SignatureError(e, t);
   e.type = DataType::Boolean(t[0].nullable);
@@ -427,7 +476,8 @@ absl::Status BindCommon(BExpr& e, const Types& t, CallSyntax&) {
     c = c.WithNullable(AnyNullable(vals));
   }
   for (size_t i = first; i < e.args.size(); ++i)
-    if (!(e.args[i]->type == c) && e.name != "NULLIF") CastArg(e, i, c.WithNullable(e.args[i]->type.nullable || IsNullType(e.args[i]->type)));
+    if (!(e.args[i]->type == c) && e.name != "NULLIF")
+      CastArg(e, i, c.WithNullable(e.args[i]->type.nullable || IsNullType(e.args[i]->type)));
   if (e.name == "IF") CastArg(e, 0, e.args[0]->type);
   e.type = c;
   return absl::OkStatus();
@@ -488,8 +538,10 @@ absl::Status BindFloorCeil(BExpr& e, const Types& t, CallSyntax& syn) {
     return absl::OkStatus();
   }
   if (!Numericish(t[0])) return SignatureError(e, t);
-  e.type = t[0].root == TypeRoot::kDecimal ? DataType::Decimal(std::max(1, t[0].precision - t[0].scale + (t[0].scale > 0 ? 1 : 0)), 0, t[0].nullable)
-                                           : t[0].WithoutTimeAttribute();
+  e.type = t[0].root == TypeRoot::kDecimal
+               ? DataType::Decimal(std::max(1, t[0].precision - t[0].scale + (t[0].scale > 0 ? 1 : 0)), 0,
+                                   t[0].nullable)
+               : t[0].WithoutTimeAttribute();
   return absl::OkStatus();
 }
 
@@ -498,7 +550,8 @@ Value FloorCeilFn(const Args& a, const BExpr& e, EvalContext&) {
   const Value& x = a[0];
   if (e.i0 != 0) return FloorTemporal(x, static_cast<sql::TimeUnit>(e.i0), ceil);
   if (x.kind() == ValueKind::kInt) return x;
-  if (x.kind() == ValueKind::kDouble) return Value::Double(ceil ? std::ceil(x.double_value()) : std::floor(x.double_value()));
+  if (x.kind() == ValueKind::kDouble)
+    return Value::Double(ceil ? std::ceil(x.double_value()) : std::floor(x.double_value()));
   Decimal d = x.decimal_value();
   Int128 div = Pow10(d.scale);
   Int128 q = d.unscaled / div, r = d.unscaled % div;
@@ -513,7 +566,8 @@ absl::Status BindRound(BExpr& e, const Types& t, CallSyntax&) {
   if (!Numericish(t[0])) return SignatureError(e, t);
   int digits = 0;
   if (e.args.size() > 1) {
-    if (e.args[1]->kind != BExpr::Kind::kConst) return Error(fmt::format("{} needs a literal number of digits", e.name));
+    if (e.args[1]->kind != BExpr::Kind::kConst)
+      return Error(fmt::format("{} needs a literal number of digits", e.name));
     digits = static_cast<int>(e.args[1]->value.int_value());
   }
   e.i0 = digits;
@@ -549,8 +603,10 @@ Value RoundFn(const Args& a, const BExpr& e, EvalContext&) {
   Decimal r;
   if (trunc) {
     int s = std::max(0, digits);
-    if (s >= d.scale) r = d.Rescale(s);
-    else r = Decimal{d.unscaled / Pow10(d.scale - s), s};
+    if (s >= d.scale)
+      r = d.Rescale(s);
+    else
+      r = Decimal{d.unscaled / Pow10(d.scale - s), s};
   } else {
     r = d.Rescale(std::max(0, digits));
   }
@@ -585,8 +641,12 @@ double Sinh(double x) { return std::sinh(x); }
 double Cosh(double x) { return std::cosh(x); }
 double Tanh(double x) { return std::tanh(x); }
 
-Value PowerFn(const Args& a, const BExpr&, EvalContext&) { return Value::Double(std::pow(ToDouble(a[0]), ToDouble(a[1]))); }
-Value Atan2Fn(const Args& a, const BExpr&, EvalContext&) { return Value::Double(std::atan2(ToDouble(a[0]), ToDouble(a[1]))); }
+Value PowerFn(const Args& a, const BExpr&, EvalContext&) {
+  return Value::Double(std::pow(ToDouble(a[0]), ToDouble(a[1])));
+}
+Value Atan2Fn(const Args& a, const BExpr&, EvalContext&) {
+  return Value::Double(std::atan2(ToDouble(a[0]), ToDouble(a[1])));
+}
 Value LogFn(const Args& a, const BExpr&, EvalContext&) {
   if (a.size() == 1) return Value::Double(std::log(ToDouble(a[0])));
   return Value::Double(std::log(ToDouble(a[1])) / std::log(ToDouble(a[0])));
@@ -604,7 +664,9 @@ Value ModFn(const Args& a, const BExpr& e, EvalContext& ctx) {
 Value RandFn(const Args& a, const BExpr& e, EvalContext&) {
   auto state = std::static_pointer_cast<uint64_t>(e.cache);
   if (!state) {
-    state = std::make_shared<uint64_t>(a.empty() || a[0].is_null() ? 0x853c49e6748fea9bULL : static_cast<uint64_t>(a[0].int_value()) * 0x9E3779B97F4A7C15ULL + 1);
+    state = std::make_shared<uint64_t>(
+        a.empty() || a[0].is_null() ? 0x853c49e6748fea9bULL
+                                    : static_cast<uint64_t>(a[0].int_value()) * 0x9E3779B97F4A7C15ULL + 1);
     e.cache = state;
   }
   uint64_t x = (*state += 0x9E3779B97F4A7C15ULL);
@@ -627,9 +689,12 @@ std::vector<std::string_view> CodePoints(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     size_t n = 1;
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xF0) n = 4;
-    else if (c >= 0xE0) n = 3;
-    else if (c >= 0xC0) n = 2;
+    if (c >= 0xF0)
+      n = 4;
+    else if (c >= 0xE0)
+      n = 3;
+    else if (c >= 0xC0)
+      n = 2;
     n = std::min(n, s.size() - i);
     out.push_back(s.substr(i, n));
     i += n;
@@ -665,7 +730,9 @@ Value ConcatWsFn(const Args& a, const BExpr&, EvalContext&) {
 Value UpperFn(const Args& a, const BExpr& e, EvalContext&) {
   std::string s = S(a[0]);
   bool up = e.name == "UPPER" || e.name == "UCASE";
-  for (char& c : s) c = static_cast<char>(up ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(up ? std::toupper(static_cast<unsigned char>(c))
+                             : std::tolower(static_cast<unsigned char>(c)));
   return Value::String(std::move(s));
 }
 Value InitCapFn(const Args& a, const BExpr&, EvalContext&) {
@@ -805,7 +872,8 @@ Value FromBase64Fn(const Args& a, const BExpr&, EvalContext&) {
   return Value::String(out);
 }
 Value HexFn(const Args& a, const BExpr&, EvalContext&) {
-  if (a[0].kind() == ValueKind::kInt) return Value::String(fmt::format("{:X}", static_cast<uint64_t>(a[0].int_value())));
+  if (a[0].kind() == ValueKind::kInt)
+    return Value::String(fmt::format("{:X}", static_cast<uint64_t>(a[0].int_value())));
   std::string out;
   for (unsigned char c : S(a[0])) out += fmt::format("{:02X}", c);
   return Value::String(out);
@@ -852,10 +920,14 @@ std::string LikeToRegex(const std::string& pat, char escape, bool similar) {
       out += RE2::QuoteMeta(std::string(1, pat[++i]));
       continue;
     }
-    if (c == '%') out += ".*";
-    else if (c == '_') out += ".";
-    else if (similar && std::string("|*+?()[]{}").find(c) != std::string::npos) out.push_back(c);
-    else out += RE2::QuoteMeta(std::string(1, c));
+    if (c == '%')
+      out += ".*";
+    else if (c == '_')
+      out += ".";
+    else if (similar && std::string("|*+?()[]{}").find(c) != std::string::npos)
+      out.push_back(c);
+    else
+      out += RE2::QuoteMeta(std::string(1, c));
   }
   return out + ")$";
 }
@@ -879,9 +951,12 @@ Value RegexpReplaceFn(const Args& a, const BExpr& e, EvalContext&) {
   std::string rep;
   for (size_t i = 0; i < S(a[2]).size(); ++i) {
     char c = S(a[2])[i];
-    if (c == '$' && i + 1 < S(a[2]).size() && std::isdigit(static_cast<unsigned char>(S(a[2])[i + 1]))) rep += '\\';
-    else if (c == '\\') rep += '\\';
-    else rep += c;
+    if (c == '$' && i + 1 < S(a[2]).size() && std::isdigit(static_cast<unsigned char>(S(a[2])[i + 1])))
+      rep += '\\';
+    else if (c == '\\')
+      rep += '\\';
+    else
+      rep += c;
   }
   RE2::GlobalReplace(&s, *re, rep);
   return Value::String(s);
@@ -893,7 +968,8 @@ Value RegexpExtractFn(const Args& a, const BExpr& e, EvalContext&) {
   if (group < 0 || group > re->NumberOfCapturingGroups()) return Value::Null();
   std::vector<re2::StringPiece> groups(re->NumberOfCapturingGroups() + 1);
   re2::StringPiece in(S(a[0]));
-  if (!re->Match(in, 0, in.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) return Value::Null();
+  if (!re->Match(in, 0, in.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size())))
+    return Value::Null();
   if (groups[group].data() == nullptr) return Value::Null();
   return Value::String(std::string(groups[group].data(), groups[group].size()));
 }
@@ -1043,14 +1119,17 @@ absl::Status BindRow(BExpr& e, const Types& t, CallSyntax&) {
 }
 Value RowFn(const Args& a, const BExpr&, EvalContext&) { return Value::Row(a); }
 absl::Status BindItem(BExpr& e, const Types& t, CallSyntax&) {
-  if (t[0].root == TypeRoot::kArray) e.type = t[0].children[0].WithNullable(true);
-  else if (t[0].root == TypeRoot::kMap) e.type = t[0].children[1].WithNullable(true);
+  if (t[0].root == TypeRoot::kArray)
+    e.type = t[0].children[0].WithNullable(true);
+  else if (t[0].root == TypeRoot::kMap)
+    e.type = t[0].children[1].WithNullable(true);
   else if (t[0].root == TypeRoot::kRow) {
     if (e.args[1]->kind != BExpr::Kind::kConst) return Error("ROW subscripts must be literals");
     int i = static_cast<int>(e.args[1]->value.int_value()) - 1;
     if (i < 0 || i >= static_cast<int>(t[0].children.size())) return Error("ROW subscript out of range");
     e.type = t[0].children[i].WithNullable(true);
-  } else return SignatureError(e, t);
+  } else
+    return SignatureError(e, t);
   return absl::OkStatus();
 }
 Value ItemFn(const Args& a, const BExpr&, EvalContext&) {
@@ -1279,13 +1358,15 @@ const Builtin* FindBuiltin(const std::string& name) {
 Value AddValues(const Value& a, const Value& b, const DataType& result) {
   // Fast paths for aggregation (SUM/AVG accumulate through here).
   if (sql::IsIntegral(result) && a.kind() == ValueKind::kInt && b.kind() == ValueKind::kInt)
-    return Value::Int(WrapTo(result.root, static_cast<int64_t>(static_cast<uint64_t>(a.int_value()) + static_cast<uint64_t>(b.int_value()))));
+    return Value::Int(WrapTo(result.root, static_cast<int64_t>(static_cast<uint64_t>(a.int_value()) +
+                                                               static_cast<uint64_t>(b.int_value()))));
   if (sql::IsApproxNumeric(result) && a.kind() != ValueKind::kNull && b.kind() != ValueKind::kNull)
     return Value::Double(ToDouble(a) + ToDouble(b));
   if (result.root == TypeRoot::kDecimal && (a.kind() == ValueKind::kDecimal || a.kind() == ValueKind::kInt) &&
       (b.kind() == ValueKind::kDecimal || b.kind() == ValueKind::kInt)) {
     Decimal x = a.decimal_value(), y = b.decimal_value();
-    if (x.scale == result.scale && y.scale == result.scale) return Value::Dec(Decimal{x.unscaled + y.unscaled, result.scale});
+    if (x.scale == result.scale && y.scale == result.scale)
+      return Value::Dec(Decimal{x.unscaled + y.unscaled, result.scale});
     int ms = std::max(x.scale, y.scale);
     Decimal r = Decimal{x.Rescale(ms).unscaled + y.Rescale(ms).unscaled, ms}.Rescale(result.scale);
     if (!Decimal::Fits(r.unscaled, result.precision)) return Value::Null();

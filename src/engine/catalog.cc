@@ -10,19 +10,26 @@ namespace flinkdbt::engine {
 
 const char* ObjectKindName(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::kTable: return "TABLE";
-    case ObjectKind::kView: return "VIEW";
-    case ObjectKind::kMaterializedView: return "MATERIALIZED VIEW";
-    case ObjectKind::kMaterializedTable: return "MATERIALIZED TABLE";
+    case ObjectKind::kTable:
+      return "TABLE";
+    case ObjectKind::kView:
+      return "VIEW";
+    case ObjectKind::kMaterializedView:
+      return "MATERIALIZED VIEW";
+    case ObjectKind::kMaterializedTable:
+      return "MATERIALIZED TABLE";
   }
   return "TABLE";
 }
 
 const char* ChangelogModeName(ChangelogMode mode) {
   switch (mode) {
-    case ChangelogMode::kAppend: return "append";
-    case ChangelogMode::kUpsert: return "upsert";
-    case ChangelogMode::kRetract: return "retract";
+    case ChangelogMode::kAppend:
+      return "append";
+    case ChangelogMode::kUpsert:
+      return "upsert";
+    case ChangelogMode::kRetract:
+      return "retract";
   }
   return "append";
 }
@@ -80,7 +87,8 @@ Catalog::Catalog() {
 }
 
 absl::StatusOr<std::vector<std::string>> Catalog::Qualify(const std::vector<std::string>& parts) const {
-  if (parts.empty() || parts.size() > 3) return absl::InvalidArgumentError("object names have one to three parts");
+  if (parts.empty() || parts.size() > 3)
+    return absl::InvalidArgumentError("object names have one to three parts");
   if (parts.size() == 3) return parts;
   if (parts.size() == 2) return std::vector<std::string>{current_catalog, parts[0], parts[1]};
   return std::vector<std::string>{current_catalog, current_database, parts[0]};
@@ -89,7 +97,8 @@ absl::StatusOr<std::vector<std::string>> Catalog::Qualify(const std::vector<std:
 namespace {
 
 // INFORMATION_SCHEMA views over a catalog, materialized on demand (Confluent's shape, reduced).
-std::shared_ptr<CatalogObject> InformationSchema(const Catalog& catalog, const std::string& cat, const std::string& view) {
+std::shared_ptr<CatalogObject> InformationSchema(const Catalog& catalog, const std::string& cat,
+                                                 const std::string& view) {
   auto cit = catalog.catalogs().find(cat);
   if (cit == catalog.catalogs().end()) return nullptr;
   auto obj = std::make_shared<CatalogObject>();
@@ -136,9 +145,11 @@ std::shared_ptr<CatalogObject> InformationSchema(const Catalog& catalog, const s
         std::string wexpr = o->watermark ? o->watermark->expr_sql : "`$rowtime` - INTERVAL '0.001' SECOND";
         add({S(cat), S(cat), S(db), S(db), S(name), S(type), S(dist ? "YES" : "NO"),
              dist && !o->distribution->algorithm.empty() ? S(o->distribution->algorithm) : Value(),
-             dist && o->distribution->buckets ? Value::Int(*o->distribution->buckets) : Value(), S(wm ? "YES" : "NO"),
-             wm ? S(wcol) : Value(), wm ? S(wexpr) : Value(), wm ? S(o->watermark ? "NO" : "YES") : Value(),
-             S(o->kind == ObjectKind::kMaterializedTable || o->kind == ObjectKind::kMaterializedView ? "YES" : "NO"),
+             dist && o->distribution->buckets ? Value::Int(*o->distribution->buckets) : Value(),
+             S(wm ? "YES" : "NO"), wm ? S(wcol) : Value(), wm ? S(wexpr) : Value(),
+             wm ? S(o->watermark ? "NO" : "YES") : Value(),
+             S(o->kind == ObjectKind::kMaterializedTable || o->kind == ObjectKind::kMaterializedView ? "YES"
+                                                                                                     : "NO"),
              o->comment.empty() ? Value() : S(o->comment)});
       }
     }
@@ -172,15 +183,21 @@ std::shared_ptr<CatalogObject> InformationSchema(const Catalog& catalog, const s
           if (o->distribution)
             for (size_t i = 0; i < o->distribution->columns.size(); ++i)
               if (o->distribution->columns[i] == c.name) dist_pos = Value::Int(static_cast<int64_t>(i) + 1);
-          add({S(cat), S(cat), S(db), S(db), S(name), S(c.name), Value::Int(pos), S(c.type.nullable ? "YES" : "NO"), S(base), S(full),
-               S(hidden ? "YES" : "NO"), S(c.kind == ColumnKind::kComputed ? "YES" : "NO"),
-               c.kind == ColumnKind::kComputed ? S(c.expr_sql) : Value(), S(c.kind == ColumnKind::kMetadata ? "YES" : "NO"),
-               c.kind == ColumnKind::kMetadata ? S(c.metadata_key.empty() ? c.name : c.metadata_key) : Value(),
-               S(c.kind == ColumnKind::kComputed || c.is_virtual ? "NO" : "YES"), dist_pos, c.comment.empty() ? Value() : S(c.comment)});
+          add({S(cat), S(cat), S(db), S(db), S(name), S(c.name), Value::Int(pos),
+               S(c.type.nullable ? "YES" : "NO"), S(base), S(full), S(hidden ? "YES" : "NO"),
+               S(c.kind == ColumnKind::kComputed ? "YES" : "NO"),
+               c.kind == ColumnKind::kComputed ? S(c.expr_sql) : Value(),
+               S(c.kind == ColumnKind::kMetadata ? "YES" : "NO"),
+               c.kind == ColumnKind::kMetadata ? S(c.metadata_key.empty() ? c.name : c.metadata_key)
+                                               : Value(),
+               S(c.kind == ColumnKind::kComputed || c.is_virtual ? "NO" : "YES"), dist_pos,
+               c.comment.empty() ? Value() : S(c.comment)});
         };
         for (const auto& c : o->columns) emit(c, false);
         if (o->kind == ObjectKind::kTable) {
-          ColumnDef rt{"$rowtime", sql::DataType::TimestampLtz(3, false), ColumnKind::kMetadata, "", "timestamp", true};
+          ColumnDef rt{
+              "$rowtime", sql::DataType::TimestampLtz(3, false), ColumnKind::kMetadata, "", "timestamp",
+              true};
           emit(rt, true);
         }
       }

@@ -49,24 +49,60 @@ uint64_t HashString(std::string_view s) {
 }
 
 const std::vector<std::string>& Words(const std::string& kind) {
-  static const std::map<std::string, std::vector<std::string>>* const kLists = new std::map<std::string, std::vector<std::string>>{
-      {"firstname", {"Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory", "Niaj", "Olivia", "Peggy", "Rupert", "Sybil", "Trent", "Victor", "Walter", "Yvonne"}},
-      {"lastname", {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin"}},
-      {"city", {"Berlin", "Paris", "London", "Madrid", "Rome", "Vienna", "Prague", "Warsaw", "Lisbon", "Dublin", "Oslo", "Helsinki", "Athens", "Zurich", "Amsterdam", "Brussels", "Copenhagen", "Stockholm", "Budapest", "Munich"}},
-      {"country", {"Germany", "France", "United Kingdom", "Spain", "Italy", "Austria", "Czechia", "Poland", "Portugal", "Ireland", "Norway", "Finland", "Greece", "Switzerland", "Netherlands", "Belgium", "Denmark", "Sweden", "Hungary", "Croatia"}},
-      {"countrycode", {"DE", "FR", "GB", "ES", "IT", "AT", "CZ", "PL", "PT", "IE", "NO", "FI", "GR", "CH", "NL", "BE", "DK", "SE", "HU", "HR"}},
-      {"state", {"Alabama", "Alaska", "Arizona", "California", "Colorado", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Iowa", "Kansas", "Maine", "Nevada", "Ohio", "Oregon", "Texas", "Utah", "Vermont", "Washington"}},
-      {"street", {"Main Street", "Oak Avenue", "Pine Road", "Maple Lane", "Cedar Court", "Elm Street", "Lake Drive", "Hill Road", "Park Avenue", "River Road"}},
-      {"word", {"alpha", "beta", "gamma", "delta", "omega", "lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do", "eiusmod", "tempor", "magna", "aliqua", "veniam"}},
-      {"department", {"Books", "Electronics", "Garden", "Grocery", "Health", "Home", "Jewelry", "Kids", "Music", "Outdoors", "Shoes", "Sports", "Tools", "Toys", "Beauty", "Baby", "Clothing", "Computers", "Games", "Movies"}},
-      {"productname", {"Awesome Steel Chair", "Ergonomic Cotton Gloves", "Durable Wool Hat", "Sleek Paper Lamp", "Rustic Bronze Watch", "Heavy Duty Copper Plate", "Lightweight Silk Bag", "Fantastic Wooden Table", "Gorgeous Marble Bottle", "Practical Plastic Keyboard"}},
-      {"color", {"red", "green", "blue", "yellow", "purple", "orange", "black", "white", "silver", "teal"}},
-      {"brand", {"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vehement", "Massive Dynamic", "Soylent", "Stark", "Wayne"}},
-      {"company", {"Acme Corp", "Globex Inc", "Initech LLC", "Umbrella Group", "Hooli Ltd", "Vandelay Industries", "Wonka Industries", "Cyberdyne Systems", "Tyrell Corp", "Oscorp"}},
-      {"industry", {"Retail", "Banking", "Insurance", "Logistics", "Healthcare", "Media", "Telecom", "Energy", "Software", "Manufacturing"}},
-      {"useragent", {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15", "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"}},
-      {"domain", {"example.com", "example.org", "example.net", "shop.example", "mail.example"}},
-  };
+  static const std::map<std::string, std::vector<std::string>>* const kLists =
+      new std::map<std::string, std::vector<std::string>>{
+          {"firstname",
+           {"Alice",   "Bob",  "Carol",  "Dave",  "Erin",   "Frank", "Grace", "Heidi",  "Ivan",   "Judy",
+            "Mallory", "Niaj", "Olivia", "Peggy", "Rupert", "Sybil", "Trent", "Victor", "Walter", "Yvonne"}},
+          {"lastname", {"Smith",    "Johnson",   "Williams", "Brown",     "Jones",   "Garcia",   "Miller",
+                        "Davis",    "Rodriguez", "Martinez", "Hernandez", "Lopez",   "Gonzalez", "Wilson",
+                        "Anderson", "Thomas",    "Taylor",   "Moore",     "Jackson", "Martin"}},
+          {"city", {"Berlin",    "Paris",    "London",     "Madrid",    "Rome",     "Vienna", "Prague",
+                    "Warsaw",    "Lisbon",   "Dublin",     "Oslo",      "Helsinki", "Athens", "Zurich",
+                    "Amsterdam", "Brussels", "Copenhagen", "Stockholm", "Budapest", "Munich"}},
+          {"country",
+           {"Germany",     "France",   "United Kingdom", "Spain",  "Italy",   "Austria", "Czechia",
+            "Poland",      "Portugal", "Ireland",        "Norway", "Finland", "Greece",  "Switzerland",
+            "Netherlands", "Belgium",  "Denmark",        "Sweden", "Hungary", "Croatia"}},
+          {"countrycode", {"DE", "FR", "GB", "ES", "IT", "AT", "CZ", "PL", "PT", "IE",
+                           "NO", "FI", "GR", "CH", "NL", "BE", "DK", "SE", "HU", "HR"}},
+          {"state", {"Alabama", "Alaska", "Arizona",  "California", "Colorado", "Florida",   "Georgia",
+                     "Hawaii",  "Idaho",  "Illinois", "Iowa",       "Kansas",   "Maine",     "Nevada",
+                     "Ohio",    "Oregon", "Texas",    "Utah",       "Vermont",  "Washington"}},
+          {"street",
+           {"Main Street", "Oak Avenue", "Pine Road", "Maple Lane", "Cedar Court", "Elm Street", "Lake Drive",
+            "Hill Road", "Park Avenue", "River Road"}},
+          {"word", {"alpha", "beta",    "gamma",  "delta",       "omega",      "lorem", "ipsum",
+                    "dolor", "sit",     "amet",   "consectetur", "adipiscing", "elit",  "sed",
+                    "do",    "eiusmod", "tempor", "magna",       "aliqua",     "veniam"}},
+          {"department", {"Books",  "Electronics", "Garden",   "Grocery",   "Health", "Home",  "Jewelry",
+                          "Kids",   "Music",       "Outdoors", "Shoes",     "Sports", "Tools", "Toys",
+                          "Beauty", "Baby",        "Clothing", "Computers", "Games",  "Movies"}},
+          {"productname",
+           {"Awesome Steel Chair", "Ergonomic Cotton Gloves", "Durable Wool Hat", "Sleek Paper Lamp",
+            "Rustic Bronze Watch", "Heavy Duty Copper Plate", "Lightweight Silk Bag",
+            "Fantastic Wooden Table", "Gorgeous Marble Bottle", "Practical Plastic Keyboard"}},
+          {"color",
+           {"red", "green", "blue", "yellow", "purple", "orange", "black", "white", "silver", "teal"}},
+          {"brand",
+           {"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vehement", "Massive Dynamic", "Soylent",
+            "Stark", "Wayne"}},
+          {"company",
+           {"Acme Corp", "Globex Inc", "Initech LLC", "Umbrella Group", "Hooli Ltd", "Vandelay Industries",
+            "Wonka Industries", "Cyberdyne Systems", "Tyrell Corp", "Oscorp"}},
+          {"industry",
+           {"Retail", "Banking", "Insurance", "Logistics", "Healthcare", "Media", "Telecom", "Energy",
+            "Software", "Manufacturing"}},
+          {"useragent",
+           {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
+            "Safari/537.36",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/17.2 Safari/605.1.15",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Mobile/15E148"}},
+          {"domain", {"example.com", "example.org", "example.net", "shop.example", "mail.example"}},
+      };
   auto it = kLists->find(kind);
   return it->second;
 }
@@ -89,17 +125,59 @@ struct FakerExpr {
 };
 
 const std::vector<std::string>& SupportedFakerMethods() {
-  static const std::vector<std::string>* const kMethods = new std::vector<std::string>{
-      "number.numberbetween", "number.randomdouble", "number.randomnumber", "number.digits", "number.digit",
-      "name.firstname", "name.lastname", "name.fullname", "name.name", "name.username", "name.title",
-      "address.city", "address.country", "address.countrycode", "address.state", "address.streetaddress",
-      "address.zipcode", "address.postcode", "address.buildingnumber", "address.latitude", "address.longitude",
-      "internet.emailaddress", "internet.url", "internet.uuid", "internet.ipv4address", "internet.domainname",
-      "internet.useragentany", "internet.password", "options.option", "bool.bool", "lorem.word", "lorem.sentence",
-      "lorem.characters", "commerce.productname", "commerce.price", "commerce.department", "commerce.color",
-      "commerce.material", "commerce.promotioncode", "company.name", "company.industry", "date.past", "date.future",
-      "date.birthday", "color.name", "idnumber.valid", "code.isbn10", "code.isbn13", "finance.creditcard",
-      "phonenumber.cellphone", "phonenumber.phonenumber", "regexify"};
+  static const std::vector<std::string>* const kMethods =
+      new std::vector<std::string>{"number.numberbetween",
+                                   "number.randomdouble",
+                                   "number.randomnumber",
+                                   "number.digits",
+                                   "number.digit",
+                                   "name.firstname",
+                                   "name.lastname",
+                                   "name.fullname",
+                                   "name.name",
+                                   "name.username",
+                                   "name.title",
+                                   "address.city",
+                                   "address.country",
+                                   "address.countrycode",
+                                   "address.state",
+                                   "address.streetaddress",
+                                   "address.zipcode",
+                                   "address.postcode",
+                                   "address.buildingnumber",
+                                   "address.latitude",
+                                   "address.longitude",
+                                   "internet.emailaddress",
+                                   "internet.url",
+                                   "internet.uuid",
+                                   "internet.ipv4address",
+                                   "internet.domainname",
+                                   "internet.useragentany",
+                                   "internet.password",
+                                   "options.option",
+                                   "bool.bool",
+                                   "lorem.word",
+                                   "lorem.sentence",
+                                   "lorem.characters",
+                                   "commerce.productname",
+                                   "commerce.price",
+                                   "commerce.department",
+                                   "commerce.color",
+                                   "commerce.material",
+                                   "commerce.promotioncode",
+                                   "company.name",
+                                   "company.industry",
+                                   "date.past",
+                                   "date.future",
+                                   "date.birthday",
+                                   "color.name",
+                                   "idnumber.valid",
+                                   "code.isbn10",
+                                   "code.isbn13",
+                                   "finance.creditcard",
+                                   "phonenumber.cellphone",
+                                   "phonenumber.phonenumber",
+                                   "regexify"};
   return *kMethods;
 }
 
@@ -110,7 +188,8 @@ absl::StatusOr<FakerExpr> ParseFaker(const std::string& text) {
   while (i < text.size()) {
     if (text.compare(i, 2, "#{") == 0) {
       size_t end = text.find('}', i + 2);
-      if (end == std::string::npos) return absl::InvalidArgumentError(fmt::format("unterminated '#{{' in faker expression '{}'", text));
+      if (end == std::string::npos)
+        return absl::InvalidArgumentError(fmt::format("unterminated '#{{' in faker expression '{}'", text));
       std::string body = text.substr(i + 2, end - i - 2);
       // method name up to the first space, then quoted arguments separated by commas.
       size_t sp = body.find(' ');
@@ -124,7 +203,9 @@ absl::StatusOr<FakerExpr> ParseFaker(const std::string& text) {
           if (p >= rest.size()) break;
           if (rest[p] == '\'') {
             size_t q = rest.find('\'', p + 1);
-            if (q == std::string::npos) return absl::InvalidArgumentError(fmt::format("unterminated quote in faker expression '{}'", text));
+            if (q == std::string::npos)
+              return absl::InvalidArgumentError(
+                  fmt::format("unterminated quote in faker expression '{}'", text));
             call.args.push_back(rest.substr(p + 1, q - p - 1));
             p = q + 1;
           } else {
@@ -138,8 +219,9 @@ absl::StatusOr<FakerExpr> ParseFaker(const std::string& text) {
       }
       const auto& ok = SupportedFakerMethods();
       if (std::find(ok.begin(), ok.end(), call.method) == ok.end())
-        return absl::InvalidArgumentError(fmt::format(
-            "faker expression '#{{{}}}' is not supported by the local engine (supported: {})", body, fmt::join(ok, ", ")));
+        return absl::InvalidArgumentError(
+            fmt::format("faker expression '#{{{}}}' is not supported by the local engine (supported: {})",
+                        body, fmt::join(ok, ", ")));
       e.literals.push_back(lit);
       lit.clear();
       e.calls.push_back(std::move(call));
@@ -197,7 +279,8 @@ std::string EvalFaker(const FakerCall& c, Rng& rng, int64_t now) {
   if (m == "name.firstname") return Pick(rng, "firstname");
   if (m == "name.lastname") return Pick(rng, "lastname");
   if (m == "name.fullname" || m == "name.name") return Pick(rng, "firstname") + " " + Pick(rng, "lastname");
-  if (m == "name.username") return absl::AsciiStrToLower(ToAbsl(Pick(rng, "firstname") + "." + Pick(rng, "lastname")));
+  if (m == "name.username")
+    return absl::AsciiStrToLower(ToAbsl(Pick(rng, "firstname") + "." + Pick(rng, "lastname")));
   if (m == "name.title") return Pick(rng, "industry") + " Manager";
   if (m == "address.city") return Pick(rng, "city");
   if (m == "address.country") return Pick(rng, "country");
@@ -209,7 +292,8 @@ std::string EvalFaker(const FakerCall& c, Rng& rng, int64_t now) {
   if (m == "address.latitude") return fmt::format("{:.6f}", rng.Unit() * 180 - 90);
   if (m == "address.longitude") return fmt::format("{:.6f}", rng.Unit() * 360 - 180);
   if (m == "internet.emailaddress")
-    return absl::AsciiStrToLower(ToAbsl(Pick(rng, "firstname") + "." + Pick(rng, "lastname"))) + "@" + Pick(rng, "domain");
+    return absl::AsciiStrToLower(ToAbsl(Pick(rng, "firstname") + "." + Pick(rng, "lastname"))) + "@" +
+           Pick(rng, "domain");
   if (m == "internet.url") return "https://www." + Pick(rng, "domain") + "/" + Pick(rng, "word");
   if (m == "internet.domainname") return Pick(rng, "domain");
   if (m == "internet.uuid") {
@@ -221,7 +305,8 @@ std::string EvalFaker(const FakerCall& c, Rng& rng, int64_t now) {
     return h;
   }
   if (m == "internet.ipv4address")
-    return fmt::format("{}.{}.{}.{}", rng.Between(1, 255), rng.Between(0, 256), rng.Between(0, 256), rng.Between(1, 255));
+    return fmt::format("{}.{}.{}.{}", rng.Between(1, 255), rng.Between(0, 256), rng.Between(0, 256),
+                       rng.Between(1, 255));
   if (m == "internet.useragentany") return Pick(rng, "useragent");
   if (m == "internet.password") return Pick(rng, "word") + Digits(rng, 4);
   if (m == "options.option") return c.args.empty() ? "" : c.args[rng.Next() % c.args.size()];
@@ -239,7 +324,9 @@ std::string EvalFaker(const FakerCall& c, Rng& rng, int64_t now) {
     return s;
   }
   if (m == "commerce.productname") return Pick(rng, "productname");
-  if (m == "commerce.price") return fmt::format("{:.2f}", static_cast<double>(ArgInt(c, 0, 1)) + rng.Unit() * static_cast<double>(ArgInt(c, 1, 100) - ArgInt(c, 0, 1)));
+  if (m == "commerce.price")
+    return fmt::format("{:.2f}", static_cast<double>(ArgInt(c, 0, 1)) +
+                                     rng.Unit() * static_cast<double>(ArgInt(c, 1, 100) - ArgInt(c, 0, 1)));
   if (m == "commerce.department") return Pick(rng, "department");
   if (m == "commerce.color" || m == "color.name") return Pick(rng, "color");
   if (m == "commerce.material") return Pick(rng, "word");
@@ -247,7 +334,9 @@ std::string EvalFaker(const FakerCall& c, Rng& rng, int64_t now) {
   if (m == "company.name") return Pick(rng, "company");
   if (m == "company.industry") return Pick(rng, "industry");
   if (m == "date.past" || m == "date.future" || m == "date.birthday") {
-    int64_t span = m == "date.birthday" ? 60LL * 365 * 86400000 : ArgInt(c, 0, 1) * UnitMillis(c.args.size() > 1 ? c.args[1] : "DAYS");
+    int64_t span = m == "date.birthday"
+                       ? 60LL * 365 * 86400000
+                       : ArgInt(c, 0, 1) * UnitMillis(c.args.size() > 1 ? c.args[1] : "DAYS");
     int64_t off = span > 0 ? static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(span)) : 0;
     int64_t t = m == "date.future" ? now + off : now - off;
     return FormatTimestamp(t, 0, 3);
@@ -256,7 +345,8 @@ std::string EvalFaker(const FakerCall& c, Rng& rng, int64_t now) {
   if (m == "code.isbn10") return Digits(rng, 10);
   if (m == "code.isbn13") return "978" + Digits(rng, 10);
   if (m == "finance.creditcard") return "4" + Digits(rng, 15);
-  if (m == "phonenumber.cellphone" || m == "phonenumber.phonenumber") return "+1-" + Digits(rng, 3) + "-" + Digits(rng, 3) + "-" + Digits(rng, 4);
+  if (m == "phonenumber.cellphone" || m == "phonenumber.phonenumber")
+    return "+1-" + Digits(rng, 3) + "-" + Digits(rng, 3) + "-" + Digits(rng, 4);
   if (m == "regexify") return Pick(rng, "word");
   return "";
 }
@@ -270,13 +360,19 @@ Value FromText(const std::string& text, const DataType& type, const SessionInfo*
 // A value of `type` for a column with no generator configured.
 Value RandomOf(const DataType& type, Rng& rng, int64_t row, int64_t now, int64_t length) {
   switch (type.root) {
-    case TypeRoot::kBoolean: return Value::Bool(rng.Next() % 2);
-    case TypeRoot::kTinyInt: return Value::Int(rng.Between(-128, 128));
-    case TypeRoot::kSmallInt: return Value::Int(rng.Between(-32768, 32768));
-    case TypeRoot::kInt: return Value::Int(static_cast<int32_t>(rng.Next()));
-    case TypeRoot::kBigInt: return Value::Int(static_cast<int64_t>(rng.Next()));
+    case TypeRoot::kBoolean:
+      return Value::Bool(rng.Next() % 2);
+    case TypeRoot::kTinyInt:
+      return Value::Int(rng.Between(-128, 128));
+    case TypeRoot::kSmallInt:
+      return Value::Int(rng.Between(-32768, 32768));
+    case TypeRoot::kInt:
+      return Value::Int(static_cast<int32_t>(rng.Next()));
+    case TypeRoot::kBigInt:
+      return Value::Int(static_cast<int64_t>(rng.Next()));
     case TypeRoot::kFloat:
-    case TypeRoot::kDouble: return Value::Double(rng.Unit() * 1000);
+    case TypeRoot::kDouble:
+      return Value::Double(rng.Unit() * 1000);
     case TypeRoot::kDecimal: {
       Int128 max = Pow10(std::min(type.precision, 18));
       return Value::Dec(Decimal{static_cast<Int128>(rng.Next() % static_cast<uint64_t>(max)), type.scale});
@@ -291,14 +387,20 @@ Value RandomOf(const DataType& type, Rng& rng, int64_t row, int64_t now, int64_t
     case TypeRoot::kBinary:
     case TypeRoot::kVarBinary: {
       std::string s;
-      for (int64_t i = 0; i < std::min<int64_t>(length, type.precision); ++i) s.push_back(static_cast<char>(rng.Next() & 0xff));
+      for (int64_t i = 0; i < std::min<int64_t>(length, type.precision); ++i)
+        s.push_back(static_cast<char>(rng.Next() & 0xff));
       return Value::Bytes(s);
     }
-    case TypeRoot::kDate: return Value::Date(now / 86400000 - static_cast<int64_t>(rng.Next() % 365));
-    case TypeRoot::kTime: return Value::Time(static_cast<int64_t>(rng.Next() % 86400000));
-    case TypeRoot::kTimestamp: return Value::Timestamp(now + row * 1000);
-    case TypeRoot::kTimestampLtz: return Value::TimestampLtz(now + row * 1000);
-    default: return Value::Null();
+    case TypeRoot::kDate:
+      return Value::Date(now / 86400000 - static_cast<int64_t>(rng.Next() % 365));
+    case TypeRoot::kTime:
+      return Value::Time(static_cast<int64_t>(rng.Next() % 86400000));
+    case TypeRoot::kTimestamp:
+      return Value::Timestamp(now + row * 1000);
+    case TypeRoot::kTimestampLtz:
+      return Value::TimestampLtz(now + row * 1000);
+    default:
+      return Value::Null();
   }
 }
 
@@ -316,7 +418,8 @@ absl::StatusOr<int64_t> OptInt(const CatalogObject& t, const std::string& key, i
     if (used != it->second.size()) throw 1;
     return v;
   } catch (...) {
-    return absl::InvalidArgumentError(fmt::format("option '{}' of table '{}' must be an integer, got '{}'", key, t.name, it->second));
+    return absl::InvalidArgumentError(
+        fmt::format("option '{}' of table '{}' must be an integer, got '{}'", key, t.name, it->second));
   }
 }
 
@@ -345,7 +448,9 @@ absl::Status GenerateFaker(const CatalogObject& t, const SessionInfo* session, s
     std::string e = Opt(t, "fields." + c.name + ".expression");
     if (!e.empty()) {
       auto parsed = ParseFaker(e);
-      if (!parsed.ok()) return absl::InvalidArgumentError(fmt::format("table '{}' column '{}': {}", t.name, c.name, parsed.status().message()));
+      if (!parsed.ok())
+        return absl::InvalidArgumentError(
+            fmt::format("table '{}' column '{}': {}", t.name, c.name, parsed.status().message()));
       col.expr = *parsed;
     }
     std::string nr = Opt(t, "fields." + c.name + ".null-rate");
@@ -402,11 +507,13 @@ absl::Status GenerateDatagen(const CatalogObject& t, const SessionInfo* session,
     std::string p = "fields." + c.name + ".";
     std::string kind = Opt(t, p + "kind", "random");
     if (kind != "random" && kind != "sequence")
-      return absl::InvalidArgumentError(fmt::format("datagen table '{}': '{}kind' must be 'random' or 'sequence', got '{}'", t.name, p, kind));
+      return absl::InvalidArgumentError(fmt::format(
+          "datagen table '{}': '{}kind' must be 'random' or 'sequence', got '{}'", t.name, p, kind));
     col.sequence = kind == "sequence";
     if (col.sequence) {
       if (!t.options.count(p + "start") || !t.options.count(p + "end"))
-        return absl::InvalidArgumentError(fmt::format("datagen table '{}': sequence field '{}' needs '{}start' and '{}end'", t.name, c.name, p, p));
+        return absl::InvalidArgumentError(fmt::format(
+            "datagen table '{}': sequence field '{}' needs '{}start' and '{}end'", t.name, c.name, p, p));
       FLINKDBT_ASSIGN_OR_RETURN(col.start, OptInt(t, p + "start", 0));
       FLINKDBT_ASSIGN_OR_RETURN(col.end, OptInt(t, p + "end", 0));
       int64_t n = col.end - col.start + 1;
@@ -422,11 +529,15 @@ absl::Status GenerateDatagen(const CatalogObject& t, const SessionInfo* session,
     col.rng = Rng(HashString(t.name + "." + c.name));
     cols.push_back(std::move(col));
   }
-  if (rows < 0) rows = seq_rows;
-  else if (seq_rows >= 0) rows = std::min(rows, seq_rows);
   if (rows < 0)
-    return absl::FailedPreconditionError(fmt::format(
-        "datagen table '{}' is unbounded; set 'number-of-rows' (or sequence fields) to read it on the local target", t.name));
+    rows = seq_rows;
+  else if (seq_rows >= 0)
+    rows = std::min(rows, seq_rows);
+  if (rows < 0)
+    return absl::FailedPreconditionError(
+        fmt::format("datagen table '{}' is unbounded; set 'number-of-rows' (or sequence fields) to read it "
+                    "on the local target",
+                    t.name));
   for (int64_t r = 0; r < rows; ++r) {
     Row row;
     int64_t now = kBaseMillis + r * 1000 / rps;
@@ -439,10 +550,14 @@ absl::Status GenerateDatagen(const CatalogObject& t, const SessionInfo* session,
       }
       if (col.sequence) {
         int64_t v = col.start + r;
-        if (sql::IsCharacterString(type)) row.push_back(Value::String(std::to_string(v)));
-        else if (type.root == TypeRoot::kDecimal) row.push_back(Value::Dec(Decimal{v, 0}.Rescale(type.scale)));
-        else if (sql::IsApproxNumeric(type)) row.push_back(Value::Double(static_cast<double>(v)));
-        else row.push_back(Value::Int(v));
+        if (sql::IsCharacterString(type))
+          row.push_back(Value::String(std::to_string(v)));
+        else if (type.root == TypeRoot::kDecimal)
+          row.push_back(Value::Dec(Decimal{v, 0}.Rescale(type.scale)));
+        else if (sql::IsApproxNumeric(type))
+          row.push_back(Value::Double(static_cast<double>(v)));
+        else
+          row.push_back(Value::Int(v));
         continue;
       }
       if ((col.min || col.max) && (sql::IsNumeric(type))) {
@@ -451,8 +566,10 @@ absl::Status GenerateDatagen(const CatalogObject& t, const SessionInfo* session,
           row.push_back(Value::Int(col.rng.Between(static_cast<int64_t>(lo), static_cast<int64_t>(hi) + 1)));
         } else {
           double d = lo + col.rng.Unit() * (hi - lo);
-          if (type.root == TypeRoot::kDecimal) row.push_back(Value::Dec(*Decimal::FromDouble(d, type.scale)));
-          else row.push_back(Value::Double(d));
+          if (type.root == TypeRoot::kDecimal)
+            row.push_back(Value::Dec(*Decimal::FromDouble(d, type.scale)));
+          else
+            row.push_back(Value::Double(d));
         }
         continue;
       }
@@ -476,7 +593,8 @@ constexpr int kProducts = 100;
 constexpr int kOrders = 1000;
 constexpr int kClicks = 1000;
 
-absl::Status GenerateExample(const CatalogObject& t, std::vector<Change>* out, std::vector<int64_t>* rowtimes) {
+absl::Status GenerateExample(const CatalogObject& t, std::vector<Change>* out,
+                             std::vector<int64_t>* rowtimes) {
   Rng rng(HashString("examples.marketplace." + t.name));
   auto add = [&](Row row, int64_t ts) {
     out->push_back(Change{RowKind::kInsert, std::move(row)});
@@ -486,15 +604,16 @@ absl::Status GenerateExample(const CatalogObject& t, std::vector<Change>* out, s
     for (int i = 0; i < kCustomers; ++i) {
       std::string first = Pick(rng, "firstname"), last = Pick(rng, "lastname");
       add({Value::Int(3000 + i), Value::String(first + " " + last),
-           Value::String(std::to_string(rng.Between(1, 999)) + " " + Pick(rng, "street")), Value::String(Digits(rng, 5)),
-           Value::String(Pick(rng, "city")),
+           Value::String(std::to_string(rng.Between(1, 999)) + " " + Pick(rng, "street")),
+           Value::String(Digits(rng, 5)), Value::String(Pick(rng, "city")),
            Value::String(absl::AsciiStrToLower(ToAbsl(first + "." + last)) + "@" + Pick(rng, "domain"))},
           kBaseMillis + i * 10);
     }
   } else if (t.name == "products") {
     for (int i = 0; i < kProducts; ++i) {
-      add({Value::String(std::to_string(1000 + i)), Value::String(Pick(rng, "productname")), Value::String(Pick(rng, "brand")),
-           Value::String(Pick(rng, "company")), Value::String(Pick(rng, "department"))},
+      add({Value::String(std::to_string(1000 + i)), Value::String(Pick(rng, "productname")),
+           Value::String(Pick(rng, "brand")), Value::String(Pick(rng, "company")),
+           Value::String(Pick(rng, "department"))},
           kBaseMillis + i * 10);
     }
   } else if (t.name == "orders") {
@@ -505,8 +624,8 @@ absl::Status GenerateExample(const CatalogObject& t, std::vector<Change>* out, s
         if (k == 3 || k == 5 || k == 7 || k == 9) id += "-";
       }
       double price = std::round((10 + rng.Unit() * 90) * 100) / 100;
-      add({Value::String(id), Value::Int(3000 + rng.Between(0, kCustomers)), Value::String(std::to_string(1000 + rng.Between(0, kProducts))),
-           Value::Double(price)},
+      add({Value::String(id), Value::Int(3000 + rng.Between(0, kCustomers)),
+           Value::String(std::to_string(1000 + rng.Between(0, kProducts))), Value::Double(price)},
           kBaseMillis + 60000 + i * 1000);
     }
   } else if (t.name == "clicks") {
@@ -529,28 +648,32 @@ absl::Status GenerateExample(const CatalogObject& t, std::vector<Change>* out, s
 
 }  // namespace
 
-absl::Status GenerateConnectorRows(const CatalogObject& table, const SessionInfo* session, std::vector<Change>* out,
-                                   std::vector<int64_t>* rowtimes) {
+absl::Status GenerateConnectorRows(const CatalogObject& table, const SessionInfo* session,
+                                   std::vector<Change>* out, std::vector<int64_t>* rowtimes) {
   std::string c = table.connector();
   if (c == "faker") return GenerateFaker(table, session, out, rowtimes);
   if (c == "datagen") return GenerateDatagen(table, session, out, rowtimes);
   if (c == "examples") return GenerateExample(table, out, rowtimes);
   return absl::FailedPreconditionError(fmt::format(
-      "connector '{}' of table '{}' is not available on the local target (supported: faker, datagen)", c, table.name));
+      "connector '{}' of table '{}' is not available on the local target (supported: faker, datagen)", c,
+      table.name));
 }
 
 absl::Status ValidateConnectorOptions(const CatalogObject& table) {
   std::string c = table.connector();
   if (c.empty()) return absl::OkStatus();
   if (c != "faker" && c != "datagen")
-    return absl::InvalidArgumentError(fmt::format(
-        "connector '{}' is not available on the local target (supported: faker, datagen; tables without a connector are stored)", c));
+    return absl::InvalidArgumentError(
+        fmt::format("connector '{}' is not available on the local target (supported: faker, datagen; tables "
+                    "without a connector are stored)",
+                    c));
   for (const char* key : {"number-of-rows", "rows-per-second", "seed"}) {
     auto n = OptInt(table, key, 0);
     if (!n.ok()) return n.status();
   }
   for (const auto& [k, v] : table.options) {
-    if (c == "faker" && k.rfind("fields.", 0) == 0 && k.size() > 11 && k.compare(k.size() - 11, 11, ".expression") == 0) {
+    if (c == "faker" && k.rfind("fields.", 0) == 0 && k.size() > 11 &&
+        k.compare(k.size() - 11, 11, ".expression") == 0) {
       auto e = ParseFaker(v);
       if (!e.ok()) return e.status();
     }

@@ -10,9 +10,9 @@
 #include "engine/persist.h"
 #include "engine/plan.h"
 #include "flinkdbt/base/status.h"
+#include "flinkdbt/base/strings.h"
 #include "flinkdbt/sql/parser.h"
 #include "flinkdbt/sql/printer.h"
-#include "flinkdbt/base/strings.h"
 #include "fmt/format.h"
 
 namespace flinkdbt::engine {
@@ -26,7 +26,8 @@ std::vector<std::string> StatementResult::FormatRow(const Row& row) const {
     const Value& v = row[i];
     if (v.kind() == ValueKind::kTimestampLtz) {
       int64_t local = v.millis() + UtcOffsetMillis(time_zone, v.millis());
-      out.push_back(FormatTimestamp(local, v.nanos(), sql::IsTimestamp(schema[i].type) ? schema[i].type.precision : 3));
+      out.push_back(
+          FormatTimestamp(local, v.nanos(), sql::IsTimestamp(schema[i].type) ? schema[i].type.precision : 3));
     } else {
       out.push_back(FormatValue(v, schema[i].type));
     }
@@ -42,7 +43,9 @@ struct Engine::Impl {
 
   int64_t Now() const {
     if (options.now) return options.now();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
   SessionInfo Session() const {
     SessionInfo s;
@@ -95,11 +98,13 @@ struct Engine::Impl {
     return ex.Run(plan, {}, out);
   }
   // Applies `changes` to a stored table per its changelog.mode.
-  absl::Status Write(CatalogObject& sink, const std::vector<Change>& changes, const std::vector<int64_t>& rowtimes,
-                     const sql::Span& span);
+  absl::Status Write(CatalogObject& sink, const std::vector<Change>& changes,
+                     const std::vector<int64_t>& rowtimes, const sql::Span& span);
 };
 
-Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) { impl_->options = std::move(options); }
+Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
 Engine::~Engine() = default;
 Catalog& Engine::catalog() { return impl_->catalog; }
 const EngineOptions& Engine::options() const { return impl_->options; }
@@ -185,7 +190,8 @@ absl::StatusOr<StatementResult> Engine::Impl::Execute(const sql::Statement& st, 
       for (const auto& p : st.name.parts) parts.push_back(p.name);
       std::string cat = parts.size() == 2 ? parts[0] : catalog.current_catalog;
       auto c = catalog.catalogs().find(cat);
-      if (c == catalog.catalogs().end()) return Err(st.name.span, fmt::format("Catalog '{}' does not exist.", cat));
+      if (c == catalog.catalogs().end())
+        return Err(st.name.span, fmt::format("Catalog '{}' does not exist.", cat));
       if (c->second.read_only) return Err(st.name.span, fmt::format("Catalog '{}' is read-only.", cat));
       if (c->second.databases.count(parts.back())) {
         if (st.if_not_exists) return StatementResult{};
@@ -213,14 +219,17 @@ absl::StatusOr<StatementResult> Engine::Impl::Execute(const sql::Statement& st, 
       std::vector<std::string> parts;
       for (const auto& p : st.name.parts) parts.push_back(p.name);
       if (st.use_catalog) {
-        if (!catalog.catalogs().count(parts[0])) return Err(st.name.span, fmt::format("Catalog '{}' does not exist.", parts[0]));
+        if (!catalog.catalogs().count(parts[0]))
+          return Err(st.name.span, fmt::format("Catalog '{}' does not exist.", parts[0]));
         catalog.current_catalog = parts[0];
         auto& dbs = catalog.catalogs()[parts[0]].databases;
-        if (!dbs.count(catalog.current_database) && !dbs.empty()) catalog.current_database = dbs.begin()->first;
+        if (!dbs.count(catalog.current_database) && !dbs.empty())
+          catalog.current_database = dbs.begin()->first;
       } else {
         std::string cat = parts.size() == 2 ? parts[0] : catalog.current_catalog;
         if (!catalog.FindDatabase(cat, parts.back()))
-          return Err(st.name.span, fmt::format("Database '{}' does not exist in catalog '{}'.", parts.back(), cat));
+          return Err(st.name.span,
+                     fmt::format("Database '{}' does not exist in catalog '{}'.", parts.back(), cat));
         catalog.current_catalog = cat;
         catalog.current_database = parts.back();
       }
@@ -249,7 +258,8 @@ absl::StatusOr<StatementResult> Engine::Impl::Execute(const sql::Statement& st, 
     case StatementKind::kReset: {
       if (st.set_key) {
         properties.erase(*st.set_key);
-        if (*st.set_key == "table.local-time-zone" || *st.set_key == "sql.local-time-zone") options.time_zone = "UTC";
+        if (*st.set_key == "table.local-time-zone" || *st.set_key == "sql.local-time-zone")
+          options.time_zone = "UTC";
       } else {
         properties.clear();
         options.time_zone = "UTC";
@@ -262,7 +272,8 @@ absl::StatusOr<StatementResult> Engine::Impl::Execute(const sql::Statement& st, 
       StatementResult r;
       r.kind = StatementResult::Kind::kQuery;
       r.schema = {{"plan", DataType::String(false)}};
-      r.rows.push_back({Value::String("== Physical Plan (local engine) ==\n" + (st.inner ? sql::ToSql(*st.inner) : std::string()))});
+      r.rows.push_back({Value::String("== Physical Plan (local engine) ==\n" +
+                                      (st.inner ? sql::ToSql(*st.inner) : std::string()))});
       return r;
     }
     case StatementKind::kCreateFunction:
@@ -325,8 +336,11 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
   if (st.like) {
     FLINKDBT_ASSIGN_OR_RETURN(auto sq, Names(st.like->source));
     auto src = catalog.Find(sq);
-    if (!src) return Err(st.like->source.span, fmt::format("Source table '{}' of the LIKE clause not found.", fmt::join(sq, ".")));
-    bool options = true, constraints = true, watermarks = true, generated = true, metadata = true, distribution = true;
+    if (!src)
+      return Err(st.like->source.span,
+                 fmt::format("Source table '{}' of the LIKE clause not found.", fmt::join(sq, ".")));
+    bool options = true, constraints = true, watermarks = true, generated = true, metadata = true,
+         distribution = true;
     for (const auto& o : st.like->options) {
       std::string u = o;
       for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -334,7 +348,8 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
       bool exc = u.rfind("EXCLUDING", 0) == 0;
       if (!inc && !exc) continue;
       auto set = [&](bool v) {
-        if (u.find("ALL") != std::string::npos) options = constraints = watermarks = generated = metadata = distribution = v;
+        if (u.find("ALL") != std::string::npos)
+          options = constraints = watermarks = generated = metadata = distribution = v;
         if (u.find("OPTIONS") != std::string::npos) options = v;
         if (u.find("CONSTRAINTS") != std::string::npos) constraints = v;
         if (u.find("WATERMARKS") != std::string::npos) watermarks = v;
@@ -360,7 +375,8 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
   Scope phys_scope;
   for (const auto& c : st.columns) {
     for (const auto& existing : obj->columns)
-      if (existing.name == c.name.name) return Err(c.name.span, fmt::format("A column named '{}' already exists in the table.", c.name.name));
+      if (existing.name == c.name.name)
+        return Err(c.name.span, fmt::format("A column named '{}' already exists in the table.", c.name.name));
     ColumnDef d;
     d.name = c.name.name;
     d.comment = c.comment.value_or("");
@@ -382,8 +398,10 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
   {
     std::vector<int> phys = obj->PhysicalColumns();
     for (size_t i = 0; i < phys.size(); ++i)
-      phys_scope.cols.push_back(ScopeColumn{"", obj->columns[phys[i]].name, obj->columns[phys[i]].type, static_cast<int>(i)});
-    phys_scope.cols.push_back(ScopeColumn{"", "$rowtime", DataType::TimestampLtz(3, false), static_cast<int>(phys.size()), true});
+      phys_scope.cols.push_back(
+          ScopeColumn{"", obj->columns[phys[i]].name, obj->columns[phys[i]].type, static_cast<int>(i)});
+    phys_scope.cols.push_back(
+        ScopeColumn{"", "$rowtime", DataType::TimestampLtz(3, false), static_cast<int>(phys.size()), true});
     for (auto& c : obj->columns) {
       if (c.kind != ColumnKind::kComputed || !(c.type.root == sql::TypeRoot::kNull)) continue;
       auto e = sql::ParseExpression(c.expr_sql);
@@ -405,7 +423,9 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
         found = true;
         c.type.nullable = false;
       }
-    if (!found && !st.query) return Err(st.primary_key ? st.primary_key->span : st.span, fmt::format("Primary key column '{}' is not defined in the table.", k));
+    if (!found && !st.query)
+      return Err(st.primary_key ? st.primary_key->span : st.span,
+                 fmt::format("Primary key column '{}' is not defined in the table.", k));
   }
   if (st.watermark) {
     obj->watermark = WatermarkDef{st.watermark->column.name, Slice(text, st.watermark->expr->span)};
@@ -431,7 +451,8 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
     for (size_t i = 0; i < plan->columns.size(); ++i) {
       const auto& pc = plan->columns[i];
       if (pc.hidden) continue;
-      if (pc.type.time_attribute == sql::TimeAttribute::kRowtime && rowtime_col < 0) rowtime_col = static_cast<int>(i);
+      if (pc.type.time_attribute == sql::TimeAttribute::kRowtime && rowtime_col < 0)
+        rowtime_col = static_cast<int>(i);
       visible.push_back(static_cast<int>(i));
       bool declared = false;
       for (const auto& c : obj->columns) declared = declared || c.name == pc.name;
@@ -452,13 +473,16 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
           if (plan->columns[visible[v]].name == obj->columns[phys[k]].name) {
             EvalContext ctx;
             ctx.session = &session;
-            row[k] = CastValue(c.row[visible[v]], plan->columns[visible[v]].type, obj->columns[phys[k]].type, true, ctx);
+            row[k] = CastValue(c.row[visible[v]], plan->columns[visible[v]].type, obj->columns[phys[k]].type,
+                               true, ctx);
           }
       }
-      rowtimes.push_back(rowtime_col >= 0 && !c.row[rowtime_col].is_null() ? c.row[rowtime_col].millis() : now);
+      rowtimes.push_back(rowtime_col >= 0 && !c.row[rowtime_col].is_null() ? c.row[rowtime_col].millis()
+                                                                           : now);
       changes.push_back(Change{c.kind, std::move(row)});
     }
-    if (updating && obj->primary_key.empty() && !obj->options.count("changelog.mode")) obj->options["changelog.mode"] = "retract";
+    if (updating && obj->primary_key.empty() && !obj->options.count("changelog.mode"))
+      obj->options["changelog.mode"] = "retract";
   }
   if (materialized && !st.query) return Err(st.span, "CREATE MATERIALIZED TABLE needs AS <query>");
   for (const auto& k : obj->primary_key) {
@@ -468,13 +492,18 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateTable(const sql::Statement& 
         found = true;
         c.type.nullable = false;
       }
-    if (!found) return Err(st.primary_key ? st.primary_key->span : st.span, fmt::format("Primary key column '{}' is not defined in the table.", k));
+    if (!found)
+      return Err(st.primary_key ? st.primary_key->span : st.span,
+                 fmt::format("Primary key column '{}' is not defined in the table.", k));
   }
-  FLINKDBT_RETURN_IF_ERROR(ValidateConnectorOptions(*obj).ok() ? absl::OkStatus() : Err(st.span, ToStd(ValidateConnectorOptions(*obj).message())));
+  FLINKDBT_RETURN_IF_ERROR(ValidateConnectorOptions(*obj).ok()
+                               ? absl::OkStatus()
+                               : Err(st.span, ToStd(ValidateConnectorOptions(*obj).message())));
   if (obj->options.count("changelog.mode")) {
     const std::string& m = obj->options["changelog.mode"];
     if (m != "append" && m != "upsert" && m != "retract")
-      return Err(st.span, fmt::format("Invalid value '{}' for option 'changelog.mode' (append, upsert, retract)", m));
+      return Err(st.span,
+                 fmt::format("Invalid value '{}' for option 'changelog.mode' (append, upsert, retract)", m));
     if (m == "upsert" && obj->primary_key.empty())
       return Err(st.span, "changelog.mode 'upsert' needs a PRIMARY KEY");
   }
@@ -496,7 +525,8 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateView(const sql::Statement& s
   SessionInfo session = Session();
   FLINKDBT_ASSIGN_OR_RETURN(PlanPtr plan, Plan(*st.query, text, session));
   auto obj = std::make_shared<CatalogObject>();
-  obj->kind = st.kind == StatementKind::kCreateMaterializedView ? ObjectKind::kMaterializedView : ObjectKind::kView;
+  obj->kind =
+      st.kind == StatementKind::kCreateMaterializedView ? ObjectKind::kMaterializedView : ObjectKind::kView;
   obj->catalog = q[0];
   obj->database = q[1];
   obj->name = q[2];
@@ -508,23 +538,26 @@ absl::StatusOr<StatementResult> Engine::Impl::CreateView(const sql::Statement& s
   for (const auto& c : plan->columns)
     if (!c.hidden) cols.push_back(&c);
   if (!st.column_names.empty() && st.column_names.size() != cols.size())
-    return Err(st.span, fmt::format("View '{}' declares {} columns but its query returns {}.", q[2], st.column_names.size(), cols.size()));
+    return Err(st.span, fmt::format("View '{}' declares {} columns but its query returns {}.", q[2],
+                                    st.column_names.size(), cols.size()));
   for (size_t i = 0; i < cols.size(); ++i)
-    obj->columns.push_back(ColumnDef{st.column_names.empty() ? cols[i]->name : st.column_names[i].name, cols[i]->type});
+    obj->columns.push_back(
+        ColumnDef{st.column_names.empty() ? cols[i]->name : st.column_names[i].name, cols[i]->type});
   db->objects[q[2]] = obj;
   StatementResult r;
   r.message = fmt::format("View '{}' created.", q[2]);
   return r;
 }
 
-absl::Status Engine::Impl::Write(CatalogObject& sink, const std::vector<Change>& changes, const std::vector<int64_t>& rowtimes,
-                                 const sql::Span& span) {
+absl::Status Engine::Impl::Write(CatalogObject& sink, const std::vector<Change>& changes,
+                                 const std::vector<int64_t>& rowtimes, const sql::Span& span) {
   ChangelogMode mode = sink.changelog_mode();
   auto& data = sink.data;
   if (mode == ChangelogMode::kAppend) {
     for (const auto& c : changes)
       if (c.kind != RowKind::kInsert)
-        return Err(span, fmt::format("Table sink '{}.{}.{}' doesn't support consuming update and delete changes; declare a PRIMARY KEY "
+        return Err(span, fmt::format("Table sink '{}.{}.{}' doesn't support consuming update and delete "
+                                     "changes; declare a PRIMARY KEY "
                                      "(upsert) or set 'changelog.mode' = 'retract'.",
                                      sink.catalog, sink.database, sink.name));
   }
@@ -582,7 +615,9 @@ absl::StatusOr<StatementResult> Engine::Impl::Insert(const sql::Statement& st, s
   if (sink->kind != ObjectKind::kTable)
     return Err(st.name.span, fmt::format("'{}' is not a writable table.", fmt::join(q, ".")));
   if (!sink->connector().empty())
-    return Err(st.name.span, fmt::format("Table '{}' uses the '{}' connector, which is a source only on the local target.", q[2], sink->connector()));
+    return Err(st.name.span,
+               fmt::format("Table '{}' uses the '{}' connector, which is a source only on the local target.",
+                           q[2], sink->connector()));
   SessionInfo session = Session();
   FLINKDBT_ASSIGN_OR_RETURN(PlanPtr plan, Plan(*st.query, text, session));
   std::vector<int> phys = sink->PhysicalColumns();
@@ -603,20 +638,26 @@ absl::StatusOr<StatementResult> Engine::Impl::Insert(const sql::Statement& st, s
   int rowtime_col = -1;
   for (size_t i = 0; i < plan->columns.size(); ++i) {
     if (plan->columns[i].hidden) continue;
-    if (plan->columns[i].type.time_attribute == sql::TimeAttribute::kRowtime && rowtime_col < 0) rowtime_col = static_cast<int>(i);
+    if (plan->columns[i].type.time_attribute == sql::TimeAttribute::kRowtime && rowtime_col < 0)
+      rowtime_col = static_cast<int>(i);
     visible.push_back(static_cast<int>(i));
   }
   if (visible.size() != targets.size())
-    return Err(st.span, fmt::format("Column types of query result and sink for '{}' do not match: query has {} columns, sink has {}.",
-                                    fmt::join(q, "."), visible.size(), targets.size()));
+    return Err(
+        st.span,
+        fmt::format(
+            "Column types of query result and sink for '{}' do not match: query has {} columns, sink has {}.",
+            fmt::join(q, "."), visible.size(), targets.size()));
   for (size_t i = 0; i < targets.size(); ++i) {
     const DataType& from = plan->columns[visible[i]].type;
     const DataType& to = sink->columns[phys[targets[i]]].type;
-    if (from.root != sql::TypeRoot::kNull && !sql::SupportsImplicitCast(from.WithoutTimeAttribute(), to.WithNullable(true)) &&
-        !(sql::IsCharacterString(from) && sql::IsCharacterString(to)) && !(sql::IsNumeric(from) && sql::IsNumeric(to)) &&
-        !(sql::IsTimestamp(from) && sql::IsTimestamp(to)))
+    if (from.root != sql::TypeRoot::kNull &&
+        !sql::SupportsImplicitCast(from.WithoutTimeAttribute(), to.WithNullable(true)) &&
+        !(sql::IsCharacterString(from) && sql::IsCharacterString(to)) &&
+        !(sql::IsNumeric(from) && sql::IsNumeric(to)) && !(sql::IsTimestamp(from) && sql::IsTimestamp(to)))
       return Err(st.span, fmt::format("Incompatible types for sink column '{}': query type {}, sink type {}.",
-                                      sink->columns[phys[targets[i]]].name, sql::TypeToString(from), sql::TypeToString(to)));
+                                      sink->columns[phys[targets[i]]].name, sql::TypeToString(from),
+                                      sql::TypeToString(to)));
   }
   std::vector<Change> out;
   absl::Status s = Run(*plan, session, &out);
@@ -633,8 +674,9 @@ absl::StatusOr<StatementResult> Engine::Impl::Insert(const sql::Statement& st, s
       Value v = CastValue(c.row[visible[i]], plan->columns[visible[i]].type, to, false, ctx);
       if (!ctx.error.ok()) return Err(st.span, ToStd(ctx.error.message()));
       if (v.is_null() && !to.nullable)
-        return Err(st.span, fmt::format("Column '{}' is NOT NULL, however, a null value is being written into it.",
-                                        sink->columns[phys[targets[i]]].name));
+        return Err(st.span,
+                   fmt::format("Column '{}' is NOT NULL, however, a null value is being written into it.",
+                               sink->columns[phys[targets[i]]].name));
       row[targets[i]] = std::move(v);
     }
     rowtimes.push_back(rowtime_col >= 0 && !c.row[rowtime_col].is_null() ? c.row[rowtime_col].millis() : now);
@@ -662,7 +704,8 @@ absl::StatusOr<StatementResult> Engine::Impl::Drop(const sql::Statement& st) {
     auto c = catalog.catalogs().find(cat);
     if (c == catalog.catalogs().end() || !c->second.databases.count(parts.back())) {
       if (st.if_exists) return r;
-      return Err(st.name.span, fmt::format("Database '{}' does not exist in catalog '{}'.", parts.back(), cat));
+      return Err(st.name.span,
+                 fmt::format("Database '{}' does not exist in catalog '{}'.", parts.back(), cat));
     }
     if (c->second.read_only) return Err(st.name.span, fmt::format("Catalog '{}' is read-only.", cat));
     if (!c->second.databases[parts.back()].objects.empty() && !st.cascade)
@@ -696,8 +739,9 @@ absl::StatusOr<StatementResult> Engine::Impl::Drop(const sql::Statement& st) {
   bool want_view = what.find("VIEW") != std::string::npos;
   bool is_view = obj->kind == ObjectKind::kView || obj->kind == ObjectKind::kMaterializedView;
   if (want_view != is_view)
-    return Err(st.name.span, fmt::format("'{}' is a {}, not a {}; use DROP {}.", fmt::join(q, "."), ObjectKindName(obj->kind),
-                                         want_view ? "view" : "table", ObjectKindName(obj->kind)));
+    return Err(st.name.span, fmt::format("'{}' is a {}, not a {}; use DROP {}.", fmt::join(q, "."),
+                                         ObjectKindName(obj->kind), want_view ? "view" : "table",
+                                         ObjectKindName(obj->kind)));
   FLINKDBT_ASSIGN_OR_RETURN(Database * db, WritableDatabase(q, st.name.span));
   db->objects.erase(q[2]);
   r.message = fmt::format("{} '{}' dropped.", ObjectKindName(obj->kind), q[2]);
@@ -721,7 +765,8 @@ absl::StatusOr<StatementResult> Engine::Impl::Alter(const sql::Statement& st, st
       break;
     case sql::AlterAction::kRenameTable: {
       std::string to = st.new_name.parts.back().name;
-      if (db->objects.count(to)) return Err(st.new_name.span, fmt::format("Table (or view) {} already exists.", to));
+      if (db->objects.count(to))
+        return Err(st.new_name.span, fmt::format("Table (or view) {} already exists.", to));
       db->objects.erase(q[2]);
       obj->name = to;
       db->objects[to] = obj;
@@ -752,7 +797,8 @@ absl::StatusOr<StatementResult> Engine::Impl::Alter(const sql::Statement& st, st
             for (auto& ch : obj->data.log) ch.row.push_back(Value::Null());
         }
       }
-      if (st.watermark) obj->watermark = WatermarkDef{st.watermark->column.name, Slice(text, st.watermark->expr->span)};
+      if (st.watermark)
+        obj->watermark = WatermarkDef{st.watermark->column.name, Slice(text, st.watermark->expr->span)};
       if (st.primary_key) {
         obj->primary_key.clear();
         for (const auto& c : st.primary_key->columns) obj->primary_key.push_back(c.name);
@@ -782,22 +828,28 @@ namespace {
 std::string ShowCreate(const CatalogObject& o) {
   std::string out;
   if (o.kind == ObjectKind::kView || o.kind == ObjectKind::kMaterializedView) {
-    return fmt::format("CREATE {}{} `{}`.`{}`.`{}` AS {}", o.temporary ? "TEMPORARY " : "", ObjectKindName(o.kind), o.catalog,
-                       o.database, o.name, o.query_sql);
+    return fmt::format("CREATE {}{} `{}`.`{}`.`{}` AS {}", o.temporary ? "TEMPORARY " : "",
+                       ObjectKindName(o.kind), o.catalog, o.database, o.name, o.query_sql);
   }
-  out = fmt::format("CREATE {}{} `{}`.`{}`.`{}` (\n", o.temporary ? "TEMPORARY " : "", ObjectKindName(o.kind), o.catalog, o.database, o.name);
+  out = fmt::format("CREATE {}{} `{}`.`{}`.`{}` (\n", o.temporary ? "TEMPORARY " : "", ObjectKindName(o.kind),
+                    o.catalog, o.database, o.name);
   std::vector<std::string> lines;
   for (const auto& c : o.columns) {
-    if (c.kind == ColumnKind::kComputed) lines.push_back(fmt::format("  `{}` AS {}", c.name, c.expr_sql));
+    if (c.kind == ColumnKind::kComputed)
+      lines.push_back(fmt::format("  `{}` AS {}", c.name, c.expr_sql));
     else if (c.kind == ColumnKind::kMetadata)
-      lines.push_back(fmt::format("  `{}` {} METADATA FROM '{}'{}", c.name, sql::TypeToSqlString(c.type), c.metadata_key, c.is_virtual ? " VIRTUAL" : ""));
-    else lines.push_back(fmt::format("  `{}` {}", c.name, sql::TypeToSqlString(c.type)));
+      lines.push_back(fmt::format("  `{}` {} METADATA FROM '{}'{}", c.name, sql::TypeToSqlString(c.type),
+                                  c.metadata_key, c.is_virtual ? " VIRTUAL" : ""));
+    else
+      lines.push_back(fmt::format("  `{}` {}", c.name, sql::TypeToSqlString(c.type)));
   }
-  if (o.watermark) lines.push_back(fmt::format("  WATERMARK FOR `{}` AS {}", o.watermark->column, o.watermark->expr_sql));
+  if (o.watermark)
+    lines.push_back(fmt::format("  WATERMARK FOR `{}` AS {}", o.watermark->column, o.watermark->expr_sql));
   if (!o.primary_key.empty()) {
     std::vector<std::string> k;
     for (const auto& c : o.primary_key) k.push_back("`" + c + "`");
-    lines.push_back(fmt::format("  CONSTRAINT `PK_{}` PRIMARY KEY ({}) NOT ENFORCED", fmt::join(o.primary_key, "_"), fmt::join(k, ", ")));
+    lines.push_back(fmt::format("  CONSTRAINT `PK_{}` PRIMARY KEY ({}) NOT ENFORCED",
+                                fmt::join(o.primary_key, "_"), fmt::join(k, ", ")));
   }
   out += fmt::format("{}\n)", fmt::join(lines, ",\n"));
   if (!o.comment.empty()) out += fmt::format("\nCOMMENT '{}'", o.comment);
@@ -853,7 +905,8 @@ absl::StatusOr<StatementResult> Engine::Impl::Show(const sql::Statement& st) {
   if (st.show_from) {
     std::vector<std::string> parts;
     for (const auto& p : st.show_from->parts) parts.push_back(p.name);
-    if (what == "DATABASES") cat = parts.back();
+    if (what == "DATABASES")
+      cat = parts.back();
     else if (parts.size() == 2) {
       cat = parts[0];
       dbn = parts[1];
@@ -898,7 +951,9 @@ absl::StatusOr<StatementResult> Engine::Impl::Show(const sql::Statement& st) {
     d.name = st.show_from ? *st.show_from : st.name;
     return Describe(d);
   } else if (what == "JOBS") {
-    r.schema = {{"job id", DataType::String(false)}, {"job name", DataType::String(false)}, {"status", DataType::String(false)}};
+    r.schema = {{"job id", DataType::String(false)},
+                {"job name", DataType::String(false)},
+                {"status", DataType::String(false)}};
   } else {
     return Err(st.span, fmt::format("SHOW {} is not supported by the local engine", what));
   }
@@ -908,7 +963,9 @@ absl::StatusOr<StatementResult> Engine::Impl::Show(const sql::Statement& st) {
 absl::StatusOr<StatementResult> Engine::Impl::Describe(const sql::Statement& st) {
   FLINKDBT_ASSIGN_OR_RETURN(auto q, Names(st.name));
   auto o = catalog.Find(q);
-  if (!o) return Err(st.name.span, fmt::format("Table or view with identifier '{}' doesn't exist.", fmt::join(q, ".")));
+  if (!o)
+    return Err(st.name.span,
+               fmt::format("Table or view with identifier '{}' doesn't exist.", fmt::join(q, ".")));
   StatementResult r;
   r.kind = StatementResult::Kind::kQuery;
   DataType s = DataType::String(false);
@@ -917,20 +974,25 @@ absl::StatusOr<StatementResult> Engine::Impl::Describe(const sql::Statement& st)
     std::vector<std::string> extras;
     if (std::find(o->primary_key.begin(), o->primary_key.end(), c.name) != o->primary_key.end())
       extras.push_back("PRIMARY KEY");
-    if (o->distribution && std::find(o->distribution->columns.begin(), o->distribution->columns.end(), c.name) != o->distribution->columns.end())
+    if (o->distribution && std::find(o->distribution->columns.begin(), o->distribution->columns.end(),
+                                     c.name) != o->distribution->columns.end())
       extras.push_back("BUCKET KEY");
     if (c.kind == ColumnKind::kComputed) extras.push_back("AS " + c.expr_sql);
-    if (c.kind == ColumnKind::kMetadata) extras.push_back("METADATA FROM '" + c.metadata_key + "'" + (c.is_virtual ? " VIRTUAL" : ""));
-    if (o->watermark && o->watermark->column == c.name) extras.push_back("WATERMARK AS " + o->watermark->expr_sql);
+    if (c.kind == ColumnKind::kMetadata)
+      extras.push_back("METADATA FROM '" + c.metadata_key + "'" + (c.is_virtual ? " VIRTUAL" : ""));
+    if (o->watermark && o->watermark->column == c.name)
+      extras.push_back("WATERMARK AS " + o->watermark->expr_sql);
     if (!c.comment.empty()) extras.push_back("COMMENT '" + c.comment + "'");
     DataType t = c.type;
     if (o->watermark && o->watermark->column == c.name) t.time_attribute = sql::TimeAttribute::kRowtime;
     std::string type = sql::TypeToString(t.WithNullable(true));
-    r.rows.push_back({Value::String(c.name), Value::String(type), Value::String(c.type.nullable ? "NULL" : "NOT NULL"),
+    r.rows.push_back({Value::String(c.name), Value::String(type),
+                      Value::String(c.type.nullable ? "NULL" : "NOT NULL"),
                       Value::String(fmt::format("{}", fmt::join(extras, ", ")))});
   }
   if (st.extended && o->kind == ObjectKind::kTable) {
-    r.rows.push_back({Value::String("$rowtime"), Value::String(o->watermark ? "TIMESTAMP_LTZ(3)" : "TIMESTAMP_LTZ(3) *ROWTIME*"),
+    r.rows.push_back({Value::String("$rowtime"),
+                      Value::String(o->watermark ? "TIMESTAMP_LTZ(3)" : "TIMESTAMP_LTZ(3) *ROWTIME*"),
                       Value::String("NOT NULL"), Value::String("METADATA VIRTUAL, SYSTEM")});
   }
   return r;

@@ -56,8 +56,9 @@ namespace {
 Value CastError(EvalContext& ctx, bool try_cast, const Value& v, const DataType& from, const DataType& to) {
   if (!try_cast) {
     FormatOptions o;
-    ctx.Fail(absl::InvalidArgumentError(fmt::format("Cannot cast '{}' of type {} to {}", FormatValue(v, from, o),
-                                                    sql::TypeToString(from), sql::TypeToString(to))));
+    ctx.Fail(
+        absl::InvalidArgumentError(fmt::format("Cannot cast '{}' of type {} to {}", FormatValue(v, from, o),
+                                               sql::TypeToString(from), sql::TypeToString(to))));
   }
   return Value::Null();
 }
@@ -175,7 +176,8 @@ Value CastValue(const Value& v, const DataType& from, const DataType& to, bool t
         case ValueKind::kString: {
           std::string s = TrimSpaces(v.string_value());
           auto dec = Decimal::Parse(s);
-          if (!dec || s.find_first_of(".eE") != std::string::npos) return CastError(ctx, try_cast, v, from, to);
+          if (!dec || s.find_first_of(".eE") != std::string::npos)
+            return CastError(ctx, try_cast, v, from, to);
           Int128 u = dec->unscaled;
           if (u > std::numeric_limits<int64_t>::max() || u < std::numeric_limits<int64_t>::min())
             return CastError(ctx, try_cast, v, from, to);
@@ -217,10 +219,14 @@ Value CastValue(const Value& v, const DataType& from, const DataType& to, bool t
           char* end = nullptr;
           d = std::strtod(s.c_str(), &end);
           if (s.empty() || end != s.c_str() + s.size()) {
-            if (s == "NaN") d = std::nan("");
-            else if (s == "Infinity") d = INFINITY;
-            else if (s == "-Infinity") d = -INFINITY;
-            else return CastError(ctx, try_cast, v, from, to);
+            if (s == "NaN")
+              d = std::nan("");
+            else if (s == "Infinity")
+              d = INFINITY;
+            else if (s == "-Infinity")
+              d = -INFINITY;
+            else
+              return CastError(ctx, try_cast, v, from, to);
           }
           break;
         }
@@ -262,12 +268,16 @@ Value CastValue(const Value& v, const DataType& from, const DataType& to, bool t
     case TypeRoot::kChar:
     case TypeRoot::kVarChar: {
       std::string s;
-      if (v.kind() == ValueKind::kString) s = v.string_value();
-      else s = ValueToCastString(v, from, session);
+      if (v.kind() == ValueKind::kString)
+        s = v.string_value();
+      else
+        s = ValueToCastString(v, from, session);
       if (to.root == TypeRoot::kChar) {
         size_t n = Utf8Length(s);
-        if (n > static_cast<size_t>(to.precision)) s = Utf8Prefix(s, to.precision);
-        else s += std::string(to.precision - n, ' ');
+        if (n > static_cast<size_t>(to.precision))
+          s = Utf8Prefix(s, to.precision);
+        else
+          s += std::string(to.precision - n, ' ');
       } else if (to.precision < sql::kMaxVarCharLength && Utf8Length(s) > static_cast<size_t>(to.precision)) {
         s = Utf8Prefix(s, to.precision);
       }
@@ -275,7 +285,8 @@ Value CastValue(const Value& v, const DataType& from, const DataType& to, bool t
     }
     case TypeRoot::kBinary:
     case TypeRoot::kVarBinary:
-      if (v.kind() == ValueKind::kString || v.kind() == ValueKind::kBytes) return Value::Bytes(v.string_value());
+      if (v.kind() == ValueKind::kString || v.kind() == ValueKind::kBytes)
+        return Value::Bytes(v.string_value());
       return CastError(ctx, try_cast, v, from, to);
     case TypeRoot::kDate: {
       switch (v.kind()) {
@@ -378,7 +389,8 @@ Value CastValue(const Value& v, const DataType& from, const DataType& to, bool t
       return Value::Map(std::move(out));
     }
     case TypeRoot::kRow: {
-      if (v.kind() != ValueKind::kRow || v.items().size() != to.children.size()) return CastError(ctx, try_cast, v, from, to);
+      if (v.kind() != ValueKind::kRow || v.items().size() != to.children.size())
+        return CastError(ctx, try_cast, v, from, to);
       std::vector<Value> out;
       for (size_t i = 0; i < v.items().size(); ++i) {
         const DataType& f = i < from.children.size() ? from.children[i] : from;
@@ -452,8 +464,10 @@ Value Eval(const BExpr& e, const Row& row, EvalContext& ctx) {
       bool null = false;
       for (const auto& a : e.args) {
         Value v = Eval(*a, row, ctx);
-        if (v.is_null()) null = true;
-        else if (!v.bool_value()) return Value::Bool(false);
+        if (v.is_null())
+          null = true;
+        else if (!v.bool_value())
+          return Value::Bool(false);
       }
       return null ? Value::Null() : Value::Bool(true);
     }
@@ -461,8 +475,10 @@ Value Eval(const BExpr& e, const Row& row, EvalContext& ctx) {
       bool null = false;
       for (const auto& a : e.args) {
         Value v = Eval(*a, row, ctx);
-        if (v.is_null()) null = true;
-        else if (v.bool_value()) return Value::Bool(true);
+        if (v.is_null())
+          null = true;
+        else if (v.bool_value())
+          return Value::Bool(true);
       }
       return null ? Value::Null() : Value::Bool(false);
     }
@@ -517,7 +533,12 @@ Value Eval(const BExpr& e, const Row& row, EvalContext& ctx) {
           continue;
         }
         int c = Compare(needle, r[0]);
-        bool t = e.name == "=" ? c == 0 : e.name == "<>" ? c != 0 : e.name == "<" ? c < 0 : e.name == "<=" ? c <= 0 : e.name == ">" ? c > 0 : c >= 0;
+        bool t = e.name == "="    ? c == 0
+                 : e.name == "<>" ? c != 0
+                 : e.name == "<"  ? c < 0
+                 : e.name == "<=" ? c <= 0
+                 : e.name == ">"  ? c > 0
+                                  : c >= 0;
         if (all && !t) return Value::Bool(false);
         if (!all && t) return Value::Bool(true);
       }

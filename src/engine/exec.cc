@@ -73,14 +73,17 @@ struct AggAcc {
 
 Value Negate(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kInt: return Value::Int(-v.int_value());
-    case ValueKind::kDouble: return Value::Double(-v.double_value());
+    case ValueKind::kInt:
+      return Value::Int(-v.int_value());
+    case ValueKind::kDouble:
+      return Value::Double(-v.double_value());
     case ValueKind::kDecimal: {
       Decimal d = v.decimal_value();
       d.unscaled = -d.unscaled;
       return Value::Dec(d);
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 
@@ -106,12 +109,16 @@ void Accumulate(const AggCall& call, AggAcc& acc, const std::vector<Value>& args
     case AggFn::kSum0:
     case AggFn::kAvg:
       acc.count += sign;
-      if (call.fn == AggFn::kAvg && call.type.root != TypeRoot::kDecimal && !sql::IsApproxNumeric(call.type)) {
-        Value x = v.kind() == ValueKind::kInt ? v : Value::Int(static_cast<int64_t>(v.decimal_value().unscaled));
-        acc.sum = acc.sum.is_null() ? (add ? x : Negate(x)) : AddValues(acc.sum, add ? x : Negate(x), DataType::BigInt());
+      if (call.fn == AggFn::kAvg && call.type.root != TypeRoot::kDecimal &&
+          !sql::IsApproxNumeric(call.type)) {
+        Value x =
+            v.kind() == ValueKind::kInt ? v : Value::Int(static_cast<int64_t>(v.decimal_value().unscaled));
+        acc.sum = acc.sum.is_null() ? (add ? x : Negate(x))
+                                    : AddValues(acc.sum, add ? x : Negate(x), DataType::BigInt());
       } else {
         DataType t = call.type;
-        if (call.fn == AggFn::kAvg && t.root == TypeRoot::kDecimal) t = DataType::Decimal(38, call.args[0]->type.scale);
+        if (call.fn == AggFn::kAvg && t.root == TypeRoot::kDecimal)
+          t = DataType::Decimal(38, call.args[0]->type.scale);
         Value x = add ? v : Negate(v);
         acc.sum = acc.sum.is_null() ? AddValues(Value::Int(0), x, t) : AddValues(acc.sum, x, t);
       }
@@ -127,8 +134,9 @@ void Accumulate(const AggCall& call, AggAcc& acc, const std::vector<Value>& args
     case AggFn::kStddevSamp:
     case AggFn::kVarPop:
     case AggFn::kVarSamp: {
-      double d = v.kind() == ValueKind::kInt ? static_cast<double>(v.int_value())
-                 : v.kind() == ValueKind::kDouble ? v.double_value() : v.decimal_value().ToDouble();
+      double d = v.kind() == ValueKind::kInt      ? static_cast<double>(v.int_value())
+                 : v.kind() == ValueKind::kDouble ? v.double_value()
+                                                  : v.decimal_value().ToDouble();
       acc.count += sign;
       acc.dsum += sign * d;
       acc.dsq += sign * d * d;
@@ -155,7 +163,9 @@ void Accumulate(const AggCall& call, AggAcc& acc, const std::vector<Value>& args
 Value AvgOf(const Value& sum, int64_t count, const DataType& t, EvalContext& ctx) {
   if (count == 0 || sum.is_null()) return Value::Null();
   if (sql::IsApproxNumeric(t)) {
-    double s = sum.kind() == ValueKind::kDouble ? sum.double_value() : sum.kind() == ValueKind::kInt ? static_cast<double>(sum.int_value()) : sum.decimal_value().ToDouble();
+    double s = sum.kind() == ValueKind::kDouble ? sum.double_value()
+               : sum.kind() == ValueKind::kInt  ? static_cast<double>(sum.int_value())
+                                                : sum.decimal_value().ToDouble();
     return Value::Double(s / static_cast<double>(count));
   }
   if (t.root == TypeRoot::kDecimal) {
@@ -188,8 +198,12 @@ Value Finish(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
     for (const auto& [v, n] : acc.values) {
       if (plain.fn == AggFn::kAvg || plain.fn == AggFn::kSum || plain.fn == AggFn::kSum0) {
         tmp.count++;
-        DataType t = plain.type.root == TypeRoot::kDecimal && plain.fn == AggFn::kAvg ? DataType::Decimal(38, 18) : plain.type;
-        if (plain.fn == AggFn::kAvg && !sql::IsApproxNumeric(plain.type) && plain.type.root != TypeRoot::kDecimal) t = DataType::BigInt();
+        DataType t = plain.type.root == TypeRoot::kDecimal && plain.fn == AggFn::kAvg
+                         ? DataType::Decimal(38, 18)
+                         : plain.type;
+        if (plain.fn == AggFn::kAvg && !sql::IsApproxNumeric(plain.type) &&
+            plain.type.root != TypeRoot::kDecimal)
+          t = DataType::BigInt();
         tmp.sum = tmp.sum.is_null() ? AddValues(Value::Int(0), v, t) : AddValues(tmp.sum, v, t);
       } else if (plain.fn == AggFn::kCount) {
         tmp.count++;
@@ -209,7 +223,10 @@ Value Finish(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
       if (acc.count == 0) return Value::Null();
       return acc.sum.is_null() ? Value::Null() : CastValue(acc.sum, call.type, call.type, true, ctx);
     case AggFn::kSum0:
-      if (acc.count == 0 || acc.sum.is_null()) return call.type.root == TypeRoot::kDecimal ? Value::Dec(Decimal{0, call.type.scale}) : sql::IsApproxNumeric(call.type) ? Value::Double(0) : Value::Int(0);
+      if (acc.count == 0 || acc.sum.is_null())
+        return call.type.root == TypeRoot::kDecimal ? Value::Dec(Decimal{0, call.type.scale})
+               : sql::IsApproxNumeric(call.type)    ? Value::Double(0)
+                                                    : Value::Int(0);
       return acc.sum;
     case AggFn::kAvg:
       return AvgOf(acc.sum, acc.count, call.type, ctx);
@@ -228,7 +245,8 @@ Value Finish(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
     case AggFn::kListAgg: {
       if (acc.list.empty()) return Value::Null();
       std::string out;
-      for (size_t i = 0; i < acc.list.size(); ++i) out += (i ? call.separator : "") + acc.list[i].string_value();
+      for (size_t i = 0; i < acc.list.size(); ++i)
+        out += (i ? call.separator : "") + acc.list[i].string_value();
       return Value::String(out);
     }
     case AggFn::kCollect:
@@ -243,7 +261,8 @@ Value Finish(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
       double var = (acc.dsq - acc.dsum * acc.dsum / n) / (samp ? n - 1 : n);
       if (var < 0) var = 0;
       double r = (call.fn == AggFn::kStddevPop || call.fn == AggFn::kStddevSamp) ? std::sqrt(var) : var;
-      if (call.type.root == TypeRoot::kDecimal) return CastValue(Value::Double(r), DataType::Double(), call.type, true, ctx);
+      if (call.type.root == TypeRoot::kDecimal)
+        return CastValue(Value::Double(r), DataType::Double(), call.type, true, ctx);
       if (sql::IsIntegral(call.type)) return Value::Int(static_cast<int64_t>(r));
       return Value::Double(r);
     }
@@ -332,7 +351,6 @@ class Runner {
   }
 
  private:
-
   absl::Status Check() {
     if (!ctx_.error.ok()) {
       absl::Status s = ctx_.error;
@@ -374,10 +392,14 @@ class Runner {
       row.reserve(p.columns.size() + 3);  // room for window TVF columns downstream
       for (size_t k = 0; k < p.columns.size(); ++k) {
         int idx = p.scan_index[k];
-        if (p.computed[k]) row.push_back(Eval(*p.computed[k], phys, ctx_));
-        else if (idx >= 0 && idx < static_cast<int>(c.row.size())) row.push_back(c.row[idx]);
-        else if (idx == static_cast<int>(c.row.size())) row.push_back(rowtime);
-        else row.push_back(Value::Null());
+        if (p.computed[k])
+          row.push_back(Eval(*p.computed[k], phys, ctx_));
+        else if (idx >= 0 && idx < static_cast<int>(c.row.size()))
+          row.push_back(c.row[idx]);
+        else if (idx == static_cast<int>(c.row.size()))
+          row.push_back(rowtime);
+        else
+          row.push_back(Value::Null());
       }
       out->push_back(Change{c.kind, std::move(row)});
     }
@@ -404,10 +426,14 @@ class Runner {
     auto concat = [&](const Row* l, const Row* r) {
       Row row;
       row.reserve(lw + rw);
-      if (l) row.insert(row.end(), l->begin(), l->end());
-      else row.resize(lw);
-      if (r) row.insert(row.end(), r->begin(), r->end());
-      else row.resize(lw + rw);
+      if (l)
+        row.insert(row.end(), l->begin(), l->end());
+      else
+        row.resize(lw);
+      if (r)
+        row.insert(row.end(), r->begin(), r->end());
+      else
+        row.resize(lw + rw);
       return row;
     };
     auto matches = [&](const Row& l, const Row& r) {
@@ -458,18 +484,22 @@ class Runner {
             if (!matches(l, r)) continue;
             ++found;
             if (other_outer && !at_end) {
-              if (add && o.matches == 0) out->push_back(Change{RowKind::kDelete, is_left ? concat(nullptr, &o.row) : concat(&o.row, nullptr)});
+              if (add && o.matches == 0)
+                out->push_back(
+                    Change{RowKind::kDelete, is_left ? concat(nullptr, &o.row) : concat(&o.row, nullptr)});
             }
             o.matches += add ? 1 : -1;
             out->push_back(Change{add ? RowKind::kInsert : RowKind::kDelete, concat(&l, &r)});
             if (other_outer && !at_end && !add && o.matches == 0)
-              out->push_back(Change{RowKind::kInsert, is_left ? concat(nullptr, &o.row) : concat(&o.row, nullptr)});
+              out->push_back(
+                  Change{RowKind::kInsert, is_left ? concat(nullptr, &o.row) : concat(&o.row, nullptr)});
           }
         }
       }
       if (add) entry->matches = found;
       if (mine_outer && !at_end && found == 0)
-        out->push_back(Change{add ? RowKind::kInsert : RowKind::kDelete, is_left ? concat(&c.row, nullptr) : concat(nullptr, &c.row)});
+        out->push_back(Change{add ? RowKind::kInsert : RowKind::kDelete,
+                              is_left ? concat(&c.row, nullptr) : concat(nullptr, &c.row)});
     };
     for (const auto& c : left) process(c, true);
     for (const auto& c : right) process(c, false);
@@ -480,20 +510,24 @@ class Runner {
         for (size_t k = 0; k < p.left_keys.size(); ++k) {
           int li = p.left_keys[k]->index, ri = p.right_keys[k]->index + static_cast<int>(lw);
           if (p.columns[li].window == WindowAttr::kNone) continue;
-          if (left_present) row[ri] = row[li];
-          else row[li] = row[ri];
+          if (left_present)
+            row[ri] = row[li];
+          else
+            row[li] = row[ri];
         }
         return row;
       };
       if (left_outer)
         for (const auto& [k, i] : l_order) {
           const JoinEntry& e = lt[k][i];
-          if (e.alive && e.matches == 0) out->push_back(Change{RowKind::kInsert, fill_window(concat(&e.row, nullptr), true)});
+          if (e.alive && e.matches == 0)
+            out->push_back(Change{RowKind::kInsert, fill_window(concat(&e.row, nullptr), true)});
         }
       if (right_outer)
         for (const auto& [k, i] : r_order) {
           const JoinEntry& e = rt[k][i];
-          if (e.alive && e.matches == 0) out->push_back(Change{RowKind::kInsert, fill_window(concat(nullptr, &e.row), false)});
+          if (e.alive && e.matches == 0)
+            out->push_back(Change{RowKind::kInsert, fill_window(concat(nullptr, &e.row), false)});
         }
     }
     return Check();
@@ -524,8 +558,10 @@ class Runner {
           key.resize(nk);
           int64_t mask = 0;
           for (size_t k = 0; k < nk; ++k) {
-            if (std::find(set.begin(), set.end(), static_cast<int>(k)) != set.end()) key[k] = full[k];
-            else mask |= int64_t{1} << k;
+            if (std::find(set.begin(), set.end(), static_cast<int>(k)) != set.end())
+              key[k] = full[k];
+            else
+              mask |= int64_t{1} << k;
           }
           key.push_back(Value::Int(mask));
         } else {
@@ -628,13 +664,16 @@ class Runner {
       int64_t next_session = 0;
       for (const auto& key : part_order) {
         auto idx = parts[key];
-        std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return in[a].row[p.time_column].millis() < in[b].row[p.time_column].millis(); });
+        std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
+          return in[a].row[p.time_column].millis() < in[b].row[p.time_column].millis();
+        });
         size_t i = 0;
         while (i < idx.size()) {
           int64_t s = in[idx[i]].row[p.time_column].millis();
           int64_t e = s + p.slide;
           size_t j = i + 1;
-          while (j < idx.size() && in[idx[j]].row[p.time_column].millis() <= e) {  // Flink merges touching sessions
+          while (j < idx.size() &&
+                 in[idx[j]].row[p.time_column].millis() <= e) {  // Flink merges touching sessions
             e = std::max(e, in[idx[j]].row[p.time_column].millis() + p.slide);
             ++j;
           }
@@ -720,7 +759,9 @@ class Runner {
           rank = static_cast<int64_t>(i) + 1;
           ++dense;
         }
-        int64_t r = p.rank_fn == "ROW_NUMBER" ? static_cast<int64_t>(i) + 1 : p.rank_fn == "RANK" ? rank : dense;
+        int64_t r = p.rank_fn == "ROW_NUMBER" ? static_cast<int64_t>(i) + 1
+                    : p.rank_fn == "RANK"     ? rank
+                                              : dense;
         if (limit >= 0 && r > limit) break;
         Row row = sorted[i]->row;
         row.push_back(Value::Int(r));
@@ -763,16 +804,19 @@ class Runner {
       Part& part = *slot;
       RankEntry entry{Keys(p.order_keys, c.row), c.row, seq++};
       if (IsAccumulate(c.kind)) {
-        if (p.rank_limit >= 0 && static_cast<int64_t>(part.set.size()) >= p.rank_limit && p.rank_fn == "ROW_NUMBER") {
+        if (p.rank_limit >= 0 && static_cast<int64_t>(part.set.size()) >= p.rank_limit &&
+            p.rank_fn == "ROW_NUMBER") {
           auto nth = std::prev(part.set.end());
-          if (static_cast<int64_t>(part.set.size()) > p.rank_limit) nth = std::next(part.set.begin(), p.rank_limit - 1);
+          if (static_cast<int64_t>(part.set.size()) > p.rank_limit)
+            nth = std::next(part.set.begin(), p.rank_limit - 1);
           if (!less(entry, *nth)) {
             if (!insert_only) part.set.insert(std::move(entry));
             continue;
           }
         }
         part.set.insert(std::move(entry));
-        if (insert_only && p.rank_limit >= 0 && p.rank_fn == "ROW_NUMBER" && static_cast<int64_t>(part.set.size()) > p.rank_limit)
+        if (insert_only && p.rank_limit >= 0 && p.rank_fn == "ROW_NUMBER" &&
+            static_cast<int64_t>(part.set.size()) > p.rank_limit)
           part.set.erase(std::prev(part.set.end()));
       } else {
         bool found = false;
@@ -787,7 +831,9 @@ class Runner {
       }
       std::vector<const RankEntry*> ptrs;
       for (const auto& e : part.set) {
-        if (p.rank_limit >= 0 && static_cast<int64_t>(ptrs.size()) >= p.rank_limit && p.rank_fn == "ROW_NUMBER") break;
+        if (p.rank_limit >= 0 && static_cast<int64_t>(ptrs.size()) >= p.rank_limit &&
+            p.rank_fn == "ROW_NUMBER")
+          break;
         ptrs.push_back(&e);
       }
       std::vector<Row> now = rank_rows(ptrs, p.rank_limit);
@@ -840,26 +886,43 @@ class Runner {
             rank = static_cast<int64_t>(pos) + 1;
             ++dense;
           }
-          if (call.fn == "ROW_NUMBER") { extra[i][oi] = Value::Int(static_cast<int64_t>(pos) + 1); continue; }
-          if (call.fn == "RANK") { extra[i][oi] = Value::Int(rank); continue; }
-          if (call.fn == "DENSE_RANK") { extra[i][oi] = Value::Int(dense); continue; }
+          if (call.fn == "ROW_NUMBER") {
+            extra[i][oi] = Value::Int(static_cast<int64_t>(pos) + 1);
+            continue;
+          }
+          if (call.fn == "RANK") {
+            extra[i][oi] = Value::Int(rank);
+            continue;
+          }
+          if (call.fn == "DENSE_RANK") {
+            extra[i][oi] = Value::Int(dense);
+            continue;
+          }
           if (call.fn == "LAG" || call.fn == "LEAD") {
             int64_t off = call.args.size() > 1 ? Eval(*call.args[1], rows[i], ctx_).int_value() : 1;
             int64_t j = call.fn == "LAG" ? static_cast<int64_t>(pos) - off : static_cast<int64_t>(pos) + off;
-            if (j >= 0 && j < static_cast<int64_t>(idx.size())) extra[i][oi] = Eval(*call.args[0], rows[idx[j]], ctx_);
-            else extra[i][oi] = call.args.size() > 2 ? Eval(*call.args[2], rows[i], ctx_) : Value::Null();
+            if (j >= 0 && j < static_cast<int64_t>(idx.size()))
+              extra[i][oi] = Eval(*call.args[0], rows[idx[j]], ctx_);
+            else
+              extra[i][oi] = call.args.size() > 2 ? Eval(*call.args[2], rows[i], ctx_) : Value::Null();
             continue;
           }
           // Frame bounds.
           int64_t lo = 0, hi = static_cast<int64_t>(idx.size()) - 1;
           int64_t P = static_cast<int64_t>(pos);
           if (call.frame_unit == sql::FrameUnit::kRows) {
-            if (call.start_kind == sql::FrameBoundKind::kPreceding) lo = std::max<int64_t>(0, P - call.start_offset);
-            else if (call.start_kind == sql::FrameBoundKind::kCurrentRow) lo = P;
-            else if (call.start_kind == sql::FrameBoundKind::kFollowing) lo = P + call.start_offset;
-            if (call.end_kind == sql::FrameBoundKind::kPreceding) hi = P - call.end_offset;
-            else if (call.end_kind == sql::FrameBoundKind::kCurrentRow) hi = P;
-            else if (call.end_kind == sql::FrameBoundKind::kFollowing) hi = std::min<int64_t>(hi, P + call.end_offset);
+            if (call.start_kind == sql::FrameBoundKind::kPreceding)
+              lo = std::max<int64_t>(0, P - call.start_offset);
+            else if (call.start_kind == sql::FrameBoundKind::kCurrentRow)
+              lo = P;
+            else if (call.start_kind == sql::FrameBoundKind::kFollowing)
+              lo = P + call.start_offset;
+            if (call.end_kind == sql::FrameBoundKind::kPreceding)
+              hi = P - call.end_offset;
+            else if (call.end_kind == sql::FrameBoundKind::kCurrentRow)
+              hi = P;
+            else if (call.end_kind == sql::FrameBoundKind::kFollowing)
+              hi = std::min<int64_t>(hi, P + call.end_offset);
           } else if (call.frame_unit == sql::FrameUnit::kRange) {
             // Peers of the current row are in the frame; offsets apply to the first order key.
             auto key_ms = [&](size_t r) -> int64_t {
@@ -877,7 +940,8 @@ class Runner {
               lo = P;
               while (lo > 0 && key_ms(idx[lo - 1]) >= bound) --lo;
             }
-            if (call.end_kind == sql::FrameBoundKind::kUnboundedFollowing) hi = static_cast<int64_t>(idx.size()) - 1;
+            if (call.end_kind == sql::FrameBoundKind::kUnboundedFollowing)
+              hi = static_cast<int64_t>(idx.size()) - 1;
           }
           AggCall agg;
           agg.fn = call.agg;
@@ -930,9 +994,12 @@ class Runner {
     absl::flat_hash_map<Row, Counts, RowHash, RowEq> counts;
     auto want = [&](const Counts& c) -> int64_t {
       switch (p.set_op) {
-        case sql::SetOpKind::kUnion: return c.l + c.r > 0 ? 1 : 0;
-        case sql::SetOpKind::kIntersect: return p.set_all ? std::min(c.l, c.r) : (c.l > 0 && c.r > 0 ? 1 : 0);
-        case sql::SetOpKind::kExcept: return p.set_all ? std::max<int64_t>(c.l - c.r, 0) : (c.l > 0 && c.r == 0 ? 1 : 0);
+        case sql::SetOpKind::kUnion:
+          return c.l + c.r > 0 ? 1 : 0;
+        case sql::SetOpKind::kIntersect:
+          return p.set_all ? std::min(c.l, c.r) : (c.l > 0 && c.r > 0 ? 1 : 0);
+        case sql::SetOpKind::kExcept:
+          return p.set_all ? std::max<int64_t>(c.l - c.r, 0) : (c.l > 0 && c.r == 0 ? 1 : 0);
       }
       return 0;
     };
@@ -1002,7 +1069,8 @@ class Runner {
         if (map) {
           row.push_back(items[i]);
           row.push_back(items[i + 1]);
-        } else if (items[i].kind() == ValueKind::kRow && p.columns.size() - c.row.size() - (p.with_ordinality ? 1 : 0) > 1) {
+        } else if (items[i].kind() == ValueKind::kRow &&
+                   p.columns.size() - c.row.size() - (p.with_ordinality ? 1 : 0) > 1) {
           for (const auto& f : items[i].items()) row.push_back(f);
         } else {
           row.push_back(items[i]);

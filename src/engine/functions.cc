@@ -62,9 +62,11 @@ absl::StatusOr<BExprPtr> BindLiteral(const sql::Literal& lit) {
     case sql::LiteralKind::kInteger: {
       auto d = Decimal::Parse(lit.text);
       if (!d) return absl::InvalidArgumentError(fmt::format("invalid number '{}'", lit.text));
-      if (d->unscaled >= std::numeric_limits<int32_t>::min() && d->unscaled <= std::numeric_limits<int32_t>::max())
+      if (d->unscaled >= std::numeric_limits<int32_t>::min() &&
+          d->unscaled <= std::numeric_limits<int32_t>::max())
         return MakeConst(Value::Int(static_cast<int64_t>(d->unscaled)), DataType::Int(false));
-      if (d->unscaled >= std::numeric_limits<int64_t>::min() && d->unscaled <= std::numeric_limits<int64_t>::max())
+      if (d->unscaled >= std::numeric_limits<int64_t>::min() &&
+          d->unscaled <= std::numeric_limits<int64_t>::max())
         return MakeConst(Value::Int(static_cast<int64_t>(d->unscaled)), DataType::BigInt(false));
       return MakeConst(Value::Dec(*d), DataType::Decimal(DigitCount(d->unscaled), 0, false));
     }
@@ -80,23 +82,27 @@ absl::StatusOr<BExprPtr> BindLiteral(const sql::Literal& lit) {
     case sql::LiteralKind::kString: {
       size_t n = 0;
       for (unsigned char c : lit.text) n += (c & 0xC0) != 0x80;
-      return MakeConst(Value::String(lit.text), DataType::Char(static_cast<int>(std::max<size_t>(n, 1)), false));
+      return MakeConst(Value::String(lit.text),
+                       DataType::Char(static_cast<int>(std::max<size_t>(n, 1)), false));
     }
     case sql::LiteralKind::kBinary: {
       std::string bytes;
       for (size_t i = 0; i + 1 < lit.text.size(); i += 2)
         bytes.push_back(static_cast<char>(std::stoi(lit.text.substr(i, 2), nullptr, 16)));
-      return MakeConst(Value::Bytes(bytes), DataType{TypeRoot::kBinary, false, static_cast<int>(std::max<size_t>(bytes.size(), 1))});
+      return MakeConst(Value::Bytes(bytes), DataType{TypeRoot::kBinary, false,
+                                                     static_cast<int>(std::max<size_t>(bytes.size(), 1))});
     }
     case sql::LiteralKind::kDate: {
       int64_t days;
-      if (!ParseDate(lit.text, &days)) return absl::InvalidArgumentError(fmt::format("Illegal DATE literal '{}'", lit.text));
+      if (!ParseDate(lit.text, &days))
+        return absl::InvalidArgumentError(fmt::format("Illegal DATE literal '{}'", lit.text));
       return MakeConst(Value::Date(days), DataType::Date(false));
     }
     case sql::LiteralKind::kTime: {
       int64_t ms;
       int32_t ns;
-      if (!ParseTime(lit.text, &ms, &ns)) return absl::InvalidArgumentError(fmt::format("Illegal TIME literal '{}'", lit.text));
+      if (!ParseTime(lit.text, &ms, &ns))
+        return absl::InvalidArgumentError(fmt::format("Illegal TIME literal '{}'", lit.text));
       size_t dot = lit.text.find('.');
       int p = dot == std::string::npos ? 0 : static_cast<int>(lit.text.size() - dot - 1);
       return MakeConst(Value::Time(ms, ns), DataType::Time(std::min(p, 9), false));
@@ -146,16 +152,24 @@ absl::StatusOr<BExprPtr> BindIntervalLiteral(const sql::Expr& e) {
     }
   }
   if (!cur.empty()) fields.push_back(std::stod(cur));
-  if (fields.empty()) return absl::InvalidArgumentError(fmt::format("Illegal interval literal '{}'", e.literal.text));
+  if (fields.empty())
+    return absl::InvalidArgumentError(fmt::format("Illegal interval literal '{}'", e.literal.text));
   auto unit_ms = [](TimeUnit u) -> int64_t {
     switch (u) {
-      case TimeUnit::kDay: return 86400000;
-      case TimeUnit::kHour: return 3600000;
-      case TimeUnit::kMinute: return 60000;
-      case TimeUnit::kSecond: return 1000;
-      case TimeUnit::kMillisecond: return 1;
-      case TimeUnit::kWeek: return 7 * 86400000LL;
-      default: return 0;
+      case TimeUnit::kDay:
+        return 86400000;
+      case TimeUnit::kHour:
+        return 3600000;
+      case TimeUnit::kMinute:
+        return 60000;
+      case TimeUnit::kSecond:
+        return 1000;
+      case TimeUnit::kMillisecond:
+        return 1;
+      case TimeUnit::kWeek:
+        return 7 * 86400000LL;
+      default:
+        return 0;
     }
   };
   if (q.start == TimeUnit::kYear || q.start == TimeUnit::kMonth || q.start == TimeUnit::kQuarter) {
@@ -168,7 +182,7 @@ absl::StatusOr<BExprPtr> BindIntervalLiteral(const sql::Expr& e) {
     } else {
       months = static_cast<int64_t>(fields[0]);
     }
-    DataType t = DataType::Interval(q.end == TimeUnit::kMonth ? sql::IntervalResolution::kYearToMonth
+    DataType t = DataType::Interval(q.end == TimeUnit::kMonth    ? sql::IntervalResolution::kYearToMonth
                                     : q.start == TimeUnit::kYear ? sql::IntervalResolution::kYear
                                                                  : sql::IntervalResolution::kMonth);
     t.nullable = false;
@@ -187,7 +201,8 @@ absl::StatusOr<BExprPtr> BindIntervalLiteral(const sql::Expr& e) {
   } else {
     if (ei < 0) ei = si;
     for (int i = si, f = 0; i <= ei && f < static_cast<int>(fields.size()); ++i, ++f) {
-      if (kOrder[i] == TimeUnit::kSecond && f + 1 < static_cast<int>(fields.size()) && text.find('.') != std::string::npos) {
+      if (kOrder[i] == TimeUnit::kSecond && f + 1 < static_cast<int>(fields.size()) &&
+          text.find('.') != std::string::npos) {
         // "ss.fff" was split at the dot by the number scan above only when written with a space
       }
       ms += fields[f] * unit_ms(kOrder[i]);
@@ -203,19 +218,30 @@ absl::StatusOr<BExprPtr> BindIntervalLiteral(const sql::Expr& e) {
 // Aggregates
 
 std::optional<AggFn> AggregateFunction(const std::string& n) {
-  static const std::map<std::string, AggFn>* const kAggs = new std::map<std::string, AggFn>{
-      {"COUNT", AggFn::kCount},         {"SUM", AggFn::kSum},
-      {"SUM0", AggFn::kSum0},           {"$SUM0", AggFn::kSum0},
-      {"AVG", AggFn::kAvg},             {"MIN", AggFn::kMin},
-      {"MAX", AggFn::kMax},             {"FIRST_VALUE", AggFn::kFirstValue},
-      {"LAST_VALUE", AggFn::kLastValue}, {"LISTAGG", AggFn::kListAgg},
-      {"STDDEV_POP", AggFn::kStddevPop}, {"STDDEV_SAMP", AggFn::kStddevSamp},
-      {"STDDEV", AggFn::kStddevSamp},   {"VAR_POP", AggFn::kVarPop},
-      {"VAR_SAMP", AggFn::kVarSamp},    {"VARIANCE", AggFn::kVarSamp},
-      {"COLLECT", AggFn::kCollect},     {"ARRAY_AGG", AggFn::kCollect},
-      {"BOOL_AND", AggFn::kBoolAnd},    {"BOOL_OR", AggFn::kBoolOr},
-      {"EVERY", AggFn::kBoolAnd},       {"JSON_ARRAYAGG", AggFn::kJsonArrayAgg},
-      {"JSON_OBJECTAGG", AggFn::kJsonObjectAgg}};
+  static const std::map<std::string, AggFn>* const kAggs =
+      new std::map<std::string, AggFn>{{"COUNT", AggFn::kCount},
+                                       {"SUM", AggFn::kSum},
+                                       {"SUM0", AggFn::kSum0},
+                                       {"$SUM0", AggFn::kSum0},
+                                       {"AVG", AggFn::kAvg},
+                                       {"MIN", AggFn::kMin},
+                                       {"MAX", AggFn::kMax},
+                                       {"FIRST_VALUE", AggFn::kFirstValue},
+                                       {"LAST_VALUE", AggFn::kLastValue},
+                                       {"LISTAGG", AggFn::kListAgg},
+                                       {"STDDEV_POP", AggFn::kStddevPop},
+                                       {"STDDEV_SAMP", AggFn::kStddevSamp},
+                                       {"STDDEV", AggFn::kStddevSamp},
+                                       {"VAR_POP", AggFn::kVarPop},
+                                       {"VAR_SAMP", AggFn::kVarSamp},
+                                       {"VARIANCE", AggFn::kVarSamp},
+                                       {"COLLECT", AggFn::kCollect},
+                                       {"ARRAY_AGG", AggFn::kCollect},
+                                       {"BOOL_AND", AggFn::kBoolAnd},
+                                       {"BOOL_OR", AggFn::kBoolOr},
+                                       {"EVERY", AggFn::kBoolAnd},
+                                       {"JSON_ARRAYAGG", AggFn::kJsonArrayAgg},
+                                       {"JSON_OBJECTAGG", AggFn::kJsonObjectAgg}};
   auto it = kAggs->find(n);
   if (it == kAggs->end()) return std::nullopt;
   return it->second;
@@ -234,14 +260,16 @@ absl::StatusOr<DataType> AggregateResultType(AggFn fn, const std::vector<DataTyp
     case AggFn::kSum0: {
       FLINKDBT_RETURN_IF_ERROR(need(1));
       const DataType& a = args[0];
-      if (!sql::IsNumeric(a)) return absl::InvalidArgumentError(fmt::format("SUM does not accept {}", sql::TypeToString(a)));
+      if (!sql::IsNumeric(a))
+        return absl::InvalidArgumentError(fmt::format("SUM does not accept {}", sql::TypeToString(a)));
       DataType t = a.root == TypeRoot::kDecimal ? sql::DecimalSum(a) : a.WithoutTimeAttribute();
       return t.WithNullable(fn == AggFn::kSum);
     }
     case AggFn::kAvg: {
       FLINKDBT_RETURN_IF_ERROR(need(1));
       const DataType& a = args[0];
-      if (!sql::IsNumeric(a)) return absl::InvalidArgumentError(fmt::format("AVG does not accept {}", sql::TypeToString(a)));
+      if (!sql::IsNumeric(a))
+        return absl::InvalidArgumentError(fmt::format("AVG does not accept {}", sql::TypeToString(a)));
       DataType t = a.root == TypeRoot::kDecimal ? sql::DecimalAvg(a) : a;
       return t.WithNullable(true);
     }
@@ -278,11 +306,15 @@ absl::StatusOr<DataType> AggregateResultType(AggFn fn, const std::vector<DataTyp
 
 absl::StatusOr<BExprPtr> BindCall(const std::string& name, std::vector<BExprPtr> args, CallSyntax syntax) {
   const Builtin* b = FindBuiltin(name);
-  if (!b) return absl::InvalidArgumentError(fmt::format("No match found for function signature {}(...)", name));
-  if (static_cast<int>(args.size()) < b->min_args || (b->max_args >= 0 && static_cast<int>(args.size()) > b->max_args)) {
-    return absl::InvalidArgumentError(fmt::format("Invalid number of arguments to function '{}'. Was expecting {}{} arguments",
-                                                  name, b->min_args,
-                                                  b->max_args == b->min_args ? "" : b->max_args < 0 ? " or more" : fmt::format(" to {}", b->max_args)));
+  if (!b)
+    return absl::InvalidArgumentError(fmt::format("No match found for function signature {}(...)", name));
+  if (static_cast<int>(args.size()) < b->min_args ||
+      (b->max_args >= 0 && static_cast<int>(args.size()) > b->max_args)) {
+    return absl::InvalidArgumentError(fmt::format(
+        "Invalid number of arguments to function '{}'. Was expecting {}{} arguments", name, b->min_args,
+        b->max_args == b->min_args ? ""
+        : b->max_args < 0          ? " or more"
+                                   : fmt::format(" to {}", b->max_args)));
   }
   auto e = std::make_unique<BExpr>();
   e->kind = BExpr::Kind::kCall;
@@ -297,7 +329,8 @@ absl::StatusOr<BExprPtr> BindCall(const std::string& name, std::vector<BExprPtr>
   // Constant folding for deterministic calls over constants.
   bool all_const = b->deterministic;
   for (const auto& a : e->args) all_const = all_const && a->kind == BExpr::Kind::kConst;
-  if (all_const && name != "$GROUPING" && name != "JSON_OBJECT" && name != "JSON_ARRAY" && name != "JSON_QUERY") {
+  if (all_const && name != "$GROUPING" && name != "JSON_OBJECT" && name != "JSON_ARRAY" &&
+      name != "JSON_QUERY") {
     EvalContext ctx;
     SessionInfo session;
     ctx.session = &session;

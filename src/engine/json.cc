@@ -206,8 +206,10 @@ absl::Status BindJsonCommon(BExpr& e, const Types& t, CallSyntax& syn) {
   e.strs = syn.json_behaviors;
   e.i1 = static_cast<int64_t>(e.args.size());
   for (size_t i = 0; i < syn.json_defaults.size(); ++i) {
-    if (syn.json_defaults[i]) e.args.push_back(std::move(syn.json_defaults[i]));
-    else e.args.push_back(MakeConst(Value::Null(), DataType::Null()));
+    if (syn.json_defaults[i])
+      e.args.push_back(std::move(syn.json_defaults[i]));
+    else
+      e.args.push_back(MakeConst(Value::Null(), DataType::Null()));
   }
   e.name += "";
   (void)t;
@@ -224,7 +226,8 @@ Value JsonDefault(const Args& a, int idx, const BExpr& e, EvalContext& ctx) {
   if (idx < 0 || idx >= static_cast<int>(a.size())) return Value::Null();
   const Value& v = a[idx];
   if (v.is_null()) return v;
-  if (e.type.root == TypeRoot::kVarChar && v.kind() == ValueKind::kBool) return Value::String(v.bool_value() ? "true" : "false");
+  if (e.type.root == TypeRoot::kVarChar && v.kind() == ValueKind::kBool)
+    return Value::String(v.bool_value() ? "true" : "false");
   return CastValue(v, e.args[idx]->type, e.type, true, ctx);
 }
 
@@ -302,7 +305,8 @@ Value JsonQueryFn(const Args& a, const BExpr& e, EvalContext& ctx) {
   } else {
     text = simdjson::minify(res[0]);
     is_array = res[0].type() == dom::element_type::ARRAY;
-    if (IsScalar(res[0]) && wrapper.rfind("WITH", 0) != 0) return fallback(on_error, "JSON_QUERY needs an array or object");
+    if (IsScalar(res[0]) && wrapper.rfind("WITH", 0) != 0)
+      return fallback(on_error, "JSON_QUERY needs an array or object");
   }
   if (wrapper == "WITH CONDITIONAL ARRAY WRAPPER") {
     if (!is_array) text = "[" + text + "]";
@@ -365,16 +369,23 @@ Value IsJsonFn(const Args& a, const BExpr& e, EvalContext&) {
 // Serializes a SQL value as JSON.
 std::string ValueToJson(const Value& v, const DataType& t, const EvalContext& ctx) {
   switch (v.kind()) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return v.bool_value() ? "true" : "false";
-    case ValueKind::kInt: return std::to_string(v.int_value());
-    case ValueKind::kDouble: return JavaDoubleString(v.double_value());
-    case ValueKind::kDecimal: return v.decimal_value().ToString();
-    case ValueKind::kString: return JsonQuote(v.string_value(), false);
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return v.bool_value() ? "true" : "false";
+    case ValueKind::kInt:
+      return std::to_string(v.int_value());
+    case ValueKind::kDouble:
+      return JavaDoubleString(v.double_value());
+    case ValueKind::kDecimal:
+      return v.decimal_value().ToString();
+    case ValueKind::kString:
+      return JsonQuote(v.string_value(), false);
     case ValueKind::kArray: {
       std::string out = "[";
       const DataType et = t.children.empty() ? DataType{} : t.children[0];
-      for (size_t i = 0; i < v.items().size(); ++i) out += (i ? "," : "") + ValueToJson(v.items()[i], et, ctx);
+      for (size_t i = 0; i < v.items().size(); ++i)
+        out += (i ? "," : "") + ValueToJson(v.items()[i], et, ctx);
       return out + "]";
     }
     case ValueKind::kMap: {
@@ -382,8 +393,10 @@ std::string ValueToJson(const Value& v, const DataType& t, const EvalContext& ct
       const auto& it = v.items();
       for (size_t i = 0; i + 1 < it.size(); i += 2) {
         Value k = it[i];
-        out += (i ? "," : "") + JsonQuote(k.kind() == ValueKind::kString ? k.string_value() : FormatValue(k, DataType{}), false) + ":" +
-               ValueToJson(it[i + 1], t.children.size() > 1 ? t.children[1] : DataType{}, ctx);
+        out +=
+            (i ? "," : "") +
+            JsonQuote(k.kind() == ValueKind::kString ? k.string_value() : FormatValue(k, DataType{}), false) +
+            ":" + ValueToJson(it[i + 1], t.children.size() > 1 ? t.children[1] : DataType{}, ctx);
       }
       return out + "}";
     }
@@ -391,7 +404,8 @@ std::string ValueToJson(const Value& v, const DataType& t, const EvalContext& ct
       std::string out = "{";
       for (size_t i = 0; i < v.items().size(); ++i) {
         std::string name = i < t.field_names.size() ? t.field_names[i] : fmt::format("f{}", i);
-        out += (i ? "," : "") + JsonQuote(name, false) + ":" + ValueToJson(v.items()[i], i < t.children.size() ? t.children[i] : DataType{}, ctx);
+        out += (i ? "," : "") + JsonQuote(name, false) + ":" +
+               ValueToJson(v.items()[i], i < t.children.size() ? t.children[i] : DataType{}, ctx);
       }
       return out + "}";
     }
@@ -403,7 +417,8 @@ std::string ValueToJson(const Value& v, const DataType& t, const EvalContext& ct
 namespace {
 
 bool IsJsonConstructor(const BExpr& a) {
-  return a.kind == BExpr::Kind::kCall && (a.name == "JSON_OBJECT" || a.name == "JSON_ARRAY" || a.name == "JSON_QUERY" || a.name == "JSON");
+  return a.kind == BExpr::Kind::kCall &&
+         (a.name == "JSON_OBJECT" || a.name == "JSON_ARRAY" || a.name == "JSON_QUERY" || a.name == "JSON");
 }
 
 absl::Status BindJsonString(BExpr& e, const Types& t, CallSyntax&) {
@@ -437,7 +452,9 @@ Value JsonObjectFn(const Args& a, const BExpr& e, EvalContext& ctx) {
   for (size_t i = 0; i + 1 < a.size(); i += 2) {
     if (a[i].is_null()) return Fail(ctx, "JSON_OBJECT key must not be NULL");
     if (a[i + 1].is_null() && absent) continue;
-    std::string val = e.strs[i + 2] == "raw" && !a[i + 1].is_null() ? a[i + 1].string_value() : ValueToJson(a[i + 1], e.args[i + 1]->type, ctx);
+    std::string val = e.strs[i + 2] == "raw" && !a[i + 1].is_null()
+                          ? a[i + 1].string_value()
+                          : ValueToJson(a[i + 1], e.args[i + 1]->type, ctx);
     out += (first ? "" : ",") + JsonQuote(a[i].string_value(), false) + ":" + val;
     first = false;
   }
@@ -450,7 +467,8 @@ Value JsonArrayFn(const Args& a, const BExpr& e, EvalContext& ctx) {
   bool first = true;
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].is_null() && absent) continue;
-    std::string val = e.strs[i + 1] == "raw" && !a[i].is_null() ? a[i].string_value() : ValueToJson(a[i], e.args[i]->type, ctx);
+    std::string val = e.strs[i + 1] == "raw" && !a[i].is_null() ? a[i].string_value()
+                                                                : ValueToJson(a[i], e.args[i]->type, ctx);
     out += (first ? "" : ",") + val;
     first = false;
   }

@@ -13,8 +13,8 @@
 
 #include "flinkdbt/base/json_writer.h"
 #include "flinkdbt/base/status.h"
-#include "flinkdbt/sql/types.h"
 #include "flinkdbt/base/strings.h"
+#include "flinkdbt/sql/types.h"
 #include "fmt/format.h"
 #include "simdjson.h"
 
@@ -29,24 +29,48 @@ constexpr int kVersion = 1;
 
 void WriteValue(JsonWriter& w, const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kNull: w.Null(); return;
-    case ValueKind::kBool: w.Bool(v.bool_value()); return;
-    case ValueKind::kInt: w.String(fmt::format("i:{}", v.int_value())); return;
-    case ValueKind::kDouble: w.String(fmt::format("f:{:a}", v.double_value())); return;
-    case ValueKind::kDecimal: w.String("n:" + v.decimal_value().ToString()); return;
-    case ValueKind::kString: w.String("s:" + v.string_value()); return;
+    case ValueKind::kNull:
+      w.Null();
+      return;
+    case ValueKind::kBool:
+      w.Bool(v.bool_value());
+      return;
+    case ValueKind::kInt:
+      w.String(fmt::format("i:{}", v.int_value()));
+      return;
+    case ValueKind::kDouble:
+      w.String(fmt::format("f:{:a}", v.double_value()));
+      return;
+    case ValueKind::kDecimal:
+      w.String("n:" + v.decimal_value().ToString());
+      return;
+    case ValueKind::kString:
+      w.String("s:" + v.string_value());
+      return;
     case ValueKind::kBytes: {
       std::string hex;
       for (unsigned char c : v.string_value()) hex += fmt::format("{:02x}", c);
       w.String("b:" + hex);
       return;
     }
-    case ValueKind::kDate: w.String(fmt::format("D:{}", v.millis())); return;
-    case ValueKind::kTime: w.String(fmt::format("t:{}:{}", v.millis(), v.nanos())); return;
-    case ValueKind::kTimestamp: w.String(fmt::format("T:{}:{}", v.millis(), v.nanos())); return;
-    case ValueKind::kTimestampLtz: w.String(fmt::format("Z:{}:{}", v.millis(), v.nanos())); return;
-    case ValueKind::kIntervalMonths: w.String(fmt::format("M:{}", v.int_value())); return;
-    case ValueKind::kIntervalMillis: w.String(fmt::format("I:{}", v.int_value())); return;
+    case ValueKind::kDate:
+      w.String(fmt::format("D:{}", v.millis()));
+      return;
+    case ValueKind::kTime:
+      w.String(fmt::format("t:{}:{}", v.millis(), v.nanos()));
+      return;
+    case ValueKind::kTimestamp:
+      w.String(fmt::format("T:{}:{}", v.millis(), v.nanos()));
+      return;
+    case ValueKind::kTimestampLtz:
+      w.String(fmt::format("Z:{}:{}", v.millis(), v.nanos()));
+      return;
+    case ValueKind::kIntervalMonths:
+      w.String(fmt::format("M:{}", v.int_value()));
+      return;
+    case ValueKind::kIntervalMillis:
+      w.String(fmt::format("I:{}", v.int_value()));
+      return;
     case ValueKind::kArray:
     case ValueKind::kMap:
     case ValueKind::kRow:
@@ -63,8 +87,10 @@ void WriteValue(JsonWriter& w, const Value& v) {
 absl::StatusOr<Value> ReadValue(simdjson::dom::element e) {
   using T = simdjson::dom::element_type;
   switch (e.type()) {
-    case T::NULL_VALUE: return Value::Null();
-    case T::BOOL: return Value::Bool(e.get_bool().value());
+    case T::NULL_VALUE:
+      return Value::Null();
+    case T::BOOL:
+      return Value::Bool(e.get_bool().value());
     case T::STRING: {
       std::string s(std::string_view(e.get_string().value()));
       if (s.size() < 2 || s[1] != ':') return absl::DataLossError("bad value encoding");
@@ -78,25 +104,38 @@ absl::StatusOr<Value> ReadValue(simdjson::dom::element e) {
       int32_t b;
       try {
         switch (s[0]) {
-          case 'i': return Value::Int(std::stoll(body));
-          case 'f': return Value::Double(std::strtod(body.c_str(), nullptr));
+          case 'i':
+            return Value::Int(std::stoll(body));
+          case 'f':
+            return Value::Double(std::strtod(body.c_str(), nullptr));
           case 'n': {
             auto d = Decimal::Parse(body);
             if (!d) return absl::DataLossError("bad decimal");
             return Value::Dec(*d);
           }
-          case 's': return Value::String(body);
+          case 's':
+            return Value::String(body);
           case 'b': {
             std::string bytes;
-            for (size_t i = 0; i + 1 < body.size(); i += 2) bytes.push_back(static_cast<char>(std::stoi(body.substr(i, 2), nullptr, 16)));
+            for (size_t i = 0; i + 1 < body.size(); i += 2)
+              bytes.push_back(static_cast<char>(std::stoi(body.substr(i, 2), nullptr, 16)));
             return Value::Bytes(bytes);
           }
-          case 'D': return Value::Date(std::stoll(body));
-          case 't': two(&a, &b); return Value::Time(a, b);
-          case 'T': two(&a, &b); return Value::Timestamp(a, b);
-          case 'Z': two(&a, &b); return Value::TimestampLtz(a, b);
-          case 'M': return Value::IntervalMonths(std::stoll(body));
-          case 'I': return Value::IntervalMillis(std::stoll(body));
+          case 'D':
+            return Value::Date(std::stoll(body));
+          case 't':
+            two(&a, &b);
+            return Value::Time(a, b);
+          case 'T':
+            two(&a, &b);
+            return Value::Timestamp(a, b);
+          case 'Z':
+            two(&a, &b);
+            return Value::TimestampLtz(a, b);
+          case 'M':
+            return Value::IntervalMonths(std::stoll(body));
+          case 'I':
+            return Value::IntervalMillis(std::stoll(body));
         }
       } catch (...) {
       }
@@ -160,7 +199,9 @@ std::string SerializeCatalog(const Catalog& catalog) {
           w.BeginObject();
           w.Field("name", col.name);
           w.Field("type", sql::TypeToSqlString(col.type));
-          w.Field("kind", col.kind == ColumnKind::kPhysical ? "physical" : col.kind == ColumnKind::kComputed ? "computed" : "metadata");
+          w.Field("kind", col.kind == ColumnKind::kPhysical   ? "physical"
+                          : col.kind == ColumnKind::kComputed ? "computed"
+                                                              : "metadata");
           w.Field("expr", col.expr_sql);
           w.Field("metadata_key", col.metadata_key);
           w.Field("virtual", col.is_virtual);
@@ -216,21 +257,25 @@ absl::Status DeserializeCatalog(std::string_view json, Catalog* catalog) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::padded_string padded(json);
-  if (parser.parse(padded).get(root) != simdjson::SUCCESS) return absl::DataLossError("the state file is not valid JSON");
-  if (Str(root, "format") != kFormat) return absl::DataLossError("the state file is not a flinkdbt local engine state file");
+  if (parser.parse(padded).get(root) != simdjson::SUCCESS)
+    return absl::DataLossError("the state file is not valid JSON");
+  if (Str(root, "format") != kFormat)
+    return absl::DataLossError("the state file is not a flinkdbt local engine state file");
   int64_t version = 0;
   if (root["version"].get(version) != simdjson::SUCCESS || version != kVersion)
     return absl::DataLossError(fmt::format("unsupported state file version {}", version));
   catalog->current_catalog = Str(root, "current_catalog");
   catalog->current_database = Str(root, "current_database");
   simdjson::dom::array cats;
-  if (root["catalogs"].get(cats) != simdjson::SUCCESS) return absl::DataLossError("state file has no catalogs");
+  if (root["catalogs"].get(cats) != simdjson::SUCCESS)
+    return absl::DataLossError("state file has no catalogs");
   for (auto c : cats) {
     CatalogEntry& entry = catalog->catalogs()[Str(c, "name")];
     entry.databases.clear();
     simdjson::dom::object copts;
     if (c["options"].get(copts) == simdjson::SUCCESS)
-      for (auto f : copts) entry.options[std::string(f.key)] = std::string(std::string_view(f.value.get_string().value()));
+      for (auto f : copts)
+        entry.options[std::string(f.key)] = std::string(std::string_view(f.value.get_string().value()));
     simdjson::dom::array dbs;
     if (c["databases"].get(dbs) != simdjson::SUCCESS) return absl::DataLossError("catalog without databases");
     for (auto d : dbs) {
@@ -243,14 +288,15 @@ absl::Status DeserializeCatalog(std::string_view json, Catalog* catalog) {
         o->database = Str(d, "name");
         o->name = Str(oj, "name");
         std::string kind = Str(oj, "kind");
-        o->kind = kind == "VIEW" ? ObjectKind::kView
-                  : kind == "MATERIALIZED VIEW" ? ObjectKind::kMaterializedView
+        o->kind = kind == "VIEW"                 ? ObjectKind::kView
+                  : kind == "MATERIALIZED VIEW"  ? ObjectKind::kMaterializedView
                   : kind == "MATERIALIZED TABLE" ? ObjectKind::kMaterializedTable
                                                  : ObjectKind::kTable;
         o->comment = Str(oj, "comment");
         o->query_sql = Str(oj, "query");
         simdjson::dom::array cols;
-        if (oj["columns"].get(cols) != simdjson::SUCCESS) return absl::DataLossError("object without columns");
+        if (oj["columns"].get(cols) != simdjson::SUCCESS)
+          return absl::DataLossError("object without columns");
         for (auto cj : cols) {
           ColumnDef col;
           col.name = Str(cj, "name");
@@ -258,7 +304,9 @@ absl::Status DeserializeCatalog(std::string_view json, Catalog* catalog) {
           if (!t.ok()) return absl::DataLossError(fmt::format("bad column type '{}'", Str(cj, "type")));
           col.type = *t;
           std::string k = Str(cj, "kind");
-          col.kind = k == "computed" ? ColumnKind::kComputed : k == "metadata" ? ColumnKind::kMetadata : ColumnKind::kPhysical;
+          col.kind = k == "computed"   ? ColumnKind::kComputed
+                     : k == "metadata" ? ColumnKind::kMetadata
+                                       : ColumnKind::kPhysical;
           col.expr_sql = Str(cj, "expr");
           col.metadata_key = Str(cj, "metadata_key");
           bool virt = false;
@@ -271,7 +319,8 @@ absl::Status DeserializeCatalog(std::string_view json, Catalog* catalog) {
         if (oj["primary_key"].get(pk) == simdjson::SUCCESS)
           for (auto k : pk) o->primary_key.emplace_back(std::string_view(k.get_string().value()));
         simdjson::dom::element wm;
-        if (oj["watermark"].get(wm) == simdjson::SUCCESS) o->watermark = WatermarkDef{Str(wm, "column"), Str(wm, "expr")};
+        if (oj["watermark"].get(wm) == simdjson::SUCCESS)
+          o->watermark = WatermarkDef{Str(wm, "column"), Str(wm, "expr")};
         simdjson::dom::element dist;
         if (oj["distribution"].get(dist) == simdjson::SUCCESS) {
           DistributionDef dd;
@@ -285,7 +334,8 @@ absl::Status DeserializeCatalog(std::string_view json, Catalog* catalog) {
         }
         simdjson::dom::object opts;
         if (oj["options"].get(opts) == simdjson::SUCCESS)
-          for (auto f : opts) o->options[std::string(f.key)] = std::string(std::string_view(f.value.get_string().value()));
+          for (auto f : opts)
+            o->options[std::string(f.key)] = std::string(std::string_view(f.value.get_string().value()));
         simdjson::dom::array data;
         if (oj["data"].get(data) == simdjson::SUCCESS) {
           for (auto rj : data) {
@@ -296,7 +346,10 @@ absl::Status DeserializeCatalog(std::string_view json, Catalog* catalog) {
             for (auto x : arr) {
               if (i == 0) {
                 std::string_view k = x.get_string().value();
-                ch.kind = k == "+I" ? RowKind::kInsert : k == "-U" ? RowKind::kUpdateBefore : k == "+U" ? RowKind::kUpdateAfter : RowKind::kDelete;
+                ch.kind = k == "+I"   ? RowKind::kInsert
+                          : k == "-U" ? RowKind::kUpdateBefore
+                          : k == "+U" ? RowKind::kUpdateAfter
+                                      : RowKind::kDelete;
               } else if (i == 1) {
                 rt = x.get_int64().value();
               } else {
@@ -321,7 +374,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& folder) {
   std::error_code ec;
   if (!fs::exists(folder, ec)) {
     fs::create_directories(folder, ec);
-    if (ec) return absl::FailedPreconditionError(fmt::format("cannot create engine folder '{}': {}", folder, ec.message()));
+    if (ec)
+      return absl::FailedPreconditionError(
+          fmt::format("cannot create engine folder '{}': {}", folder, ec.message()));
   } else if (!fs::is_directory(folder, ec)) {
     return absl::FailedPreconditionError(fmt::format("engine path '{}' exists and is not a folder", folder));
   }
@@ -331,14 +386,17 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& folder) {
       std::string name = entry.path().filename().string();
       if (name != kLockFile && name.rfind(std::string(kStateFile) + ".tmp", 0) != 0)
         return absl::FailedPreconditionError(fmt::format(
-            "engine folder '{}' is not empty and holds no {} (foreign folder); refusing to use it", folder, kStateFile));
+            "engine folder '{}' is not empty and holds no {} (foreign folder); refusing to use it", folder,
+            kStateFile));
     }
   }
   auto store = std::unique_ptr<Store>(new Store());
   store->folder_ = folder;
   std::string lock = (fs::path(folder) / kLockFile).string();
   store->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (store->lock_fd_ < 0) return absl::FailedPreconditionError(fmt::format("cannot open lock file '{}': {}", lock, std::strerror(errno)));
+  if (store->lock_fd_ < 0)
+    return absl::FailedPreconditionError(
+        fmt::format("cannot open lock file '{}': {}", lock, std::strerror(errno)));
   if (::flock(store->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(store->lock_fd_);
     store->lock_fd_ = -1;
@@ -370,7 +428,8 @@ absl::Status Store::Load(Catalog* catalog) {
   ss << in.rdbuf();
   absl::Status s = DeserializeCatalog(ss.str(), catalog);
   if (!s.ok())
-    return absl::DataLossError(fmt::format("engine state '{}' is corrupt ({}); it was left untouched", state.string(), s.message()));
+    return absl::DataLossError(
+        fmt::format("engine state '{}' is corrupt ({}); it was left untouched", state.string(), s.message()));
   return absl::OkStatus();
 }
 

@@ -28,9 +28,9 @@ using ScalarFn = Value (*)(const std::vector<Value>& args, const BExpr& self, Ev
 struct BExpr {
   enum class Kind {
     kConst,
-    kInput,       // index into the current row
-    kOuter,       // depth (1 = enclosing query), index
-    kCall,        // fn(args); strict: any NULL argument gives NULL without calling fn
+    kInput,  // index into the current row
+    kOuter,  // depth (1 = enclosing query), index
+    kCall,   // fn(args); strict: any NULL argument gives NULL without calling fn
     kAnd,
     kOr,
     kNot,
@@ -43,16 +43,16 @@ struct BExpr {
   };
   Kind kind = Kind::kConst;
   sql::DataType type;
-  Value value;          // kConst
-  int index = 0;        // kInput / kOuter
-  int depth = 0;        // kOuter
+  Value value;    // kConst
+  int index = 0;  // kInput / kOuter
+  int depth = 0;  // kOuter
   std::vector<BExprPtr> args;
   ScalarFn fn = nullptr;
   bool strict = true;
   bool try_cast = false;
   bool negated = false;
   bool has_else = false;
-  std::string name;     // function name, operator, json options...
+  std::string name;               // function name, operator, json options...
   std::vector<std::string> strs;  // extra string options (JSON behaviours, units)
   int64_t i0 = 0, i1 = 0;         // extra integer options
   PlanPtr subquery;
@@ -86,7 +86,8 @@ inline bool EvalPredicate(const BExpr& e, const Row& row, EvalContext& ctx) {
 }
 
 // Casts `v` of type `from` to `to`; on failure sets ctx.error unless `try_cast` (then NULL).
-Value CastValue(const Value& v, const sql::DataType& from, const sql::DataType& to, bool try_cast, EvalContext& ctx);
+Value CastValue(const Value& v, const sql::DataType& from, const sql::DataType& to, bool try_cast,
+                EvalContext& ctx);
 
 // Window attributes a column can carry (window TVF output columns).
 enum class WindowAttr : uint8_t { kNone, kStart, kEnd, kTime };
@@ -98,14 +99,34 @@ struct PlanColumn {
   WindowAttr window = WindowAttr::kNone;
 };
 
-enum class AggFn { kCount, kCountStar, kSum, kSum0, kAvg, kMin, kMax, kFirstValue, kLastValue, kListAgg, kStddevPop, kStddevSamp, kVarPop, kVarSamp, kCollect, kBoolAnd, kBoolOr, kJsonArrayAgg, kJsonObjectAgg };
+enum class AggFn {
+  kCount,
+  kCountStar,
+  kSum,
+  kSum0,
+  kAvg,
+  kMin,
+  kMax,
+  kFirstValue,
+  kLastValue,
+  kListAgg,
+  kStddevPop,
+  kStddevSamp,
+  kVarPop,
+  kVarSamp,
+  kCollect,
+  kBoolAnd,
+  kBoolOr,
+  kJsonArrayAgg,
+  kJsonObjectAgg
+};
 
 struct AggCall {
   AggFn fn = AggFn::kCount;
   std::vector<BExprPtr> args;  // over the aggregate's input
   BExprPtr filter;             // FILTER (WHERE ...)
   bool distinct = false;
-  sql::DataType type;          // result type
+  sql::DataType type;  // result type
   std::string separator = ",";
 };
 
@@ -129,18 +150,18 @@ struct OverCall {
 
 struct PlanNode {
   enum class Kind {
-    kValues,     // rows of constant expressions
-    kScan,       // a catalog table (its changelog) or a connector
-    kProject,    // exprs
-    kFilter,     // predicate
+    kValues,   // rows of constant expressions
+    kScan,     // a catalog table (its changelog) or a connector
+    kProject,  // exprs
+    kFilter,   // predicate
     kJoin,
     kAggregate,
     kWindowTvf,
-    kOver,       // appends window function columns
-    kRank,       // ROW_NUMBER Top-N / dedup (incremental)
+    kOver,  // appends window function columns
+    kRank,  // ROW_NUMBER Top-N / dedup (incremental)
     kSetOp,
-    kSort,       // ORDER BY / LIMIT / OFFSET over the final table
-    kUnnest,     // cross join with UNNEST of an array/map column
+    kSort,    // ORDER BY / LIMIT / OFFSET over the final table
+    kUnnest,  // cross join with UNNEST of an array/map column
     kEmpty,
   };
   Kind kind = Kind::kValues;

@@ -77,7 +77,8 @@ bool ParseFile(const std::string& text, std::vector<Block>* blocks, bool* batch,
       b.kind = Block::kQuery;
       b.sqlite = l.find("sqlite") != std::string::npos;
     } else {
-      *error = fmt::format("line {}: expected 'statement ok', 'statement error' or 'query', got '{}'", i + 1, l);
+      *error =
+          fmt::format("line {}: expected 'statement ok', 'statement error' or 'query', got '{}'", i + 1, l);
       return false;
     }
     ++i;
@@ -155,7 +156,8 @@ bool RunSqlite(const std::string& sqlite3, const std::vector<std::string>& setup
     *error = "cannot write the sqlite3 script";
     return false;
   }
-  std::string cmd = fmt::format("{} -batch -noheader -separator '|' -nullvalue NULL :memory: < {} 2>&1", sqlite3, path);
+  std::string cmd =
+      fmt::format("{} -batch -noheader -separator '|' -nullvalue NULL :memory: < {} 2>&1", sqlite3, path);
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) {
     unlink(path);
@@ -233,8 +235,10 @@ void RunSqlTestFile(const std::string& path, const SqlTestOptions& options, SqlT
     if (b.kind == Block::kStatementError) {
       if (r.ok()) {
         fail("expected an error, the statement succeeded");
-      } else if (!b.expected_error.empty() && ToStd(r.status().message()).find(b.expected_error) == std::string_view::npos) {
-        fail(fmt::format("expected an error containing '{}', got: {}", b.expected_error, r.status().message()));
+      } else if (!b.expected_error.empty() &&
+                 ToStd(r.status().message()).find(b.expected_error) == std::string_view::npos) {
+        fail(fmt::format("expected an error containing '{}', got: {}", b.expected_error,
+                         r.status().message()));
       } else {
         report->passed++;
       }
@@ -242,7 +246,8 @@ void RunSqlTestFile(const std::string& path, const SqlTestOptions& options, SqlT
     }
     if (!r.ok()) {
       auto loc = GetLocation(r.status());
-      fail(fmt::format("error{}: {}", loc ? fmt::format(" at {}:{}", loc->line, loc->column) : "", r.status().message()));
+      fail(fmt::format("error{}: {}", loc ? fmt::format(" at {}:{}", loc->line, loc->column) : "",
+                       r.status().message()));
       continue;
     }
     if (b.kind == Block::kStatementOk) {
@@ -262,7 +267,8 @@ void RunSqlTestFile(const std::string& path, const SqlTestOptions& options, SqlT
     std::vector<std::string> got;
     bool ordered = r->ordered || HasOrderBy(b.sql);
     bool legacy = false;
-    for (const auto& row : b.rows) legacy = legacy || (with_op && (row.rfind("+|", 0) == 0 || row.rfind("-|", 0) == 0));
+    for (const auto& row : b.rows)
+      legacy = legacy || (with_op && (row.rfind("+|", 0) == 0 || row.rfind("-|", 0) == 0));
     if (with_op && !batch) {
       ordered = true;
       for (const auto& c : r->changelog) {
@@ -279,7 +285,8 @@ void RunSqlTestFile(const std::string& path, const SqlTestOptions& options, SqlT
       std::sort(got.begin(), got.end());
     }
     if (want != got) {
-      fail(fmt::format("rows differ{}:\n  expected:{}\n  got:{}", ordered ? " (ordered)" : "", Describe(want), Describe(got)));
+      fail(fmt::format("rows differ{}:\n  expected:{}\n  got:{}", ordered ? " (ordered)" : "", Describe(want),
+                       Describe(got)));
       continue;
     }
     if (b.sqlite && !options.sqlite3.empty()) {

@@ -58,7 +58,8 @@ int64_t LocalMillis(const Value& v, const EvalContext& ctx) {
 namespace {
 
 // Java's SimpleDateFormat subset: y M d H h m s S a E X Z and quoted text.
-std::string FormatJava(const std::string& pattern, int64_t local_millis, int32_t nanos, int64_t offset_millis) {
+std::string FormatJava(const std::string& pattern, int64_t local_millis, int32_t nanos,
+                       int64_t offset_millis) {
   Fields f = Split(local_millis, nanos);
   std::string out;
   for (size_t i = 0; i < pattern.size();) {
@@ -75,23 +76,40 @@ std::string FormatJava(const std::string& pattern, int64_t local_millis, int32_t
     auto num = [&](int64_t v) { out += fmt::format("{:0{}d}", v, static_cast<int>(n)); };
     switch (c) {
       case 'y':
-        if (n == 2) out += fmt::format("{:02d}", f.year % 100);
-        else num(f.year);
+        if (n == 2)
+          out += fmt::format("{:02d}", f.year % 100);
+        else
+          num(f.year);
         break;
-      case 'M': num(f.month); break;
-      case 'd': num(f.day); break;
-      case 'H': num(f.hour); break;
-      case 'h': num(f.hour % 12 == 0 ? 12 : f.hour % 12); break;
-      case 'm': num(f.minute); break;
-      case 's': num(f.second); break;
+      case 'M':
+        num(f.month);
+        break;
+      case 'd':
+        num(f.day);
+        break;
+      case 'H':
+        num(f.hour);
+        break;
+      case 'h':
+        num(f.hour % 12 == 0 ? 12 : f.hour % 12);
+        break;
+      case 'm':
+        num(f.minute);
+        break;
+      case 's':
+        num(f.second);
+        break;
       case 'S': {
         std::string frac = fmt::format("{:03d}{:06d}", f.millis, f.nanos);
         out += n <= 9 ? frac.substr(0, n) : frac;
         break;
       }
-      case 'a': out += f.hour < 12 ? "AM" : "PM"; break;
+      case 'a':
+        out += f.hour < 12 ? "AM" : "PM";
+        break;
       case 'E': {
-        static const char* kDays[] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"};
+        static const char* kDays[] = {"Thursday", "Friday",  "Saturday", "Sunday",
+                                      "Monday",   "Tuesday", "Wednesday"};
         std::string d = kDays[((f.days % 7) + 7) % 7];
         out += n >= 4 ? d : d.substr(0, 3);
         break;
@@ -145,24 +163,38 @@ bool ParseJava(const std::string& pattern, const std::string& text, int64_t* loc
         neg = true;
         ++p;
       }
-      while (p < text.size() && p - start < max_digits && std::isdigit(static_cast<unsigned char>(text[p]))) v = v * 10 + (text[p++] - '0');
+      while (p < text.size() && p - start < max_digits && std::isdigit(static_cast<unsigned char>(text[p])))
+        v = v * 10 + (text[p++] - '0');
       *out = neg ? -v : v;
       return p > start;
     };
     bool adjacent = i + n < pattern.size() && std::isalpha(static_cast<unsigned char>(pattern[i + n]));
     size_t maxd = adjacent ? n : 18;
     switch (c) {
-      case 'y': if (!read(adjacent ? n : 9, &y)) return false; break;
-      case 'M': if (!read(maxd, &mo)) return false; break;
-      case 'd': if (!read(maxd, &d)) return false; break;
+      case 'y':
+        if (!read(adjacent ? n : 9, &y)) return false;
+        break;
+      case 'M':
+        if (!read(maxd, &mo)) return false;
+        break;
+      case 'd':
+        if (!read(maxd, &d)) return false;
+        break;
       case 'H':
-      case 'h': if (!read(maxd, &h)) return false; break;
-      case 'm': if (!read(maxd, &mi)) return false; break;
-      case 's': if (!read(maxd, &s)) return false; break;
+      case 'h':
+        if (!read(maxd, &h)) return false;
+        break;
+      case 'm':
+        if (!read(maxd, &mi)) return false;
+        break;
+      case 's':
+        if (!read(maxd, &s)) return false;
+        break;
       case 'S': {
         size_t start = p;
         int64_t v = 0;
-        while (p < text.size() && p - start < maxd && std::isdigit(static_cast<unsigned char>(text[p]))) v = v * 10 + (text[p++] - '0');
+        while (p < text.size() && p - start < maxd && std::isdigit(static_cast<unsigned char>(text[p])))
+          v = v * 10 + (text[p++] - '0');
         if (p == start) return false;
         // SimpleDateFormat reads S as a count of milliseconds.
         frac_ns = v * 1000000;
@@ -170,8 +202,10 @@ bool ParseJava(const std::string& pattern, const std::string& text, int64_t* loc
       }
       case 'a':
         has_ampm = true;
-        if (text.compare(p, 2, "PM") == 0 || text.compare(p, 2, "pm") == 0) pm = true;
-        else if (text.compare(p, 2, "AM") != 0 && text.compare(p, 2, "am") != 0) return false;
+        if (text.compare(p, 2, "PM") == 0 || text.compare(p, 2, "pm") == 0)
+          pm = true;
+        else if (text.compare(p, 2, "AM") != 0 && text.compare(p, 2, "am") != 0)
+          return false;
         p += 2;
         break;
       case 'X':
@@ -186,11 +220,13 @@ bool ParseJava(const std::string& pattern, const std::string& text, int64_t* loc
         bool neg = text[p++] == '-';
         int64_t hh = 0, mm = 0;
         size_t st = p;
-        while (p < text.size() && p - st < 2 && std::isdigit(static_cast<unsigned char>(text[p]))) hh = hh * 10 + (text[p++] - '0');
+        while (p < text.size() && p - st < 2 && std::isdigit(static_cast<unsigned char>(text[p])))
+          hh = hh * 10 + (text[p++] - '0');
         if (p - st != 2) return false;
         if (p < text.size() && text[p] == ':') ++p;
         st = p;
-        while (p < text.size() && p - st < 2 && std::isdigit(static_cast<unsigned char>(text[p]))) mm = mm * 10 + (text[p++] - '0');
+        while (p < text.size() && p - st < 2 && std::isdigit(static_cast<unsigned char>(text[p])))
+          mm = mm * 10 + (text[p++] - '0');
         *has_offset = true;
         *offset_millis = (neg ? -1 : 1) * (hh * 60 + mm) * 60000;
         break;
@@ -205,8 +241,8 @@ bool ParseJava(const std::string& pattern, const std::string& text, int64_t* loc
   }
   if (has_ampm && pm && h < 12) h += 12;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return false;
-  *local_millis = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400000 + ((h * 60 + mi) * 60 + s) * 1000 +
-                  frac_ns / 1000000;
+  *local_millis = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400000 +
+                  ((h * 60 + mi) * 60 + s) * 1000 + frac_ns / 1000000;
   *nanos = static_cast<int32_t>(frac_ns % 1000000);
   return true;
 }
@@ -241,35 +277,59 @@ int64_t ExtractUnit(const Value& v, TimeUnit unit, const EvalContext& ctx) {
   if (v.kind() == ValueKind::kIntervalMillis) {
     int64_t ms = v.int_value();
     switch (unit) {
-      case TimeUnit::kDay: return ms / 86400000;
-      case TimeUnit::kHour: return (ms / 3600000) % 24;
-      case TimeUnit::kMinute: return (ms / 60000) % 60;
-      case TimeUnit::kSecond: return (ms / 1000) % 60;
-      case TimeUnit::kMillisecond: return ms % 60000;
-      default: return 0;
+      case TimeUnit::kDay:
+        return ms / 86400000;
+      case TimeUnit::kHour:
+        return (ms / 3600000) % 24;
+      case TimeUnit::kMinute:
+        return (ms / 60000) % 60;
+      case TimeUnit::kSecond:
+        return (ms / 1000) % 60;
+      case TimeUnit::kMillisecond:
+        return ms % 60000;
+      default:
+        return 0;
     }
   }
   int64_t local = v.kind() == ValueKind::kTime ? v.millis() : LocalMillis(v, ctx);
   Fields f = Split(local, v.nanos());
   switch (unit) {
-    case TimeUnit::kYear: return f.year;
-    case TimeUnit::kQuarter: return (f.month - 1) / 3 + 1;
-    case TimeUnit::kMonth: return f.month;
-    case TimeUnit::kWeek: return IsoWeek(f.days);
-    case TimeUnit::kDay: return f.day;
-    case TimeUnit::kHour: return f.hour;
-    case TimeUnit::kMinute: return f.minute;
-    case TimeUnit::kSecond: return f.second;
-    case TimeUnit::kMillisecond: return f.second * 1000 + f.millis;
-    case TimeUnit::kMicrosecond: return (f.second * 1000 + f.millis) * 1000 + f.nanos / 1000;
-    case TimeUnit::kNanosecond: return (f.second * 1000 + f.millis) * 1000000 + f.nanos;
-    case TimeUnit::kDoy: return f.days - DaysFromCivil(f.year, 1, 1) + 1;
-    case TimeUnit::kDow: return ((f.days + 4) % 7 + 7) % 7 + 1;  // Sunday = 1
-    case TimeUnit::kIsoDow: return ((f.days + 3) % 7 + 7) % 7 + 1;  // Monday = 1
-    case TimeUnit::kEpoch: return FloorDiv(v.kind() == ValueKind::kDate ? v.millis() * 86400000 : v.millis(), 1000);
-    case TimeUnit::kDecade: return FloorDiv(f.year, 10);
-    case TimeUnit::kCentury: return f.year > 0 ? (f.year + 99) / 100 : -((99 - f.year) / 100);
-    case TimeUnit::kMillennium: return f.year > 0 ? (f.year + 999) / 1000 : -((999 - f.year) / 1000);
+    case TimeUnit::kYear:
+      return f.year;
+    case TimeUnit::kQuarter:
+      return (f.month - 1) / 3 + 1;
+    case TimeUnit::kMonth:
+      return f.month;
+    case TimeUnit::kWeek:
+      return IsoWeek(f.days);
+    case TimeUnit::kDay:
+      return f.day;
+    case TimeUnit::kHour:
+      return f.hour;
+    case TimeUnit::kMinute:
+      return f.minute;
+    case TimeUnit::kSecond:
+      return f.second;
+    case TimeUnit::kMillisecond:
+      return f.second * 1000 + f.millis;
+    case TimeUnit::kMicrosecond:
+      return (f.second * 1000 + f.millis) * 1000 + f.nanos / 1000;
+    case TimeUnit::kNanosecond:
+      return (f.second * 1000 + f.millis) * 1000000 + f.nanos;
+    case TimeUnit::kDoy:
+      return f.days - DaysFromCivil(f.year, 1, 1) + 1;
+    case TimeUnit::kDow:
+      return ((f.days + 4) % 7 + 7) % 7 + 1;  // Sunday = 1
+    case TimeUnit::kIsoDow:
+      return ((f.days + 3) % 7 + 7) % 7 + 1;  // Monday = 1
+    case TimeUnit::kEpoch:
+      return FloorDiv(v.kind() == ValueKind::kDate ? v.millis() * 86400000 : v.millis(), 1000);
+    case TimeUnit::kDecade:
+      return FloorDiv(f.year, 10);
+    case TimeUnit::kCentury:
+      return f.year > 0 ? (f.year + 99) / 100 : -((99 - f.year) / 100);
+    case TimeUnit::kMillennium:
+      return f.year > 0 ? (f.year + 999) / 1000 : -((999 - f.year) / 1000);
     case TimeUnit::kIsoYear: {
       int64_t dow = ((f.days + 3) % 7 + 7) % 7;
       int64_t y;
@@ -277,7 +337,8 @@ int64_t ExtractUnit(const Value& v, TimeUnit unit, const EvalContext& ctx) {
       CivilFromDays(f.days - dow + 3, &y, &m, &d);
       return y;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -292,10 +353,14 @@ absl::Status BindUnit(BExpr& e, const Types& t, CallSyntax& syn) {
 }
 
 absl::Status BindNowTs(BExpr& e, const Types&, CallSyntax&) {
-  if (e.name == "LOCALTIMESTAMP") e.type = DataType::Timestamp(3, false);
-  else if (e.name == "CURRENT_DATE") e.type = DataType::Date(false);
-  else if (e.name == "CURRENT_TIME" || e.name == "LOCALTIME") e.type = DataType::Time(0, false);
-  else e.type = DataType::TimestampLtz(3, false);
+  if (e.name == "LOCALTIMESTAMP")
+    e.type = DataType::Timestamp(3, false);
+  else if (e.name == "CURRENT_DATE")
+    e.type = DataType::Date(false);
+  else if (e.name == "CURRENT_TIME" || e.name == "LOCALTIME")
+    e.type = DataType::Time(0, false);
+  else
+    e.type = DataType::TimestampLtz(3, false);
   if (e.name == "PROCTIME") e.type.time_attribute = sql::TimeAttribute::kProctime;
   return absl::OkStatus();
 }
@@ -304,7 +369,8 @@ Value NowFn(const Args&, const BExpr& e, EvalContext& ctx) {
   int64_t local = now + UtcOffsetMillis(ctx.session ? ctx.session->time_zone : "UTC", now);
   if (e.name == "LOCALTIMESTAMP") return Value::Timestamp(local);
   if (e.name == "CURRENT_DATE") return Value::Date(FloorDiv(local, 86400000));
-  if (e.name == "CURRENT_TIME" || e.name == "LOCALTIME") return Value::Time(local - FloorDiv(local, 86400000) * 86400000);
+  if (e.name == "CURRENT_TIME" || e.name == "LOCALTIME")
+    return Value::Time(local - FloorDiv(local, 86400000) * 86400000);
   return Value::TimestampLtz(now);
 }
 
@@ -324,7 +390,8 @@ Value DateFormatFn(const Args& a, const BExpr&, EvalContext& ctx) {
     local = LocalMillis(a[0], ctx);
   }
   std::string tz = ctx.session ? ctx.session->time_zone : "UTC";
-  return Value::String(FormatJava(a[1].string_value(), local, static_cast<int32_t>(ns), UtcOffsetMillis(tz, local)));
+  return Value::String(
+      FormatJava(a[1].string_value(), local, static_cast<int32_t>(ns), UtcOffsetMillis(tz, local)));
 }
 
 absl::Status BindToTimestamp(BExpr& e, const Types& t, CallSyntax&) {
@@ -359,7 +426,8 @@ absl::Status BindToTimestampLtz(BExpr& e, const Types& t, CallSyntax&) {
 }
 Value ToTimestampLtzFn(const Args& a, const BExpr& e, EvalContext& ctx) {
   if (a[0].kind() == ValueKind::kString) {
-    std::string fmt = a.size() > 1 && a[1].kind() == ValueKind::kString ? a[1].string_value() : "yyyy-MM-dd HH:mm:ss.SSS";
+    std::string fmt =
+        a.size() > 1 && a[1].kind() == ValueKind::kString ? a[1].string_value() : "yyyy-MM-dd HH:mm:ss.SSS";
     std::string tz = a.size() > 2 ? a[2].string_value() : (ctx.session ? ctx.session->time_zone : "UTC");
     int64_t ms;
     int32_t ns;
@@ -414,7 +482,8 @@ Value UnixTimestampFn(const Args& a, const BExpr&, EvalContext& ctx) {
   int32_t ns;
   bool has_off;
   int64_t off;
-  if (!ParseJava(fmt, a[0].string_value(), &ms, &ns, &has_off, &off)) return Value::Int(std::numeric_limits<int64_t>::min());
+  if (!ParseJava(fmt, a[0].string_value(), &ms, &ns, &has_off, &off))
+    return Value::Int(std::numeric_limits<int64_t>::min());
   int64_t utc = has_off ? ms - off : LocalToUtcMillis(tz, ms);
   return Value::Int(FloorDiv(utc, 1000));
 }
@@ -422,7 +491,8 @@ Value UnixTimestampFn(const Args& a, const BExpr&, EvalContext& ctx) {
 absl::Status BindTimestampAdd(BExpr& e, const Types& t, CallSyntax& syn) {
   e.i0 = static_cast<int64_t>(syn.unit);
   if (e.name == "TIMESTAMPADD") {
-    if (t.size() != 2 || !sql::IsDatetime(t[1])) return absl::InvalidArgumentError("TIMESTAMPADD(unit, count, datetime)");
+    if (t.size() != 2 || !sql::IsDatetime(t[1]))
+      return absl::InvalidArgumentError("TIMESTAMPADD(unit, count, datetime)");
     e.type = t[1].WithoutTimeAttribute().WithNullable(AnyNullable(t));
   } else {
     if (t.size() != 2) return absl::InvalidArgumentError("TIMESTAMPDIFF(unit, datetime1, datetime2)");
@@ -433,21 +503,32 @@ absl::Status BindTimestampAdd(BExpr& e, const Types& t, CallSyntax& syn) {
 
 int64_t UnitMillis(TimeUnit u) {
   switch (u) {
-    case TimeUnit::kWeek: return 7 * 86400000LL;
-    case TimeUnit::kDay: return 86400000;
-    case TimeUnit::kHour: return 3600000;
-    case TimeUnit::kMinute: return 60000;
-    case TimeUnit::kSecond: return 1000;
-    case TimeUnit::kMillisecond: return 1;
-    default: return 0;
+    case TimeUnit::kWeek:
+      return 7 * 86400000LL;
+    case TimeUnit::kDay:
+      return 86400000;
+    case TimeUnit::kHour:
+      return 3600000;
+    case TimeUnit::kMinute:
+      return 60000;
+    case TimeUnit::kSecond:
+      return 1000;
+    case TimeUnit::kMillisecond:
+      return 1;
+    default:
+      return 0;
   }
 }
 int64_t UnitMonths(TimeUnit u) {
   switch (u) {
-    case TimeUnit::kYear: return 12;
-    case TimeUnit::kQuarter: return 3;
-    case TimeUnit::kMonth: return 1;
-    default: return 0;
+    case TimeUnit::kYear:
+      return 12;
+    case TimeUnit::kQuarter:
+      return 3;
+    case TimeUnit::kMonth:
+      return 1;
+    default:
+      return 0;
   }
 }
 
@@ -458,7 +539,8 @@ Value TimestampAddFn(const Args& a, const BExpr& e, EvalContext& ctx) {
 }
 
 Value AddInterval(const Value& ts, int64_t count, TimeUnit unit, EvalContext& ctx) {
-  std::vector<Value> args{ts, UnitMonths(unit) ? Value::IntervalMonths(count * UnitMonths(unit)) : Value::IntervalMillis(count * UnitMillis(unit))};
+  std::vector<Value> args{ts, UnitMonths(unit) ? Value::IntervalMonths(count * UnitMonths(unit))
+                                               : Value::IntervalMillis(count * UnitMillis(unit))};
   BExpr plus;
   plus.name = "+";
   const Builtin* b = FindBuiltin("+");
@@ -572,7 +654,8 @@ void AddTemporalBuiltins(std::vector<Builtin>* out) {
   };
   // UNIX_TIMESTAMP returns BIGINT.
   for (auto& b : t)
-    if (std::string(b.name) == "UNIX_TIMESTAMP") b.bind = [](BExpr& e, const Types&, CallSyntax&) {
+    if (std::string(b.name) == "UNIX_TIMESTAMP")
+      b.bind = [](BExpr& e, const Types&, CallSyntax&) {
         e.type = DataType::BigInt(e.args.empty() ? false : true);
         return absl::OkStatus();
       };

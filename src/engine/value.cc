@@ -166,8 +166,7 @@ Value Value::Dec(Decimal d) {
 }
 Decimal Value::decimal_value() const {
   if (kind_ == ValueKind::kInt) return Decimal{i_, 0};
-  UInt128 u = (static_cast<UInt128>(static_cast<uint64_t>(hi_)) << 64) |
-                        static_cast<uint64_t>(i_);
+  UInt128 u = (static_cast<UInt128>(static_cast<uint64_t>(hi_)) << 64) | static_cast<uint64_t>(i_);
   return Decimal{static_cast<Int128>(u), aux_};
 }
 Value Value::String(std::string s) {
@@ -544,7 +543,8 @@ std::string JavaDoubleString(double d) {
       out = digits.substr(0, point) + "." + digits.substr(point);
     }
   } else {
-    out = digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" + std::to_string(exp);
+    out =
+        digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" + std::to_string(exp);
   }
   return neg ? "-" + out : out;
 }
@@ -623,7 +623,8 @@ std::string FormatValue(const Value& v, const sql::DataType& t, const FormatOpti
         out = "{";
         for (size_t i = 0; i + 1 < items.size(); i += 2) {
           if (i) out += ", ";
-          out += FormatValue(items[i], child(i), options) + "=" + FormatValue(items[i + 1], child(i + 1), options);
+          out += FormatValue(items[i], child(i), options) + "=" +
+                 FormatValue(items[i + 1], child(i + 1), options);
         }
         return out + "}";
       }

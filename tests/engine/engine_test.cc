@@ -41,14 +41,16 @@ TEST(DecimalTest, ParsesAndRoundsHalfUp) {
   EXPECT_EQ(Decimal::Parse("0.001")->ToString(), "0.001");
   EXPECT_FALSE(Decimal::Parse("abc").has_value());
   // 38 digits are exact.
-  EXPECT_EQ(Decimal::Parse("12345678901234567890123456789012345678")->ToString(), "12345678901234567890123456789012345678");
+  EXPECT_EQ(Decimal::Parse("12345678901234567890123456789012345678")->ToString(),
+            "12345678901234567890123456789012345678");
 }
 
 TEST(ValueTest, FormatsLikeTheSqlClient) {
   EXPECT_EQ(FormatValue(Value::Double(0.998), sql::DataType::Double()), "0.998");
   EXPECT_EQ(FormatValue(Value::Double(1e10), sql::DataType::Double()), "1.0E10");
   EXPECT_EQ(FormatValue(Value::Double(100), sql::DataType::Double()), "100.0");
-  EXPECT_EQ(FormatValue(Value::Timestamp(0, 1000), sql::DataType::Timestamp(6)), "1970-01-01 00:00:00.000001");
+  EXPECT_EQ(FormatValue(Value::Timestamp(0, 1000), sql::DataType::Timestamp(6)),
+            "1970-01-01 00:00:00.000001");
   EXPECT_EQ(FormatValue(Value::Date(-1), sql::DataType::Date()), "1969-12-31");
   EXPECT_EQ(FormatValue(Value::Bool(true), sql::DataType::Boolean()), "TRUE");
   EXPECT_EQ(FormatValue(Value(), sql::DataType::Int()), "NULL");
@@ -56,7 +58,8 @@ TEST(ValueTest, FormatsLikeTheSqlClient) {
 
 TEST(EngineTest, QueryReturnsSchemaChangelogAndFinalRows) {
   Engine engine(Fixed());
-  auto r = engine.Execute("SELECT name, COUNT(*) AS cnt FROM (VALUES ('Bob'), ('Alice'), ('Bob')) AS t(name) GROUP BY name");
+  auto r = engine.Execute(
+      "SELECT name, COUNT(*) AS cnt FROM (VALUES ('Bob'), ('Alice'), ('Bob')) AS t(name) GROUP BY name");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->schema.size(), 2u);
   EXPECT_EQ(r->schema[1].name, "cnt");
@@ -83,10 +86,11 @@ TEST(EngineTest, ErrorsCarryTheirPosition) {
 
 TEST(EngineTest, ShowCreateTablePrintsTheDdl) {
   Engine engine;
-  ASSERT_TRUE(engine
-                  .Execute("CREATE TABLE simple (a INT, b STRING, PRIMARY KEY (a) NOT ENFORCED) COMMENT 'a table' "
-                           "WITH ('changelog.mode' = 'upsert')")
-                  .ok());
+  ASSERT_TRUE(
+      engine
+          .Execute("CREATE TABLE simple (a INT, b STRING, PRIMARY KEY (a) NOT ENFORCED) COMMENT 'a table' "
+                   "WITH ('changelog.mode' = 'upsert')")
+          .ok());
   auto r = engine.Execute("SHOW CREATE TABLE simple");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->rows.size(), 1u);
@@ -105,14 +109,16 @@ TEST(EngineTest, ShowCreateTablePrintsTheDdl) {
 
 TEST(EngineTest, DecimalArithmeticIsExact) {
   Engine engine;
-  auto r = engine.Execute("SELECT SUM(x) AS s FROM (VALUES (CAST(0.1 AS DECIMAL(10, 2))), (0.2), (0.3)) AS t(x)");
+  auto r =
+      engine.Execute("SELECT SUM(x) AS s FROM (VALUES (CAST(0.1 AS DECIMAL(10, 2))), (0.2), (0.3)) AS t(x)");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(Rows(*r), (std::vector<std::string>{"0.60"}));
 }
 
 TEST(EngineTest, ScriptRunsStatementsInOrder) {
   Engine engine(Fixed());
-  auto r = engine.ExecuteScript("CREATE TABLE t (a INT); INSERT INTO t VALUES (1), (2); SELECT SUM(a) AS s FROM t;");
+  auto r = engine.ExecuteScript(
+      "CREATE TABLE t (a INT); INSERT INTO t VALUES (1), (2); SELECT SUM(a) AS s FROM t;");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->size(), 3u);
   EXPECT_EQ((*r)[1].affected_rows, 2);
@@ -123,8 +129,11 @@ TEST(EngineTest, FakerIsDeterministicPerSeed) {
   auto run = [](const std::string& seed) {
     Engine engine(Fixed());
     EXPECT_TRUE(engine
-                    .Execute("CREATE TABLE f (a INT, b STRING) WITH ('connector' = 'faker', 'number-of-rows' = '5', 'seed' = '" + seed +
-                             "', 'fields.a.expression' = '#{number.numberBetween ''0'',''1000000''}', 'fields.b.expression' = "
+                    .Execute("CREATE TABLE f (a INT, b STRING) WITH ('connector' = 'faker', 'number-of-rows' "
+                             "= '5', 'seed' = '" +
+                             seed +
+                             "', 'fields.a.expression' = '#{number.numberBetween ''0'',''1000000''}', "
+                             "'fields.b.expression' = "
                              "'#{Name.fullName}')")
                     .ok());
     auto r = engine.Execute("SELECT * FROM f");
@@ -139,7 +148,8 @@ class PersistTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("flinkdbt-engine-test-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("flinkdbt-engine-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -150,8 +160,14 @@ TEST_F(PersistTest, CatalogAndDataSurviveReopening) {
   {
     auto e = Engine::Open(dir_.string(), Fixed());
     ASSERT_TRUE(e.ok()) << e.status();
-    ASSERT_TRUE((*e)->Execute("CREATE TABLE t (k STRING, v DECIMAL(10, 2), ts TIMESTAMP(3), PRIMARY KEY (k) NOT ENFORCED)").ok());
-    ASSERT_TRUE((*e)->Execute("INSERT INTO t VALUES ('a', 1.50, TIMESTAMP '2024-01-01 00:00:00.123'), ('b', 2.25, NULL)").ok());
+    ASSERT_TRUE(
+        (*e)->Execute(
+                "CREATE TABLE t (k STRING, v DECIMAL(10, 2), ts TIMESTAMP(3), PRIMARY KEY (k) NOT ENFORCED)")
+            .ok());
+    ASSERT_TRUE(
+        (*e)->Execute(
+                "INSERT INTO t VALUES ('a', 1.50, TIMESTAMP '2024-01-01 00:00:00.123'), ('b', 2.25, NULL)")
+            .ok());
     ASSERT_TRUE((*e)->Execute("INSERT INTO t VALUES ('a', 9.99, NULL)").ok());
     ASSERT_TRUE((*e)->Execute("CREATE VIEW v AS SELECT k, v * 2 AS v2 FROM t").ok());
   }
@@ -172,7 +188,9 @@ TEST_F(PersistTest, SecondProcessIsRefused) {
   pid_t pid = fork();
   if (pid == 0) {
     auto other = Engine::Open(dir_.string());
-    _exit(!other.ok() && std::string(other.status().message()).find("in use by another") != std::string::npos ? 0 : 1);
+    _exit(!other.ok() && std::string(other.status().message()).find("in use by another") != std::string::npos
+              ? 0
+              : 1);
   }
   int status = 0;
   waitpid(pid, &status, 0);
@@ -204,7 +222,8 @@ TEST_F(PersistTest, OtherFormatTagIsCorrupt) {
   { std::ofstream(dir_ / "flinkdbt-engine.json") << R"({"format": "something-else", "version": 1})"; }
   auto e = Engine::Open(dir_.string());
   ASSERT_FALSE(e.ok());
-  EXPECT_NE(std::string(e.status().message()).find("not a flinkdbt local engine state file"), std::string::npos);
+  EXPECT_NE(std::string(e.status().message()).find("not a flinkdbt local engine state file"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The embedded Flink SQL engine behind the `local` target.
 //
 //   flinkdbt::engine::Engine engine;
-//   auto r = engine.Execute("SELECT name, COUNT(*) AS c FROM (VALUES ('a'), ('b')) AS t(name) GROUP BY name");
+//   auto r = engine.Execute("SELECT name, COUNT(*) AS c FROM (VALUES ('a'), ('b')) AS t(name) GROUP BY
+//   name");
 //   // r->schema, r->changelog (+I/-U/+U/-D rows as Flink emits them), r->rows (the final table)
 //
 // Execute() parses one statement with the sql layer, binds it against the catalog and runs it to

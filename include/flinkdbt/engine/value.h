@@ -46,19 +46,19 @@ Int128 Pow10(int n);
 enum class ValueKind : uint8_t {
   kNull,
   kBool,
-  kInt,       // TINYINT..BIGINT
-  kDouble,    // FLOAT, DOUBLE
+  kInt,     // TINYINT..BIGINT
+  kDouble,  // FLOAT, DOUBLE
   kDecimal,
-  kString,    // CHAR, VARCHAR
-  kBytes,     // BINARY, VARBINARY
-  kDate,      // days since 1970-01-01
-  kTime,      // milliseconds of the day (+ nanos in `nanos`)
-  kTimestamp,     // epoch millis + nanos of milli; TIMESTAMP (wall clock as UTC)
-  kTimestampLtz,  // epoch millis + nanos of milli; an instant
+  kString,          // CHAR, VARCHAR
+  kBytes,           // BINARY, VARBINARY
+  kDate,            // days since 1970-01-01
+  kTime,            // milliseconds of the day (+ nanos in `nanos`)
+  kTimestamp,       // epoch millis + nanos of milli; TIMESTAMP (wall clock as UTC)
+  kTimestampLtz,    // epoch millis + nanos of milli; an instant
   kIntervalMonths,  // INTERVAL YEAR TO MONTH: months
   kIntervalMillis,  // INTERVAL DAY TO SECOND: milliseconds
   kArray,
-  kMap,       // items alternate key, value
+  kMap,  // items alternate key, value
   kRow,
 };
 

@@ -33,9 +33,11 @@ int main(int argc, char** argv) {
   }
   flinkdbt::engine::SqlTestReport report;
   for (const auto& f : files) flinkdbt::engine::RunSqlTestFile(f, options, &report);
-  for (const auto& fl : report.failures) std::printf("%s:%d: FAILED: %s\n", fl.file.c_str(), fl.line, fl.message.c_str());
+  for (const auto& fl : report.failures)
+    std::printf("%s:%d: FAILED: %s\n", fl.file.c_str(), fl.line, fl.message.c_str());
   if (report.skipped > 0) std::printf("%d skipped as known divergences\n", report.skipped);
-  if (!options.sqlite3.empty()) std::printf("%d queries cross-checked against SQLite\n", report.sqlite_checked);
+  if (!options.sqlite3.empty())
+    std::printf("%d queries cross-checked against SQLite\n", report.sqlite_checked);
   std::printf("%d passed, %d failed\n", report.passed, report.failed);
   return report.failed > 0 ? 1 : 0;
 }
