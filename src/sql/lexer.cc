@@ -14,10 +14,10 @@ namespace flinkdbt::sql {
 namespace {
 
 // Calcite (and so Flink) counts '$' as a letter: `$rowtime` may be written without backticks.
-inline bool IsIdentStart(unsigned char c) {
+constexpr bool IsIdentStart(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c >= 0x80;
 }
-inline bool IsIdentPart(unsigned char c) { return IsIdentStart(c) || (c >= '0' && c <= '9') || c == '$'; }
+constexpr bool IsIdentPart(unsigned char c) { return IsIdentStart(c) || (c >= '0' && c <= '9') || c == '$'; }
 inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 
 class Lexer {
@@ -140,10 +140,17 @@ class Lexer {
     }
     if (IsIdentStart(c)) {
       // Identifiers hold no newlines: scan in a tight loop, then account for multi-byte characters.
+      static constexpr std::array<bool, 256> kPart = [] {
+        std::array<bool, 256> t{};
+        for (int ch = 0; ch < 256; ++ch) t[ch] = IsIdentPart(static_cast<unsigned char>(ch));
+        return t;
+      }();
       size_t end = pos_;
-      while (end < sql_.size() && IsIdentPart(static_cast<unsigned char>(sql_[end]))) {
-        if ((static_cast<unsigned char>(sql_[end]) & 0xC0) == 0x80) ++continuation_bytes_;
-        ++end;
+      unsigned char high = 0;
+      const unsigned char* bytes = reinterpret_cast<const unsigned char*>(sql_.data());
+      while (end < sql_.size() && kPart[bytes[end]]) high |= bytes[end++];
+      if (high & 0x80) {
+        for (size_t k = pos_; k < end; ++k) continuation_bytes_ += (bytes[k] & 0xC0) == 0x80;
       }
       pos_ = end;
       t->kind = TokenKind::kIdent;
@@ -220,8 +227,12 @@ class Lexer {
         return absl::OkStatus();
       }
     }
-    static constexpr std::string_view kOne = "+-*/%=<>()[],.;:{}^|&~";
-    if (kOne.find(static_cast<char>(c)) != std::string_view::npos) {
+    static constexpr std::array<bool, 256> kOne = [] {
+      std::array<bool, 256> t{};
+      for (char ch : std::string_view("+-*/%=<>()[],.;:{}^|&~")) t[static_cast<unsigned char>(ch)] = true;
+      return t;
+    }();
+    if (kOne[c]) {
       Advance();
       t->kind = TokenKind::kPunct;
       return absl::OkStatus();
@@ -519,14 +530,23 @@ const absl::flat_hash_set<std::string>& Keywords() {
 bool IsParserKeyword(std::string_view word) {
   if (word.empty() || word.size() > 24) return false;
   // Most identifiers are not keywords: a (length, first letter) table rules them out cheaply.
+  // Bit (last letter) of shapes[length][first letter]; '_' and digits map to bit 26.
   static const auto* kShapes = [] {
-    auto* shapes = new std::array<uint32_t, 25>{};
-    for (const std::string& k : Keywords()) (*shapes)[k.size()] |= 1u << (k[0] - 'A');
+    auto* shapes = new std::array<std::array<uint32_t, 26>, 25>{};
+    for (const std::string& k : Keywords()) {
+      char last = k.back();
+      int bit = (last >= 'A' && last <= 'Z') ? last - 'A' : 26;
+      (*shapes)[k.size()][k[0] - 'A'] |= 1u << bit;
+    }
     return shapes;
   }();
   char first = word[0];
   if (first >= 'a' && first <= 'z') first = static_cast<char>(first - 32);
-  if (first < 'A' || first > 'Z' || !((*kShapes)[word.size()] & (1u << (first - 'A')))) return false;
+  if (first < 'A' || first > 'Z') return false;
+  char last = word.back();
+  if (last >= 'a' && last <= 'z') last = static_cast<char>(last - 32);
+  int last_bit = (last >= 'A' && last <= 'Z') ? last - 'A' : 26;
+  if (!((*kShapes)[word.size()][first - 'A'] & (1u << last_bit))) return false;
   // Open addressing over the upper-cased word with an FNV-1a hash: cheaper than a general set.
   static constexpr size_t kSlots = 1024;
   static const auto* kTable = [] {

@@ -861,6 +861,26 @@ ExprPtr Parser::ParseFunctionCall(ObjectName name, size_t start) {
 }
 
 ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size_t start, bool* handled) {
+  // Only names starting with these letters have their own call syntax.
+  bool initial = false;
+  switch (upper.empty() ? ' ' : upper[0]) {
+    case 'C':
+    case 'E':
+    case 'F':
+    case 'J':
+    case 'O':
+    case 'P':
+    case 'S':
+    case 'T':
+      initial = true;
+      break;
+    default:
+      break;
+  }
+  if (upper.size() < 4 || !initial) {
+    *handled = false;
+    return nullptr;
+  }
   *handled = true;
   auto e = NewExpr(ExprKind::kFunction);
   if (upper == "EXTRACT") {
