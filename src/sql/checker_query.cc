@@ -577,7 +577,13 @@ std::vector<Column> Checker::CheckSelect(Query& q, const Scope* outer) {
     }
     for (auto& c : g.children) walk_group(c);
   };
+  size_t notes_before = result_->diagnostics.size();
   for (auto& g : s.group_by) walk_group(g);
+  for (size_t k = notes_before; k < result_->diagnostics.size(); ++k) {
+    // A GROUP BY the checker does not fully understand (legacy TUMBLE(...) group windows, UDFs)
+    // disables the grouping check rather than risking a false "not grouped" error.
+    if (result_->diagnostics[k].code == DiagnosticCode::kUnchecked) group_alias_issue = true;
+  }
 
   // Select list.
   std::vector<Column> out;
@@ -694,6 +700,11 @@ void Checker::CheckGrouping(Query& q, const Scope& scope, const std::vector<cons
       }
     }
     if (IsAggregateCall(e)) return;
+    if (e.kind == ExprKind::kFunction &&
+        (e.detail->function_name.parts.size() != 1 ||
+         FindFunction(UpperName(e.detail->function_name.parts[0].name)) == nullptr)) {
+      return;  // a user-defined function may be an aggregate: its arguments are not checked here
+    }
     switch (e.kind) {
       case ExprKind::kColumnRef: {
         if (e.ref_relation < 0 || e.ref_depth != 0) return;  // unresolved or outer reference
