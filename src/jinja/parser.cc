@@ -1494,6 +1494,7 @@ class Parser {
         n->a = node;
         n->name = impl_->Intern(a.text);
         n->maybe_method = IsBuiltinMethodName(n->name);
+        if (node->kind == NodeKind::kName && node->name == "loop") n->op = LoopAttributeCode(n->name);
         next();
         return n;
       }

@@ -1,6 +1,7 @@
 #include "jinja/render.h"
 
 #include <cmath>
+#include <typeinfo>
 
 #include "absl/strings/cord.h"
 #include "flinkdbt/base/status.h"
@@ -124,6 +125,41 @@ class LoopObject : public Object {
   mutable bool has_last = false;
   mutable Value last_changed;
 };
+
+uint8_t LoopAttributeCode(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"index",    "index0",    "first", "last",  "length",
+                                                "revindex", "revindex0", "depth", "depth0"};
+  for (size_t i = 0; i < std::size(kNames); ++i) {
+    if (kNames[i] == name) return static_cast<uint8_t>(i + 1);
+  }
+  return 0;
+}
+
+namespace {
+Value LoopAttribute(const LoopObject& l, uint8_t code) {
+  int64_t len = static_cast<int64_t>(l.items.size());
+  switch (code) {
+    case 1:
+      return Value::Int(l.index0 + 1);
+    case 2:
+      return Value::Int(l.index0);
+    case 3:
+      return Value::Bool(l.index0 == 0);
+    case 4:
+      return Value::Bool(l.index0 == len - 1);
+    case 5:
+      return Value::Int(len);
+    case 6:
+      return Value::Int(len - l.index0);
+    case 7:
+      return Value::Int(len - l.index0 - 1);
+    case 8:
+      return Value::Int(l.depth0 + 1);
+    default:
+      return Value::Int(l.depth0);
+  }
+}
+}  // namespace
 
 // `self`: the blocks of the template being rendered.
 class SelfObject : public Object {
@@ -328,28 +364,28 @@ absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
 
 absl::Status Renderer::ExecPrint(const Node* n, Frame* f) {
   current_frame_ = f;
-      // {{ macro(...) }}: the macro writes straight into the output.
-      if (n->a->kind == NodeKind::kCall && n->a->a->kind == NodeKind::kName && !autoescape_) {
-        const Node* call = n->a;
-        const Value* fnp = LookupRef(call->a->name, f);
-        if (fnp != nullptr && fnp->is_macro()) {
-          Value fn = *fnp;
-          ArgVector args;
-          KwargVector kwargs;
-          FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
-          bool streamed = false;
-          auto r = CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()), CallArgs{args, kwargs}, out_,
-                             &streamed);
-          if (!r.ok()) return Locate(r.status(), call);
-          if (streamed) return absl::OkStatus();
-          return Locate(Print(*r), call);
-        }
-      }
-      Value tmp;
-      const Value* v;
-      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, v));
-      return Locate(Print(*v), n->a);
+  // {{ macro(...) }}: the macro writes straight into the output.
+  if (n->a->kind == NodeKind::kCall && n->a->a->kind == NodeKind::kName && !autoescape_) {
+    const Node* call = n->a;
+    const Value* fnp = LookupRef(call->a->name, f);
+    if (fnp != nullptr && fnp->is_macro()) {
+      Value fn = *fnp;
+      ArgVector args;
+      KwargVector kwargs;
+      FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
+      bool streamed = false;
+      auto r =
+          CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()), CallArgs{args, kwargs}, out_, &streamed);
+      if (!r.ok()) return Locate(r.status(), call);
+      if (streamed) return absl::OkStatus();
+      return Locate(Print(*r), call);
     }
+  }
+  Value tmp;
+  const Value* v;
+  FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, v));
+  return Locate(Print(*v), n->a);
+}
 
 absl::Status Renderer::Exec(const Node* n, Frame* f) {
   current_frame_ = f;
@@ -500,6 +536,7 @@ absl::Status Renderer::Exec(const Node* n, Frame* f) {
 absl::Status Renderer::Assign(const Node* target, const Value& v, Frame* f) {
   switch (target->kind) {
     case NodeKind::kName:
+      if (v.is_macro() || v.is_mapping()) TrackCycles(f);
       f->Set(target->name, v);
       return absl::OkStatus();
     case NodeKind::kTuple: {
@@ -542,11 +579,15 @@ void Renderer::ReleaseCycles(const Frame* keep) {
   }
 }
 
-Value Renderer::MakeMacro(const Node* n, Frame* f, std::string name) {
+void Renderer::TrackCycles(Frame* f) {
   if (macro_frames_.empty() || macro_frames_.back().get() != f) {
     f->refs.fetch_add(1, std::memory_order_relaxed);
     macro_frames_.emplace_back(f);
   }
+}
+
+Value Renderer::MakeMacro(const Node* n, Frame* f, std::string name) {
+  TrackCycles(f);
   auto* m = new MacroObject();
   m->node = n;
   m->impl = impl_;
@@ -794,6 +835,7 @@ absl::Status Renderer::ExecImport(const Node* n, Frame* f) {
   FLINKDBT_ASSIGN_OR_RETURN(auto t, Load(name, n, false));
   auto module = MakeModuleValue(t, f, n->flag2);
   if (!module.ok()) return Locate(module.status(), n);
+  TrackCycles(f);
   if (n->kind == NodeKind::kImport) {
     f->Set(n->name, *module);
     return absl::OkStatus();
@@ -1168,6 +1210,13 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
       Value tmp;
       const Value* obj;
       FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, tmp, obj));
+      if (n->op != 0 && obj->is_object()) {
+        const Object* o = obj->AsObject();
+        if (typeid(*o) == typeid(LoopObject)) {
+          out = LoopAttribute(*static_cast<const LoopObject*>(o), n->op);
+          return absl::OkStatus();
+        }
+      }
       if (obj->is_mapping() && (!obj->is_dict() || !n->maybe_method)) {  // plain key lookup
         if (const Value* v = obj->Find(n->name)) {
           out = *v;

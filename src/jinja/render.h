@@ -200,6 +200,8 @@ class Renderer : public CallContext {
   // Breaks the frame <-> macro reference cycles created by this render by dropping the variables of
   // every frame that defined a macro, except `keep` (a module scope handed to the caller).
   void ReleaseCycles(const Frame* keep);
+  // Remembers `f` as a frame that may hold macros (and so be part of a cycle).
+  void TrackCycles(Frame* f);
 
  private:
   absl::Status Budget();
@@ -219,6 +221,8 @@ absl::StatusOr<Value> SliceValue(const Value& v, const Value& start, const Value
 absl::StatusOr<Value> CallBuiltinMethod(Renderer& r, const Value& obj, std::string_view name,
                                         const CallArgs& args, bool* found);
 bool HasBuiltinMethod(const Value& obj, std::string_view name);
+// `loop.index` & co. resolved at parse time: 1..9 for the numeric/boolean attributes, 0 otherwise.
+uint8_t LoopAttributeCode(std::string_view name);
 // Whether `name` is a method of any of str, list, tuple or dict.
 bool IsBuiltinMethodName(std::string_view name);
 // Builtin globals (range, dict, lipsum, cycler, joiner, namespace, return); undefined if absent.
