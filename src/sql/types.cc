@@ -381,7 +381,10 @@ bool SupportsExplicitCast(const DataType& s, const DataType& t) {
   }
   if (s.root == TypeRoot::kBoolean) return IsNumeric(t);
   if (IsNumeric(s) && t.root == TypeRoot::kBoolean) return IsExactNumeric(s);
-  if (IsNumeric(s) && t.root == TypeRoot::kTimestampLtz) return true;
+  // Numeric <-> TIMESTAMP/TIMESTAMP_LTZ/TIME casts depend on Flink's version and legacy-cast
+  // settings; accept them rather than risk rejecting valid SQL. Numeric <-> DATE is never allowed.
+  if (IsNumeric(s) && IsDatetime(t) && t.root != TypeRoot::kDate) return true;
+  if (IsDatetime(s) && s.root != TypeRoot::kDate && IsNumeric(t)) return true;
   if (IsBinaryString(s) || IsBinaryString(t)) return IsBinaryString(s) && IsBinaryString(t);
   if (IsDatetime(s) && IsDatetime(t)) {
     if (s.root == TypeRoot::kTime) return t.root == TypeRoot::kTime || IsTimestamp(t);
