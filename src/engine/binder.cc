@@ -266,6 +266,13 @@ bool ContainsOver(const Expr& e) {
   return D(e).else_expr && ContainsOver(*D(e).else_expr);
 }
 
+bool ReadsInformationSchema(const PlanNode& p) {
+  if (p.kind == PlanNode::Kind::kScan) return p.table && p.table->database == "INFORMATION_SCHEMA";
+  for (const auto& in : p.inputs)
+    if (ReadsInformationSchema(*in)) return true;
+  return false;
+}
+
 // Top-N: `WHERE rn <= N` (or `< N`, `= 1`) over a ROW_NUMBER column lets the Rank node keep only
 // the first N rows of each partition.
 void PushRankLimit(const BExpr& pred, const PlanPtr& input) {
@@ -818,6 +825,8 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
         return r;
       }
       FLINKDBT_ASSIGN_OR_RETURN(FromResult right, BindFrom(*ref.right, outer));
+      if (ReadsInformationSchema(*left.plan) || ReadsInformationSchema(*right.plan))
+        return Error(ref.span, "INFORMATION_SCHEMA views cannot be joined (Confluent Cloud supports only simple queries on them)");
       auto j = NewNode(PlanNode::Kind::kJoin);
       j->join_type = ref.join_type == sql::JoinType::kComma ? sql::JoinType::kCross : ref.join_type;
       int lw = static_cast<int>(left.plan->columns.size());
