@@ -826,7 +826,9 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
       }
       FLINKDBT_ASSIGN_OR_RETURN(FromResult right, BindFrom(*ref.right, outer));
       if (ReadsInformationSchema(*left.plan) || ReadsInformationSchema(*right.plan))
-        return Error(ref.span, "INFORMATION_SCHEMA views cannot be joined (Confluent Cloud supports only simple queries on them)");
+        return Error(ref.span,
+                     "INFORMATION_SCHEMA views cannot be joined (Confluent Cloud supports only simple "
+                     "queries on them)");
       auto j = NewNode(PlanNode::Kind::kJoin);
       j->join_type = ref.join_type == sql::JoinType::kComma ? sql::JoinType::kCross : ref.join_type;
       int lw = static_cast<int>(left.plan->columns.size());

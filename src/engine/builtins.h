@@ -36,6 +36,8 @@ Value Fail(EvalContext& ctx, std::string message);
 std::string ValueToCastString(const Value& v, const sql::DataType& from, const SessionInfo* session);
 // Epoch millis of a TIMESTAMP / TIMESTAMP_LTZ value's wall clock in the session zone.
 int64_t LocalMillis(const Value& v, const EvalContext& ctx);
+// A SQL value serialized as JSON (JSON_STRING, JSON_OBJECT, JSON_ARRAY, JSON_*AGG).
+std::string ValueToJson(const Value& v, const sql::DataType& t, const EvalContext& ctx);
 // FLOOR/CEIL(temporal TO unit).
 Value FloorTemporal(const Value& x, sql::TimeUnit unit, bool ceil);
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/builtins.h"
 #include "engine/connectors.h"
 #include "engine/functions.h"
 #include "engine/plan.h"
@@ -147,6 +148,19 @@ void Accumulate(const AggCall& call, AggAcc& acc, const std::vector<Value>& args
       (v.bool_value() ? acc.trues : acc.falses) += sign;
       break;
     default:
+      if (call.fn == AggFn::kJsonObjectAgg) {
+        Value kv = Value::Row({v, args.size() > 1 ? args[1] : Value()});
+        if (add) {
+          acc.list.push_back(kv);
+        } else {
+          for (size_t i = 0; i < acc.list.size(); ++i)
+            if (Compare(acc.list[i], kv) == 0) {
+              acc.list.erase(acc.list.begin() + i);
+              break;
+            }
+        }
+        break;
+      }
       if (add) {
         acc.list.push_back(v);
       } else {
@@ -272,9 +286,23 @@ Value Finish(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
     case AggFn::kBoolOr:
       if (acc.trues + acc.falses == 0) return Value::Null();
       return Value::Bool(acc.trues > 0);
-    case AggFn::kJsonArrayAgg:
-    case AggFn::kJsonObjectAgg:
-      return Value::String("[]");
+    case AggFn::kJsonArrayAgg: {
+      // ABSENT ON NULL (the default): NULL values were never accumulated.
+      std::string out = "[";
+      const DataType t = call.args.empty() || !call.args[0] ? DataType{} : call.args[0]->type;
+      for (size_t i = 0; i < acc.list.size(); ++i) out += (i ? "," : "") + ValueToJson(acc.list[i], t, ctx);
+      return Value::String(out + "]");
+    }
+    case AggFn::kJsonObjectAgg: {
+      std::string out = "{";
+      const DataType t = call.args.size() < 2 || !call.args[1] ? DataType{} : call.args[1]->type;
+      for (size_t i = 0; i < acc.list.size(); ++i) {
+        const auto& kv = acc.list[i].items();
+        out +=
+            (i ? "," : "") + ValueToJson(kv[0], DataType::String(), ctx) + ":" + ValueToJson(kv[1], t, ctx);
+      }
+      return Value::String(out + "}");
+    }
   }
   return Value::Null();
 }
