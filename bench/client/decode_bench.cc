@@ -22,8 +22,9 @@ std::vector<Column> Schema() {
   dec.scale = 2;
   DataType ts = DataType::Of("TIMESTAMP_WITHOUT_TIME_ZONE");
   ts.precision = 3;
-  return {{"id", DataType::Of("BIGINT", false)}, {"name", DataType::Of("VARCHAR")}, {"price", dec},
-          {"ts", ts},                            {"flag", DataType::Of("BOOLEAN")}, {"score", DataType::Of("DOUBLE")}};
+  return {
+      {"id", DataType::Of("BIGINT", false)}, {"name", DataType::Of("VARCHAR")}, {"price", dec}, {"ts", ts},
+      {"flag", DataType::Of("BOOLEAN")},     {"score", DataType::Of("DOUBLE")}};
 }
 
 const std::vector<std::string>& Pages() {
@@ -31,12 +32,14 @@ const std::vector<std::string>& Pages() {
     auto* out = new std::vector<std::string>();
     int64_t id = 0;
     for (int p = 0; p < kPages; ++p) {
-      std::string s = R"({"api_version":"sql/v1","kind":"StatementResult","metadata":{"next":"http://h/r?page_token=x"},"results":{"data":[)";
+      std::string s =
+          R"({"api_version":"sql/v1","kind":"StatementResult","metadata":{"next":"http://h/r?page_token=x"},"results":{"data":[)";
       for (int r = 0; r < kRowsPerPage; ++r, ++id) {
         if (r) s += ',';
-        s += fmt::format(R"({{"op":{},"row":["{}","customer-{}","{}.{:02d}","2024-01-{:02d} 12:{:02d}:{:02d}.{:03d}","{}","{}"]}})",
-                         id % 7 == 0 ? 2 : 0, id, id % 1000, id % 100000, id % 100, id % 28 + 1, id % 60, id % 60,
-                         id % 1000, id % 2 ? "TRUE" : "FALSE", FormatDoubleShortest(static_cast<double>(id) / 7.0));
+        s += fmt::format(
+            R"({{"op":{},"row":["{}","customer-{}","{}.{:02d}","2024-01-{:02d} 12:{:02d}:{:02d}.{:03d}","{}","{}"]}})",
+            id % 7 == 0 ? 2 : 0, id, id % 1000, id % 100000, id % 100, id % 28 + 1, id % 60, id % 60,
+            id % 1000, id % 2 ? "TRUE" : "FALSE", FormatDoubleShortest(static_cast<double>(id) / 7.0));
       }
       s += "]}}";
       out->push_back(std::move(s));

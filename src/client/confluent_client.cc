@@ -45,12 +45,13 @@ absl::StatusOr<std::string> StatementsBaseUrl(const ConfluentConnectionOptions& 
     endpoint = o.endpoint;
     while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
     if (!absl::StartsWith(endpoint, "https://") && !absl::StartsWith(endpoint, "http://")) {
-      return absl::InvalidArgumentError(
-          fmt::format("endpoint '{}' must start with https:// (or http:// for a local emulator)", o.endpoint));
+      return absl::InvalidArgumentError(fmt::format(
+          "endpoint '{}' must start with https:// (or http:// for a local emulator)", o.endpoint));
     }
   } else {
     if (o.cloud_provider.empty() || o.cloud_region.empty()) {
-      return absl::InvalidArgumentError("either endpoint or both cloud_provider and cloud_region are required");
+      return absl::InvalidArgumentError(
+          "either endpoint or both cloud_provider and cloud_region are required");
     }
     endpoint = fmt::format("https://flink.{}.{}.{}confluent.cloud", absl::AsciiStrToLower(o.cloud_region),
                            absl::AsciiStrToLower(o.cloud_provider), o.use_private_endpoint ? "private." : "");
@@ -103,10 +104,10 @@ class ConfluentClient final : public StatementClient {
   ConfluentClient(ConfluentConnectionOptions options, std::string base_url, ApiCredentials credentials)
       : options_(std::move(options)),
         base_url_(std::move(base_url)),
-        transport_(HttpTransportOptions{
-            "Basic " + absl::Base64Escape(credentials.key + ":" + credentials.secret),
-            fmt::format("flinkdbt/{}", FLINKDBT_VERSION_STRING), options_.ca_bundle, options_.connect_timeout,
-            options_.request_timeout, 5}),
+        transport_(
+            HttpTransportOptions{"Basic " + absl::Base64Escape(credentials.key + ":" + credentials.secret),
+                                 fmt::format("flinkdbt/{}", FLINKDBT_VERSION_STRING), options_.ca_bundle,
+                                 options_.connect_timeout, options_.request_timeout, 5}),
         rng_(std::random_device{}()) {
     scrubber_.Add(credentials.key);
     scrubber_.Add(credentials.secret);
@@ -155,7 +156,8 @@ class ConfluentClient final : public StatementClient {
       }
       time_t when = curl_getdate(header.c_str(), nullptr);
       if (when > 0) {
-        return std::clamp(absl::FromTimeT(when) - absl::Now(), absl::ZeroDuration(), options_.max_retry_after);
+        return std::clamp(absl::FromTimeT(when) - absl::Now(), absl::ZeroDuration(),
+                          options_.max_retry_after);
       }
     }
     return Jittered(options_.retry_backoff.Nominal(attempt));
@@ -167,7 +169,8 @@ class ConfluentClient final : public StatementClient {
   absl::Status ErrorFrom(const HttpResponse& r, std::string_view what) const;
   absl::StatusOr<Statement> Adopt(const SubmitRequest& request, std::string_view why);
   absl::Status SetStopped(std::string_view name, bool stopped, std::string_view new_pool);
-  std::string StatementBody(const SubmitRequest& request, const std::map<std::string, std::string>& properties,
+  std::string StatementBody(const SubmitRequest& request,
+                            const std::map<std::string, std::string>& properties,
                             const std::map<std::string, std::string>& labels) const;
 
   ConfluentConnectionOptions options_;
@@ -178,7 +181,8 @@ class ConfluentClient final : public StatementClient {
   std::mt19937_64 rng_;
 };
 
-HttpResponse ConfluentClient::Call(std::string_view method, const std::string& url, std::string body, Retry retry) {
+HttpResponse ConfluentClient::Call(std::string_view method, const std::string& url, std::string body,
+                                   Retry retry) {
   HttpRequest request{std::string(method), url, std::move(body),
                       method == "POST" || method == "PUT" ? std::string(kJson) : ""};
   if (method == "PATCH") request.content_type = "application/json-patch+json";
@@ -187,8 +191,8 @@ HttpResponse ConfluentClient::Call(std::string_view method, const std::string& u
     HttpResponse r = transport_.Send(request);
     const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
     if (r.error != NetError::kNone) {
-      Log(LogLevel::kDebug, fmt::format("{} {} -> {}: {} ({} ms)", method, url, NetErrorName(r.error),
-                                        r.error_message, ms));
+      Log(LogLevel::kDebug,
+          fmt::format("{} {} -> {}: {} ({} ms)", method, url, NetErrorName(r.error), r.error_message, ms));
     } else {
       Log(LogLevel::kDebug, fmt::format("{} {} -> {} (X-Request-Id: {}, {} ms){}", method, url, r.status,
                                         r.Header("x-request-id"), ms,
@@ -214,9 +218,8 @@ HttpResponse ConfluentClient::Call(std::string_view method, const std::string& u
 
 absl::Status ConfluentClient::ErrorFrom(const HttpResponse& r, std::string_view what) const {
   if (r.error != NetError::kNone) {
-    return absl::UnavailableError(
-        scrubber_.Scrub(fmt::format("{}: {} reaching {}: {}", what, NetErrorName(r.error), UrlHost(base_url_),
-                                    r.error_message)));
+    return absl::UnavailableError(scrubber_.Scrub(fmt::format(
+        "{}: {} reaching {}: {}", what, NetErrorName(r.error), UrlHost(base_url_), r.error_message)));
   }
   std::string message = ErrorMessageFromBody(r.body);
   if (message.empty()) {
@@ -299,14 +302,14 @@ absl::StatusOr<Statement> ConfluentClient::Adopt(const SubmitRequest& request, s
 
 absl::StatusOr<Statement> ConfluentClient::Submit(const SubmitRequest& request) {
   if (!IsValidStatementName(request.name)) {
-    return absl::InvalidArgumentError(fmt::format(
-        "invalid statement name '{}': at most 100 characters of [a-z0-9.-], starting and ending with a letter or "
-        "digit",
-        request.name));
+    return absl::InvalidArgumentError(
+        fmt::format("invalid statement name '{}': at most 100 characters of [a-z0-9.-], starting and ending "
+                    "with a letter or "
+                    "digit",
+                    request.name));
   }
-  FLINKDBT_ASSIGN_OR_RETURN(
-      auto properties,
-      ResolveStatementProperties(request.properties, options_.catalog, options_.database, request.mode));
+  FLINKDBT_ASSIGN_OR_RETURN(auto properties, ResolveStatementProperties(request.properties, options_.catalog,
+                                                                        options_.database, request.mode));
   for (const auto& [k, v] : properties) {
     if (absl::StartsWith(k, "sql.secrets.")) scrubber_.Add(v);
   }
@@ -330,15 +333,16 @@ absl::StatusOr<Statement> ConfluentClient::Submit(const SubmitRequest& request) 
       if (adopted.ok() || !absl::IsNotFound(adopted.status())) return adopted;
       // The old statement of this name is still being deleted: wait for it to go, then post again.
       if (absl::Now() >= teardown_deadline) {
-        return absl::AbortedError(fmt::format("{}: a statement of that name is still being deleted after {}", what,
-                                              absl::FormatDuration(options_.name_teardown_timeout)));
+        return absl::AbortedError(fmt::format("{}: a statement of that name is still being deleted after {}",
+                                              what, absl::FormatDuration(options_.name_teardown_timeout)));
       }
       absl::SleepFor(PollJittered(options_.poll_backoff.Nominal(teardown_polls++)));
       continue;
     }
     const bool unknown_outcome = r.error == NetError::kTimeout || r.error == NetError::kNetwork ||
                                  (r.error == NetError::kNone && RetryableStatus(r.status) && r.status != 429);
-    const bool never_sent = r.error == NetError::kDns || r.error == NetError::kConnect || r.error == NetError::kTls;
+    const bool never_sent =
+        r.error == NetError::kDns || r.error == NetError::kConnect || r.error == NetError::kTls;
     if ((!unknown_outcome && !never_sent) || last) return ErrorFrom(r, what);
     if (unknown_outcome) {
       // The POST may have created the statement: look before posting again.
@@ -371,7 +375,8 @@ absl::StatusOr<Statement> ConfluentClient::WaitUntilReady(std::string_view name,
       return s.status();
     }
     if (s->phase == Phase::kFailed) {
-      std::string message = fmt::format("Statement '{}' failed: {}", name, s->detail.empty() ? "(no detail)" : s->detail);
+      std::string message =
+          fmt::format("Statement '{}' failed: {}", name, s->detail.empty() ? "(no detail)" : s->detail);
       absl::StatusOr<std::vector<StatementException>> ex = Exceptions(name);
       if (ex.ok() && !ex->empty()) {
         const StatementException& latest = (*ex)[0];
@@ -390,22 +395,23 @@ absl::StatusOr<Statement> ConfluentClient::WaitUntilReady(std::string_view name,
     }
     if (s->phase == Phase::kPending && s->scaling_state == "POOL_EXHAUSTED") {
       absl::Status deleted = Delete(name);
-      return MarkPoolExhausted(absl::ResourceExhaustedError(fmt::format(
-          "the compute pool{}{} is exhausted: statement '{}' could not start{}",
-          s->compute_pool_id.empty() ? "" : " ", s->compute_pool_id, name,
-          deleted.ok() ? " and was deleted" : "; deleting it failed too")));
+      return MarkPoolExhausted(absl::ResourceExhaustedError(
+          fmt::format("the compute pool{}{} is exhausted: statement '{}' could not start{}",
+                      s->compute_pool_id.empty() ? "" : " ", s->compute_pool_id, name,
+                      deleted.ok() ? " and was deleted" : "; deleting it failed too")));
     }
     if (IsReady(*s, mode)) return s;
     const absl::Time now = absl::Now();
     if (now >= deadline) {
-      return absl::DeadlineExceededError(fmt::format("statement '{}' is still {} after {}", name, s->phase_name,
-                                                     absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(fmt::format("statement '{}' is still {} after {}", name,
+                                                     s->phase_name, absl::FormatDuration(timeout)));
     }
     absl::SleepFor(std::min(PollJittered(options_.poll_backoff.Nominal(attempt)), deadline - now));
   }
 }
 
-absl::StatusOr<ResultPage> ConfluentClient::FetchResults(const Statement& statement, std::string_view page_token) {
+absl::StatusOr<ResultPage> ConfluentClient::FetchResults(const Statement& statement,
+                                                         std::string_view page_token) {
   const Statement* with_schema = &statement;
   Statement refreshed;
   if (!statement.traits) {
@@ -445,7 +451,8 @@ absl::StatusOr<StatementListPage> ConfluentClient::List(const ListRequest& reque
 
 absl::Status ConfluentClient::Delete(std::string_view name) {
   HttpResponse r = Call("DELETE", StatementUrl(name), "", Retry::kIdempotent);
-  if (r.error == NetError::kNone && (r.status == 200 || r.status == 202 || r.status == 204 || r.status == 404)) {
+  if (r.error == NetError::kNone &&
+      (r.status == 200 || r.status == 202 || r.status == 204 || r.status == 404)) {
     return absl::OkStatus();
   }
   if (r.error == NetError::kNone && r.status == 403) {

@@ -14,6 +14,7 @@
 #include "flinkdbt/client/naming.h"
 #include "flinkdbt/engine/engine.h"
 #include "fmt/format.h"
+#include "re2/re2.h"
 #include "simdjson.h"
 
 namespace flinkdbt::client {
@@ -25,44 +26,96 @@ DataType ToClientType(const sql::DataType& t) {
   using R = sql::TypeRoot;
   std::string name;
   switch (t.root) {
-    case R::kBoolean: name = "BOOLEAN"; break;
-    case R::kTinyInt: name = "TINYINT"; break;
-    case R::kSmallInt: name = "SMALLINT"; break;
-    case R::kInt: name = "INTEGER"; break;
-    case R::kBigInt: name = "BIGINT"; break;
-    case R::kFloat: name = "FLOAT"; break;
-    case R::kDouble: name = "DOUBLE"; break;
-    case R::kDecimal: name = "DECIMAL"; break;
-    case R::kChar: name = "CHAR"; break;
-    case R::kVarChar: name = "VARCHAR"; break;
-    case R::kBinary: name = "BINARY"; break;
-    case R::kVarBinary: name = "VARBINARY"; break;
-    case R::kDate: name = "DATE"; break;
-    case R::kTime: name = "TIME_WITHOUT_TIME_ZONE"; break;
-    case R::kTimestamp: name = "TIMESTAMP_WITHOUT_TIME_ZONE"; break;
-    case R::kTimestampLtz: name = "TIMESTAMP_WITH_LOCAL_TIME_ZONE"; break;
-    case R::kIntervalYearMonth: name = "INTERVAL_YEAR_MONTH"; break;
-    case R::kIntervalDayTime: name = "INTERVAL_DAY_TIME"; break;
-    case R::kArray: name = "ARRAY"; break;
-    case R::kMap: name = "MAP"; break;
-    case R::kMultiset: name = "MULTISET"; break;
-    case R::kRow: name = "ROW"; break;
-    case R::kNull: name = "NULL"; break;
-    default: name = t.raw_name.empty() ? "RAW" : t.raw_name; break;
+    case R::kBoolean:
+      name = "BOOLEAN";
+      break;
+    case R::kTinyInt:
+      name = "TINYINT";
+      break;
+    case R::kSmallInt:
+      name = "SMALLINT";
+      break;
+    case R::kInt:
+      name = "INTEGER";
+      break;
+    case R::kBigInt:
+      name = "BIGINT";
+      break;
+    case R::kFloat:
+      name = "FLOAT";
+      break;
+    case R::kDouble:
+      name = "DOUBLE";
+      break;
+    case R::kDecimal:
+      name = "DECIMAL";
+      break;
+    case R::kChar:
+      name = "CHAR";
+      break;
+    case R::kVarChar:
+      name = "VARCHAR";
+      break;
+    case R::kBinary:
+      name = "BINARY";
+      break;
+    case R::kVarBinary:
+      name = "VARBINARY";
+      break;
+    case R::kDate:
+      name = "DATE";
+      break;
+    case R::kTime:
+      name = "TIME_WITHOUT_TIME_ZONE";
+      break;
+    case R::kTimestamp:
+      name = "TIMESTAMP_WITHOUT_TIME_ZONE";
+      break;
+    case R::kTimestampLtz:
+      name = "TIMESTAMP_WITH_LOCAL_TIME_ZONE";
+      break;
+    case R::kIntervalYearMonth:
+      name = "INTERVAL_YEAR_MONTH";
+      break;
+    case R::kIntervalDayTime:
+      name = "INTERVAL_DAY_TIME";
+      break;
+    case R::kArray:
+      name = "ARRAY";
+      break;
+    case R::kMap:
+      name = "MAP";
+      break;
+    case R::kMultiset:
+      name = "MULTISET";
+      break;
+    case R::kRow:
+      name = "ROW";
+      break;
+    case R::kNull:
+      name = "NULL";
+      break;
+    default:
+      name = t.raw_name.empty() ? "RAW" : t.raw_name;
+      break;
   }
   DataType out = DataType::Of(name, t.nullable);
   switch (t.root) {
     case R::kChar:
     case R::kVarChar:
     case R::kBinary:
-    case R::kVarBinary: out.length = t.precision; break;
+    case R::kVarBinary:
+      out.length = t.precision;
+      break;
     case R::kDecimal:
       out.precision = t.precision;
       out.scale = t.scale;
       break;
     case R::kTime:
     case R::kTimestamp:
-    case R::kTimestampLtz: out.precision = t.precision; break;
+    case R::kTimestampLtz:
+      out.precision = t.precision;
+      break;
     case R::kArray:
     case R::kMultiset:
       if (!t.children.empty()) out.element_type = std::make_shared<DataType>(ToClientType(t.children[0]));
@@ -79,7 +132,8 @@ DataType ToClientType(const sql::DataType& t) {
                                       ToClientType(t.children[i]), ""});
       }
       break;
-    default: break;
+    default:
+      break;
   }
   return out;
 }
@@ -100,12 +154,18 @@ Value ToClientValue(const engine::Value& e) {
   using K = engine::ValueKind;
   Value v;
   switch (e.kind()) {
-    case K::kNull: return Value::Null();
-    case K::kBool: return Value::Bool(e.bool_value());
-    case K::kInt: return Value::Int(e.int_value());
-    case K::kDouble: return Value::Double(e.double_value());
-    case K::kDecimal: return Value::Decimal(e.decimal_value().ToString());
-    case K::kString: return Value::String(e.string_value());
+    case K::kNull:
+      return Value::Null();
+    case K::kBool:
+      return Value::Bool(e.bool_value());
+    case K::kInt:
+      return Value::Int(e.int_value());
+    case K::kDouble:
+      return Value::Double(e.double_value());
+    case K::kDecimal:
+      return Value::Decimal(e.decimal_value().ToString());
+    case K::kString:
+      return Value::String(e.string_value());
     case K::kBytes:
       v.kind = Value::Kind::kBytes;
       v.text = e.string_value();
@@ -134,7 +194,9 @@ Value ToClientValue(const engine::Value& e) {
     case K::kArray:
     case K::kMap:
     case K::kRow:
-      v.kind = e.kind() == K::kArray ? Value::Kind::kArray : e.kind() == K::kMap ? Value::Kind::kMap : Value::Kind::kRow;
+      v.kind = e.kind() == K::kArray ? Value::Kind::kArray
+               : e.kind() == K::kMap ? Value::Kind::kMap
+                                     : Value::Kind::kRow;
       for (const engine::Value& item : e.items()) v.items.push_back(ToClientValue(item));
       return v;
   }
@@ -143,10 +205,14 @@ Value ToClientValue(const engine::Value& e) {
 
 RowOp ToRowOp(engine::RowKind k) {
   switch (k) {
-    case engine::RowKind::kInsert: return RowOp::kInsert;
-    case engine::RowKind::kUpdateBefore: return RowOp::kUpdateBefore;
-    case engine::RowKind::kUpdateAfter: return RowOp::kUpdateAfter;
-    case engine::RowKind::kDelete: return RowOp::kDelete;
+    case engine::RowKind::kInsert:
+      return RowOp::kInsert;
+    case engine::RowKind::kUpdateBefore:
+      return RowOp::kUpdateBefore;
+    case engine::RowKind::kUpdateAfter:
+      return RowOp::kUpdateAfter;
+    case engine::RowKind::kDelete:
+      return RowOp::kDelete;
   }
   return RowOp::kInsert;
 }
@@ -156,8 +222,8 @@ std::string NowIso() {
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 struct Entry {
@@ -186,8 +252,10 @@ class LocalStatementClient : public StatementClient {
     for (simdjson::dom::element item : doc.get_array()) {
       Entry e;
       std::string_view name, sql, phase, mode, created;
-      if (item["name"].get(name) || item["sql"].get(sql) || item["phase"].get(phase) || item["mode"].get(mode)) {
-        return absl::DataLossError(fmt::format("{}: a statement entry lacks name, sql, phase or mode", path.string()));
+      if (item["name"].get(name) || item["sql"].get(sql) || item["phase"].get(phase) ||
+          item["mode"].get(mode)) {
+        return absl::DataLossError(
+            fmt::format("{}: a statement entry lacks name, sql, phase or mode", path.string()));
       }
       e.statement.name = std::string(name);
       e.statement.sql = std::string(sql);
@@ -225,9 +293,9 @@ class LocalStatementClient : public StatementClient {
           request.name));
     }
     using Properties = std::map<std::string, std::string>;
-    FLINKDBT_ASSIGN_OR_RETURN(Properties properties,
-                              ResolveStatementProperties(request.properties, Catalog(request), Database(request),
-                                                         request.mode));
+    FLINKDBT_ASSIGN_OR_RETURN(
+        Properties properties,
+        ResolveStatementProperties(request.properties, Catalog(request), Database(request), request.mode));
     std::lock_guard<std::mutex> lock(mu_);
     auto existing = statements_.find(request.name);
     if (existing != statements_.end()) {
@@ -258,19 +326,28 @@ class LocalStatementClient : public StatementClient {
       s.phase = Phase::kFailed;
       std::optional<SourceLocation> loc = GetLocation(result.status());
       s.detail = loc.has_value() && loc->line > 0
-                     ? fmt::format("SQL validation failed. Error from line {}, column {}: {}", loc->line, loc->column,
-                                   ToStd(result.status().message()))
+                     ? fmt::format("SQL validation failed. Error from line {}, column {}: {}", loc->line,
+                                   loc->column, ToStd(result.status().message()))
                      : std::string(ToStd(result.status().message()));
     } else {
       StatementTraits traits;
       traits.is_bounded = true;
       traits.is_append_only = result->insert_only;
-      for (const engine::ResultColumn& c : result->schema) traits.schema.push_back({c.name, ToClientType(c.type)});
+      for (const engine::ResultColumn& c : result->schema)
+        traits.schema.push_back({c.name, ToClientType(c.type)});
       switch (result->kind) {
-        case engine::StatementResult::Kind::kQuery: traits.sql_kind = "SELECT"; break;
-        case engine::StatementResult::Kind::kInsert: traits.sql_kind = "INSERT_INTO"; break;
-        case engine::StatementResult::Kind::kDdl: traits.sql_kind = "DDL"; break;
-        case engine::StatementResult::Kind::kSet: traits.sql_kind = "SET"; break;
+        case engine::StatementResult::Kind::kQuery:
+          traits.sql_kind = "SELECT";
+          break;
+        case engine::StatementResult::Kind::kInsert:
+          traits.sql_kind = "INSERT_INTO";
+          break;
+        case engine::StatementResult::Kind::kDdl:
+          traits.sql_kind = "DDL";
+          break;
+        case engine::StatementResult::Kind::kSet:
+          traits.sql_kind = "SET";
+          break;
       }
       s.traits = traits;
       for (const engine::Change& c : result->changelog) {
@@ -281,9 +358,11 @@ class LocalStatementClient : public StatementClient {
       }
       // A streaming INSERT is a continuous job: it has processed everything there is and keeps
       // running. Everything else is bounded here and has finished.
-      bool continuous = result->kind == engine::StatementResult::Kind::kInsert && !IsSnapshotMode(request.mode);
+      bool continuous =
+          result->kind == engine::StatementResult::Kind::kInsert && !IsSnapshotMode(request.mode);
       s.phase = continuous ? Phase::kRunning : Phase::kCompleted;
-      if (result->kind == engine::StatementResult::Kind::kDdl && !result->message.empty()) s.detail = result->message;
+      if (result->kind == engine::StatementResult::Kind::kDdl && !result->message.empty())
+        s.detail = result->message;
     }
     s.phase_name = std::string(PhaseName(s.phase));
     Statement out = s;
@@ -310,7 +389,8 @@ class LocalStatementClient : public StatementClient {
   absl::StatusOr<ResultPage> FetchResults(const Statement& statement, std::string_view page_token) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = statements_.find(statement.name);
-    if (it == statements_.end()) return absl::NotFoundError(fmt::format("statement {} not found", statement.name));
+    if (it == statements_.end())
+      return absl::NotFoundError(fmt::format("statement {} not found", statement.name));
     size_t offset = 0;
     if (!page_token.empty() && !absl::SimpleAtoi(ToAbsl(page_token), &offset)) {
       return absl::InvalidArgumentError(fmt::format("bad page token '{}'", page_token));
@@ -340,7 +420,8 @@ class LocalStatementClient : public StatementClient {
         auto it = e.statement.labels.find(key);
         if (it == e.statement.labels.end() || it->second != value) continue;
       }
-      if (!request.compute_pool_id.empty() && e.statement.compute_pool_id != request.compute_pool_id) continue;
+      if (!request.compute_pool_id.empty() && e.statement.compute_pool_id != request.compute_pool_id)
+        continue;
       page.statements.push_back(e.statement);
     }
     return page;
@@ -385,8 +466,13 @@ class LocalStatementClient : public StatementClient {
     w.BeginArray();
     for (const auto& [name, e] : statements_) {
       const Statement& s = e.statement;
-      w.BeginObject().Field("name", s.name).Field("sql", s.sql).Field("phase", PhaseName(s.phase))
-          .Field("mode", ExecutionModeName(e.mode)).Field("detail", s.detail).Field("created_at", s.created_at);
+      w.BeginObject()
+          .Field("name", s.name)
+          .Field("sql", s.sql)
+          .Field("phase", PhaseName(s.phase))
+          .Field("mode", ExecutionModeName(e.mode))
+          .Field("detail", s.detail)
+          .Field("created_at", s.created_at);
       w.Key("labels").BeginObject();
       for (const auto& [k, v] : s.labels) w.Field(k, v);
       w.EndObject().Key("properties").BeginObject();

@@ -57,7 +57,8 @@ bool IsReady(const Statement& statement, ExecutionMode mode) {
 absl::StatusOr<std::vector<ResultRow>> FetchAllResults(StatementClient& client, const Statement& statement,
                                                        const FetchOptions& options) {
   const bool bounded = statement.traits && statement.traits->is_bounded;
-  const absl::Time deadline = absl::Now() + (bounded ? std::max(options.max_wait, absl::Minutes(10)) : options.max_wait);
+  const absl::Time deadline =
+      absl::Now() + (bounded ? std::max(options.max_wait, absl::Minutes(10)) : options.max_wait);
   std::vector<ResultRow> rows;
   std::string token;
   while (true) {
@@ -103,7 +104,8 @@ std::vector<std::vector<Value>> CompactChangelog(const std::vector<ResultRow>& r
       for (const Value& v : row.values) AppendKey(v, &key);
     } else {
       for (int idx : upsert_columns) {
-        if (static_cast<size_t>(idx) < row.values.size()) AppendKey(row.values[static_cast<size_t>(idx)], &key);
+        if (static_cast<size_t>(idx) < row.values.size())
+          AppendKey(row.values[static_cast<size_t>(idx)], &key);
       }
     }
     const bool add = row.op == RowOp::kInsert || row.op == RowOp::kUpdateAfter;

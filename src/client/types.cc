@@ -358,8 +358,8 @@ std::string_view ExecutionModeName(ExecutionMode mode) {
 }
 
 std::optional<ExecutionMode> ExecutionModeFromName(std::string_view name) {
-  for (ExecutionMode m : {ExecutionMode::kStreamingQuery, ExecutionMode::kStreamingDdl, ExecutionMode::kSnapshot,
-                          ExecutionMode::kSnapshotDdl}) {
+  for (ExecutionMode m : {ExecutionMode::kStreamingQuery, ExecutionMode::kStreamingDdl,
+                          ExecutionMode::kSnapshot, ExecutionMode::kSnapshotDdl}) {
     if (ExecutionModeName(m) == name) return m;
   }
   return std::nullopt;

@@ -131,7 +131,8 @@ absl::StatusOr<DataType> DataTypeFromElement(element e, const std::string& path,
   if (e.get_object().get(o) != simdjson::SUCCESS) return WrongType(path, "a DataType object", e);
   DataType t;
   element te;
-  if (o.at_key("type").get(te) != simdjson::SUCCESS) return Malformed(fmt::format("'{}.type' is missing", path));
+  if (o.at_key("type").get(te) != simdjson::SUCCESS)
+    return Malformed(fmt::format("'{}.type' is missing", path));
   FLINKDBT_RETURN_IF_ERROR(ReadString(o, "type", path, &t.type));
   t.root = TypeRootFromName(t.type);
   FLINKDBT_RETURN_IF_ERROR(ReadBool(o, "nullable", path, &t.nullable));
@@ -141,9 +142,10 @@ absl::StatusOr<DataType> DataTypeFromElement(element e, const std::string& path,
   FLINKDBT_RETURN_IF_ERROR(ReadOptInt(o, "fractional_precision", path, &t.fractional_precision));
   FLINKDBT_RETURN_IF_ERROR(ReadString(o, "resolution", path, &t.resolution));
   FLINKDBT_RETURN_IF_ERROR(ReadString(o, "class_name", path, &t.class_name));
-  for (auto [key, slot] : {std::pair<std::string_view, std::shared_ptr<const DataType>*>{"element_type", &t.element_type},
-                           {"key_type", &t.key_type},
-                           {"value_type", &t.value_type}}) {
+  for (auto [key, slot] :
+       {std::pair<std::string_view, std::shared_ptr<const DataType>*>{"element_type", &t.element_type},
+        {"key_type", &t.key_type},
+        {"value_type", &t.value_type}}) {
     element c;
     if (o.at_key(key).get(c) == simdjson::SUCCESS && !c.is_null()) {
       FLINKDBT_ASSIGN_OR_RETURN(DataType child, DataTypeFromElement(c, Join(path, key), depth + 1));
@@ -191,7 +193,8 @@ absl::Status ReadSchema(dom::object holder, std::string_view path, std::vector<C
     Column col;
     FLINKDBT_RETURN_IF_ERROR(ReadString(co, "name", cpath, &col.name));
     element te;
-    if (co.at_key("type").get(te) != simdjson::SUCCESS) return Malformed(fmt::format("'{}.type' is missing", cpath));
+    if (co.at_key("type").get(te) != simdjson::SUCCESS)
+      return Malformed(fmt::format("'{}.type' is missing", cpath));
     FLINKDBT_ASSIGN_OR_RETURN(col.type, DataTypeFromElement(te, cpath + ".type", 0));
     out->push_back(std::move(col));
   }
@@ -233,7 +236,8 @@ absl::StatusOr<Statement> StatementFromObject(dom::object o, std::string_view pa
     dom::object scaling, traits, result_schema;
     FLINKDBT_RETURN_IF_ERROR(ReadObject(status, "scaling_status", stpath, &scaling, &present));
     if (present) {
-      FLINKDBT_RETURN_IF_ERROR(ReadString(scaling, "scaling_state", stpath + ".scaling_status", &s.scaling_state));
+      FLINKDBT_RETURN_IF_ERROR(
+          ReadString(scaling, "scaling_state", stpath + ".scaling_status", &s.scaling_state));
     }
     std::string tpath = stpath + ".traits";
     FLINKDBT_RETURN_IF_ERROR(ReadObject(status, "traits", stpath, &traits, &present));
@@ -349,7 +353,8 @@ bool ParseDate(std::string_view s, int64_t* days, size_t* end) {
 // "HH:MM[:SS][.fffffffff]" -> nanoseconds of the day; sets *end.
 bool ParseTime(std::string_view s, size_t pos, int64_t* nanos, size_t* end) {
   int64_t h, mi, sec = 0, frac = 0;
-  if (!ParseDigits(s, pos, 2, &h) || pos + 2 >= s.size() || s[pos + 2] != ':' || !ParseDigits(s, pos + 3, 2, &mi)) {
+  if (!ParseDigits(s, pos, 2, &h) || pos + 2 >= s.size() || s[pos + 2] != ':' ||
+      !ParseDigits(s, pos + 3, 2, &mi)) {
     return false;
   }
   pos += 5;
@@ -382,8 +387,8 @@ bool IsZoneSuffix(std::string_view rest) {
   if (rest[0] == '+' || rest[0] == '-') return rest.size() <= 9;
   // A zone id such as "UTC" or "Europe/Berlin".
   for (char c : rest) {
-    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+' ||
-          c == ':')) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
+          c == '+' || c == ':')) {
       return false;
     }
   }
@@ -404,7 +409,8 @@ bool FastCanonicalDecimal(std::string_view s, int scale, std::string* out) {
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
     frac_end = pos;
   }
-  if (pos != s.size() || int_end == int_begin || static_cast<int>(frac_end - frac_begin) > scale) return false;
+  if (pos != s.size() || int_end == int_begin || static_cast<int>(frac_end - frac_begin) > scale)
+    return false;
   while (int_begin + 1 < int_end && s[int_begin] == '0') ++int_begin;
   bool zero = int_end - int_begin == 1 && s[int_begin] == '0';
   for (size_t i = frac_begin; i < frac_end && zero; ++i) zero = s[i] == '0';
@@ -446,7 +452,8 @@ bool CanonicalDecimal(std::string_view s, std::optional<int> scale, std::string*
     digits.insert(0, static_cast<size_t>(-point), '0');
     point = 0;
   }
-  if (point > static_cast<int64_t>(digits.size())) digits.append(static_cast<size_t>(point) - digits.size(), '0');
+  if (point > static_cast<int64_t>(digits.size()))
+    digits.append(static_cast<size_t>(point) - digits.size(), '0');
   std::string ip = digits.substr(0, static_cast<size_t>(point));
   std::string fp = digits.substr(static_cast<size_t>(point));
   size_t nz = ip.find_first_not_of('0');
@@ -460,8 +467,9 @@ bool CanonicalDecimal(std::string_view s, std::optional<int> scale, std::string*
 }
 
 bool ParseDoubleText(std::string_view s, double* out) {
-  if (!s.empty() && (absl::ascii_isdigit(static_cast<unsigned char>(s[0])) ||
-                     (s.size() > 1 && s[0] == '-' && absl::ascii_isdigit(static_cast<unsigned char>(s[1]))))) {
+  if (!s.empty() &&
+      (absl::ascii_isdigit(static_cast<unsigned char>(s[0])) ||
+       (s.size() > 1 && s[0] == '-' && absl::ascii_isdigit(static_cast<unsigned char>(s[1]))))) {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
     return ec == std::errc() && p == s.data() + s.size();
   }
@@ -493,7 +501,8 @@ int HexDigit(char c) {
 absl::Status BadAtomic(std::string_view text, const DataType& type, std::string_view expected = {}) {
   std::string shown(text.substr(0, 64));
   return absl::DataLossError(fmt::format("cannot read \"{}\"{} as {}{}", shown, text.size() > 64 ? "..." : "",
-                                         type.ToSql(), expected.empty() ? "" : fmt::format(" (expected {})", expected)));
+                                         type.ToSql(),
+                                         expected.empty() ? "" : fmt::format(" (expected {})", expected)));
 }
 
 absl::Status IntervalDayTime(std::string_view text, int64_t* millis) {
@@ -555,8 +564,8 @@ absl::StatusOr<Value> RawFromElement(element e) {
   return v;
 }
 
-absl::StatusOr<Value> PairsFromElement(element e, const DataType& type, Value::Kind kind, const DataType& key_type,
-                                       const DataType& value_type, int depth) {
+absl::StatusOr<Value> PairsFromElement(element e, const DataType& type, Value::Kind kind,
+                                       const DataType& key_type, const DataType& value_type, int depth) {
   Value v;
   v.kind = kind;
   dom::array arr;
@@ -565,8 +574,8 @@ absl::StatusOr<Value> PairsFromElement(element e, const DataType& type, Value::K
     for (element pair : arr) {
       dom::array kv;
       if (pair.get_array().get(kv) != simdjson::SUCCESS || kv.size() != 2) {
-        return absl::DataLossError(
-            fmt::format("{} entries should be [key, value] arrays, got {}", type.ToSql(), JsonTypeName(pair.type())));
+        return absl::DataLossError(fmt::format("{} entries should be [key, value] arrays, got {}",
+                                               type.ToSql(), JsonTypeName(pair.type())));
       }
       FLINKDBT_ASSIGN_OR_RETURN(Value k, ValueFromElement(kv.at(0).value_unsafe(), key_type, depth + 1));
       FLINKDBT_ASSIGN_OR_RETURN(Value val, ValueFromElement(kv.at(1).value_unsafe(), value_type, depth + 1));
@@ -584,7 +593,8 @@ absl::StatusOr<Value> PairsFromElement(element e, const DataType& type, Value::K
     }
     return v;
   }
-  return absl::DataLossError(fmt::format("{} should be a JSON array, got {}", type.ToSql(), JsonTypeName(e.type())));
+  return absl::DataLossError(
+      fmt::format("{} should be a JSON array, got {}", type.ToSql(), JsonTypeName(e.type())));
 }
 
 absl::StatusOr<Value> ValueFromElement(element e, const DataType& type, int depth) {
@@ -594,7 +604,8 @@ absl::StatusOr<Value> ValueFromElement(element e, const DataType& type, int dept
     case TypeRoot::kArray: {
       dom::array arr;
       if (e.get_array().get(arr) != simdjson::SUCCESS) {
-        return absl::DataLossError(fmt::format("{} should be a JSON array, got {}", type.ToSql(), JsonTypeName(e.type())));
+        return absl::DataLossError(
+            fmt::format("{} should be a JSON array, got {}", type.ToSql(), JsonTypeName(e.type())));
       }
       Value v;
       v.kind = Value::Kind::kArray;
@@ -619,8 +630,8 @@ absl::StatusOr<Value> ValueFromElement(element e, const DataType& type, int dept
       dom::object obj;
       if (e.get_array().get(arr) == simdjson::SUCCESS) {
         if (!type.fields.empty() && arr.size() != type.fields.size()) {
-          return absl::DataLossError(fmt::format("{} value has {} fields, the type has {}", type.ToSql(), arr.size(),
-                                                 type.fields.size()));
+          return absl::DataLossError(fmt::format("{} value has {} fields, the type has {}", type.ToSql(),
+                                                 arr.size(), type.fields.size()));
         }
         size_t i = 0;
         for (element item : arr) {
@@ -648,7 +659,8 @@ absl::StatusOr<Value> ValueFromElement(element e, const DataType& type, int dept
         }
         return v;
       }
-      return absl::DataLossError(fmt::format("{} should be a JSON array, got {}", type.ToSql(), JsonTypeName(e.type())));
+      return absl::DataLossError(
+          fmt::format("{} should be a JSON array, got {}", type.ToSql(), JsonTypeName(e.type())));
     }
     case TypeRoot::kRaw:
       return RawFromElement(e);
@@ -664,7 +676,8 @@ absl::StatusOr<Value> ValueFromElement(element e, const DataType& type, int dept
       break;
     case element_type::INT64:
     case element_type::UINT64: {
-      if (type.root == TypeRoot::kDouble || type.root == TypeRoot::kFloat || type.root == TypeRoot::kDecimal ||
+      if (type.root == TypeRoot::kDouble || type.root == TypeRoot::kFloat ||
+          type.root == TypeRoot::kDecimal ||
           (type.root >= TypeRoot::kTinyint && type.root <= TypeRoot::kBigint)) {
         std::string text = simdjson::to_string(e);
         return DecodeAtomic(text, type);
@@ -689,8 +702,7 @@ absl::StatusOr<Value> ValueFromElement(element e, const DataType& type, int dept
 
 void AppendUrlDecoded(std::string_view s, std::string* out) {
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 &&
-        HexDigit(s[i + 2]) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 && HexDigit(s[i + 2]) >= 0) {
       out->push_back(static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2])));
       i += 2;
     } else if (s[i] == '+') {
@@ -771,7 +783,8 @@ absl::StatusOr<Value> DecodeAtomic(std::string_view text, const DataType& type) 
     case TypeRoot::kTime: {
       int64_t nanos;
       size_t end;
-      if (!ParseTime(text, 0, &nanos, &end) || end != text.size()) return BadAtomic(text, type, "HH:MM:SS[.fff]");
+      if (!ParseTime(text, 0, &nanos, &end) || end != text.size())
+        return BadAtomic(text, type, "HH:MM:SS[.fff]");
       v.kind = Value::Kind::kTime;
       v.int_value = nanos;
       return v;
@@ -979,7 +992,8 @@ absl::StatusOr<ResultPage> ResultDecoder::Decode(std::string_view json, const st
     if (ro.at_key("op").get(ope) == simdjson::SUCCESS && !ope.is_null()) {
       int64_t op;
       if (ope.get_int64().get(op) != simdjson::SUCCESS || op < 0 || op > 3) {
-        return Malformed(fmt::format("'results.data[{}].op' should be 0, 1, 2 or 3, got {}", r, simdjson::to_string(ope)));
+        return Malformed(
+            fmt::format("'results.data[{}].op' should be 0, 1, 2 or 3, got {}", r, simdjson::to_string(ope)));
       }
       row.op = static_cast<RowOp>(op);
     }
@@ -998,10 +1012,12 @@ absl::StatusOr<ResultPage> ResultDecoder::Decode(std::string_view json, const st
     row.values.reserve(values.size());
     size_t c = 0;
     for (element v : values) {
-      absl::StatusOr<Value> value = schema.empty() ? RawFromElement(v) : ValueFromElement(v, schema[c].type, 0);
+      absl::StatusOr<Value> value =
+          schema.empty() ? RawFromElement(v) : ValueFromElement(v, schema[c].type, 0);
       if (!value.ok()) {
         return absl::DataLossError(fmt::format("result row {}, column {} (`{}`): {}", r, c + 1,
-                                               schema.empty() ? "" : schema[c].name, value.status().message()));
+                                               schema.empty() ? "" : schema[c].name,
+                                               value.status().message()));
       }
       row.values.push_back(*std::move(value));
       ++c;

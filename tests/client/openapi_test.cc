@@ -33,7 +33,8 @@ constexpr char kPrefix[] = "/sql/v1/organizations/{organization_id}/environments
 // require a `spec.statement_name` that no schema defines, and sql.v1.StatementResult requires a
 // top-level `data` although its rows live in `results.data`. Both are skipped, and counted.
 bool IsSpecArtifact(const std::string& path, const std::string& key) {
-  if (key == "statement_name" && path.size() >= 4 && path.compare(path.size() - 4, 4, "spec") == 0) return true;
+  if (key == "statement_name" && path.size() >= 4 && path.compare(path.size() - 4, 4, "spec") == 0)
+    return true;
   return key == "data" && path == "$";
 }
 
@@ -162,16 +163,19 @@ class SchemaValidator {
         if (!found) errors->push_back(fmt::format("{}: '{}' is not in the enum", path, s));
       }
       if (schema["maxLength"] && s.size() > schema["maxLength"].as<size_t>()) {
-        errors->push_back(fmt::format("{}: longer than maxLength {}", path, schema["maxLength"].as<size_t>()));
+        errors->push_back(
+            fmt::format("{}: longer than maxLength {}", path, schema["maxLength"].as<size_t>()));
       }
       if (schema["pattern"]) {
         re2::RE2 pattern(schema["pattern"].as<std::string>());
         // Anchored: the name pattern is Kubernetes' DNS-1123 subdomain, meant for the whole value.
-        if (!re2::RE2::FullMatch(s, pattern)) errors->push_back(fmt::format("{}: '{}' does not match pattern", path, s));
+        if (!re2::RE2::FullMatch(s, pattern))
+          errors->push_back(fmt::format("{}: '{}' does not match pattern", path, s));
       }
       std::string format = schema["format"] ? schema["format"].as<std::string>() : "";
       static const re2::RE2 kDateTime(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d))");
-      static const re2::RE2 kUuid(R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
+      static const re2::RE2 kUuid(
+          R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
       static const re2::RE2 kUri(R"([a-zA-Z][a-zA-Z0-9+.-]*://\S+)");
       static const re2::RE2 kDuration(R"(P(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?)");
       if (format == "date-time" && !re2::RE2::FullMatch(s, kDateTime)) {
@@ -236,8 +240,8 @@ class OpenApiTest : public ::testing::Test {
 };
 
 TEST_F(OpenApiTest, TheEmulatorServesEveryStatementOperationOfTheSpec) {
-  for (Operation op : {Operation::kCreate, Operation::kList, Operation::kGet, Operation::kPut, Operation::kPatch,
-                       Operation::kDelete, Operation::kResults, Operation::kExceptions}) {
+  for (Operation op : {Operation::kCreate, Operation::kList, Operation::kGet, Operation::kPut,
+                       Operation::kPatch, Operation::kDelete, Operation::kResults, Operation::kExceptions}) {
     auto [path, method] = PathAndMethod(op);
     EXPECT_TRUE(validator_->HasOperation(path, method)) << method << " " << path;
   }
@@ -308,7 +312,7 @@ TEST_F(OpenApiTest, EveryEmulatorResponseValidates) {
     ExecuteOptions eopt;
     eopt.fetch.poll_interval = absl::Milliseconds(2);
     eopt.delete_when_terminal = false;
-    ASSERT_TRUE(ExecuteStatement(c, r, eopt).ok());                       // 201, 200 get, 200 results
+    ASSERT_TRUE(ExecuteStatement(c, r, eopt).ok());  // 201, 200 get, 200 results
     EXPECT_TRUE(c.Submit(SubmitRequest{r.name, "select 2"}).status().code() != absl::StatusCode::kOk);  // 409
     r.name = "dbt-openapi-s";
     r.sql = "select * from s";
@@ -328,7 +332,8 @@ TEST_F(OpenApiTest, EveryEmulatorResponseValidates) {
     r.name = "dbt-openapi-bad";
     r.sql = "select * from missing";
     ASSERT_TRUE(c.Submit(r).ok());
-    EXPECT_FALSE(c.WaitUntilReady(r.name, ExecutionMode::kStreamingQuery, absl::Seconds(5)).ok());  // exceptions
+    EXPECT_FALSE(
+        c.WaitUntilReady(r.name, ExecutionMode::kStreamingQuery, absl::Seconds(5)).ok());  // exceptions
     EXPECT_FALSE(c.FetchResults(*c.Get(r.name), "").ok());  // results of a FAILED statement
     EXPECT_TRUE(c.Delete("dbt-openapi-t").ok());            // 202
     EXPECT_TRUE(c.Delete("never-existed").ok());            // 404
@@ -339,14 +344,17 @@ TEST_F(OpenApiTest, EveryEmulatorResponseValidates) {
   // What the client never sends: PATCH, an invalid name, a missing statement, bad credentials.
   httplib::Client raw("127.0.0.1", emu.port());
   raw.set_basic_auth(eo.api_key.c_str(), eo.api_secret.c_str());
-  const std::string base = fmt::format("/sql/v1/organizations/{}/environments/{}/statements", eo.organization_id,
-                                       eo.environment_id);
-  auto patched = raw.Patch((base + "/dbt-openapi-s").c_str(), R"([{"op":"REPLACE","path":"/spec/stopped","value":true}])",
-                           "application/json-patch+json");
+  const std::string base = fmt::format("/sql/v1/organizations/{}/environments/{}/statements",
+                                       eo.organization_id, eo.environment_id);
+  auto patched =
+      raw.Patch((base + "/dbt-openapi-s").c_str(),
+                R"([{"op":"REPLACE","path":"/spec/stopped","value":true}])", "application/json-patch+json");
   ASSERT_TRUE(patched);
   EXPECT_EQ(patched->status, 200);
-  EXPECT_EQ(raw.Post(base.c_str(), R"({"name":"Bad_Name","spec":{"statement":"select 1"}})", "application/json")->status,
-            400);
+  EXPECT_EQ(
+      raw.Post(base.c_str(), R"({"name":"Bad_Name","spec":{"statement":"select 1"}})", "application/json")
+          ->status,
+      400);
   EXPECT_EQ(raw.Post(base.c_str(), R"({"name":"no-sql","spec":{}})", "application/json")->status, 422);
   EXPECT_EQ(raw.Get((base + "/nope/exceptions").c_str())->status, 404);
   httplib::Client anonymous("127.0.0.1", emu.port());
@@ -382,14 +390,27 @@ TEST_F(OpenApiTest, EveryEmulatorResponseValidates) {
     EXPECT_TRUE(errors.empty()) << emulator::OperationName(r.op) << " " << r.status << ":\n" << all << r.body;
     covered.insert({r.op, r.status});
   }
-  for (auto expected : std::vector<std::pair<Operation, int>>{
-           {Operation::kCreate, 201}, {Operation::kCreate, 409}, {Operation::kCreate, 400}, {Operation::kCreate, 422},
-           {Operation::kGet, 200}, {Operation::kGet, 429}, {Operation::kGet, 500}, {Operation::kList, 200},
-           {Operation::kList, 401}, {Operation::kPut, 202}, {Operation::kPut, 409}, {Operation::kPatch, 200},
-           {Operation::kDelete, 202}, {Operation::kDelete, 404}, {Operation::kResults, 200}, {Operation::kResults, 409},
-           {Operation::kResults, 400}, {Operation::kExceptions, 200}, {Operation::kExceptions, 404}}) {
-    EXPECT_TRUE(covered.count(expected)) << "not exercised: " << emulator::OperationName(expected.first) << " "
-                                         << expected.second;
+  for (auto expected : std::vector<std::pair<Operation, int>>{{Operation::kCreate, 201},
+                                                              {Operation::kCreate, 409},
+                                                              {Operation::kCreate, 400},
+                                                              {Operation::kCreate, 422},
+                                                              {Operation::kGet, 200},
+                                                              {Operation::kGet, 429},
+                                                              {Operation::kGet, 500},
+                                                              {Operation::kList, 200},
+                                                              {Operation::kList, 401},
+                                                              {Operation::kPut, 202},
+                                                              {Operation::kPut, 409},
+                                                              {Operation::kPatch, 200},
+                                                              {Operation::kDelete, 202},
+                                                              {Operation::kDelete, 404},
+                                                              {Operation::kResults, 200},
+                                                              {Operation::kResults, 409},
+                                                              {Operation::kResults, 400},
+                                                              {Operation::kExceptions, 200},
+                                                              {Operation::kExceptions, 404}}) {
+    EXPECT_TRUE(covered.count(expected))
+        << "not exercised: " << emulator::OperationName(expected.first) << " " << expected.second;
   }
   EXPECT_GT(validator_->artifacts_skipped(), 0) << "the spec-artifact allowance is no longer needed";
 }

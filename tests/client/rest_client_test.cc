@@ -214,7 +214,8 @@ TEST_F(RestClientTest, ChangelogIsCompactedByUpsertColumns) {
             {RowOp::kInsert, {Value::String("b"), Value::Int(1)}},
             {RowOp::kDelete, {Value::String("b"), Value::Int(1)}}};
   executor_->Script("select k, count(*) from t group by k", x);
-  auto r = ExecuteStatement(*client_, Request("dbt-agg", "select k, count(*) from t group by k"), FastExecute());
+  auto r =
+      ExecuteStatement(*client_, Request("dbt-agg", "select k, count(*) from t group by k"), FastExecute());
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->rows.size(), 1u);
   EXPECT_EQ(r->rows[0][1].int_value, 2);
@@ -306,7 +307,8 @@ TEST_F(RestClientTest, FailedStatementReportsDetailAndException) {
   ASSERT_TRUE(client_->Submit(Request("dbt-bad", "select * from missing")).ok());
   auto w = client_->WaitUntilReady("dbt-bad", ExecutionMode::kStreamingQuery, absl::Seconds(5));
   ASSERT_TRUE(absl::IsFailedPrecondition(w.status())) << w.status();
-  EXPECT_THAT(std::string(w.status().message()), HasSubstr("Statement 'dbt-bad' failed: Table 'missing' not found"));
+  EXPECT_THAT(std::string(w.status().message()),
+              HasSubstr("Statement 'dbt-bad' failed: Table 'missing' not found"));
   EXPECT_THAT(std::string(w.status().message()), HasSubstr("ValidationException"));
   auto ex = client_->Exceptions("dbt-bad");
   ASSERT_TRUE(ex.ok());
@@ -492,7 +494,8 @@ TEST_F(RestClientTest, HundredStatementsFromEightThreads) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = t; i < 100; i += 8) {
-        auto r = ExecuteStatement(*client_, Request(fmt::format("dbt-par-{}", i), "select * from small"), FastExecute());
+        auto r = ExecuteStatement(*client_, Request(fmt::format("dbt-par-{}", i), "select * from small"),
+                                  FastExecute());
         if (r.ok() && r->rows.size() == 3) {
           ++ok;
         } else {
@@ -521,9 +524,9 @@ TEST_F(RestClientTest, DebugLogsAndErrorsNeverContainSecrets) {
   std::string all = log_ + std::string(s.message());
   EXPECT_THAT(all, HasSubstr("POST "));
   EXPECT_THAT(all, HasSubstr("-> 401"));
-  for (std::string secret : {std::string(kKey), std::string(kSecret), std::string("another-secret-value"),
-                             std::string("sk-VERYSECRETTOKEN"),
-                             absl::Base64Escape(std::string(kKey) + ":" + kSecret)}) {
+  for (std::string secret :
+       {std::string(kKey), std::string(kSecret), std::string("another-secret-value"),
+        std::string("sk-VERYSECRETTOKEN"), absl::Base64Escape(std::string(kKey) + ":" + kSecret)}) {
     EXPECT_THAT(all, Not(HasSubstr(secret))) << secret;
   }
 }
@@ -572,11 +575,13 @@ TEST(BaseUrl, PublicPrivateAndEndpointForms) {
   EXPECT_EQ(*StatementsBaseUrl(o),
             "https://flink.us-east-1.aws.confluent.cloud/sql/v1/organizations/org-1/environments/env-2");
   o.use_private_endpoint = true;
-  EXPECT_EQ(*StatementsBaseUrl(o),
-            "https://flink.us-east-1.aws.private.confluent.cloud/sql/v1/organizations/org-1/environments/env-2");
+  EXPECT_EQ(
+      *StatementsBaseUrl(o),
+      "https://flink.us-east-1.aws.private.confluent.cloud/sql/v1/organizations/org-1/environments/env-2");
   o.endpoint = "https://flink.pr1jy6.us-east-2.aws.confluent.cloud//";
-  EXPECT_EQ(*StatementsBaseUrl(o),
-            "https://flink.pr1jy6.us-east-2.aws.confluent.cloud/sql/v1/organizations/org-1/environments/env-2");
+  EXPECT_EQ(
+      *StatementsBaseUrl(o),
+      "https://flink.pr1jy6.us-east-2.aws.confluent.cloud/sql/v1/organizations/org-1/environments/env-2");
   o.endpoint = "ftp://x";
   EXPECT_FALSE(StatementsBaseUrl(o).ok());
   ConfluentConnectionOptions creds;
@@ -701,7 +706,8 @@ TEST(RawServer, PoolScoped403OnDeleteMeansGoneButInvalidKey403DoesNot) {
   RawServer server([&](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu);
     res.status = 403;
-    res.set_content(fmt::format(R"({{"errors":[{{"status":"403","detail":"{}"}}]}})", detail), "application/json");
+    res.set_content(fmt::format(R"({{"errors":[{{"status":"403","detail":"{}"}}]}})", detail),
+                    "application/json");
   });
   auto c = MakeConfluentClient(RawOptions("127.0.0.1", server.port()));
   ASSERT_TRUE(c.ok());

@@ -1,14 +1,16 @@
 // Decoding of sql/v1 bodies, typed values for every Flink type, naming/labels/properties as the
 // Python adapter builds them, readiness and changelog compaction.
+#include "flinkdbt/client/wire.h"
+
 #include <fstream>
 #include <string>
 
 #include "absl/strings/str_split.h"
+#include "flinkdbt/base/digest.h"
 #include "flinkdbt/base/json_writer.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/client/naming.h"
 #include "flinkdbt/client/statement_client.h"
-#include "flinkdbt/client/wire.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -23,7 +25,9 @@ DataType T(std::string_view json) {
   return t.ok() ? *t : DataType{};
 }
 
-std::string Str(const absl::StatusOr<Value>& v) { return v.ok() ? v->ToString() : std::string(v.status().message()); }
+std::string Str(const absl::StatusOr<Value>& v) {
+  return v.ok() ? v->ToString() : std::string(v.status().message());
+}
 
 TEST(AtomicDecoding, IntegersWithRanges) {
   EXPECT_EQ(Str(DecodeAtomic("42", DataType::Of("INTEGER"))), "42");
@@ -122,7 +126,8 @@ TEST(NestedDecoding, ArrayMapMultisetRowNull) {
   EXPECT_THAT(Str(DecodeValueJson(R"({"a":1})", arr)), HasSubstr("should be a JSON array, got object"));
   EXPECT_THAT(Str(DecodeValueJson("1.5", T(R"({"type":"DECIMAL","nullable":true,"precision":5,"scale":1})"))),
               HasSubstr("exact decimals must be sent as strings"));
-  EXPECT_THAT(Str(DecodeValueJson(R"({"x":1})", DataType::Of("INTEGER"))), HasSubstr("should be a JSON string"));
+  EXPECT_THAT(Str(DecodeValueJson(R"({"x":1})", DataType::Of("INTEGER"))),
+              HasSubstr("should be a JSON string"));
   // Native JSON integers are exact, so they are tolerated.
   EXPECT_EQ(Str(DecodeValueJson("12", DataType::Of("BIGINT"))), "12");
 }
@@ -175,15 +180,18 @@ TEST(StatementDecoding, MalformedBodiesAreClearErrors) {
   EXPECT_THAT(std::string(DecodeStatement("[1,2]").status().message()), HasSubstr("should be an object"));
   EXPECT_THAT(std::string(DecodeStatement(R"({"name":"a","status":{"phase":3}})").status().message()),
               HasSubstr("'status.phase' should be a string, got number"));
-  EXPECT_THAT(std::string(DecodeStatement(R"({"name":"a","spec":{"properties":{"k":1}}})").status().message()),
-              HasSubstr("spec.properties[\"k\"]"));
+  EXPECT_THAT(
+      std::string(DecodeStatement(R"({"name":"a","spec":{"properties":{"k":1}}})").status().message()),
+      HasSubstr("spec.properties[\"k\"]"));
   EXPECT_THAT(std::string(DecodeStatement(R"({"status":{"phase":"RUNNING"}})").status().message()),
               HasSubstr("no 'name'"));
-  EXPECT_THAT(std::string(DecodeStatement(
-                              R"({"name":"a","status":{"traits":{"schema":{"columns":[{"name":"x","type":{"type":"ARRAY","nullable":true}}]}}}})")
-                              .status()
-                              .message()),
-              HasSubstr("without element_type"));
+  EXPECT_THAT(
+      std::string(
+          DecodeStatement(
+              R"({"name":"a","status":{"traits":{"schema":{"columns":[{"name":"x","type":{"type":"ARRAY","nullable":true}}]}}}})")
+              .status()
+              .message()),
+      HasSubstr("without element_type"));
   EXPECT_TRUE(absl::IsDataLoss(DecodeStatement("{").status()));
 }
 
@@ -215,24 +223,28 @@ TEST(ResultDecoding, WrongShapesNameRowAndColumn) {
               HasSubstr("has 1 values but the schema has 2 columns"));
   EXPECT_THAT(std::string(d.Decode(R"({"results":{"data":[{"row":["1","x"]}]}})", schema).status().message()),
               HasSubstr("result row 0, column 2 (`n`)"));
-  EXPECT_THAT(std::string(d.Decode(R"({"results":{"data":[{"op":7,"row":["1","2"]}]}})", schema).status().message()),
-              HasSubstr("should be 0, 1, 2 or 3"));
+  EXPECT_THAT(
+      std::string(d.Decode(R"({"results":{"data":[{"op":7,"row":["1","2"]}]}})", schema).status().message()),
+      HasSubstr("should be 0, 1, 2 or 3"));
   EXPECT_THAT(std::string(d.Decode(R"({"results":{"data":{"row":[]}}})", schema).status().message()),
               HasSubstr("'results.data' should be an array"));
-  EXPECT_THAT(std::string(d.Decode(R"({"metadata":{}})", schema).status().message()), HasSubstr("'results' is missing"));
+  EXPECT_THAT(std::string(d.Decode(R"({"metadata":{}})", schema).status().message()),
+              HasSubstr("'results' is missing"));
   EXPECT_THAT(std::string(d.Decode(R"({"results":{"data":[{"row":["1","2"]}]})", schema).status().message()),
               HasSubstr("not valid JSON"));
 }
 
 TEST(ErrorBodies, ReadInTheConfluentCliOrder) {
-  EXPECT_EQ(ErrorMessageFromBody(R"({"errors":[{"status":"409","detail":"Results not ready","title":"Conflict"}]})"),
+  EXPECT_EQ(ErrorMessageFromBody(
+                R"({"errors":[{"status":"409","detail":"Results not ready","title":"Conflict"}]})"),
             "Results not ready");
   EXPECT_EQ(ErrorMessageFromBody(R"({"errors":[{"detail":"bad","resolution":"fix it"}]})"), "bad fix it");
   EXPECT_EQ(ErrorMessageFromBody(R"({"message":"top level"})"), "top level");
   EXPECT_EQ(ErrorMessageFromBody(R"({"error":{"message":"nested"}})"), "nested");
   EXPECT_EQ(ErrorMessageFromBody(R"({"errors":[{"title":"Not Found"}]})"), "Not Found");
   EXPECT_EQ(ErrorMessageFromBody("<html>oops</html>"), "");
-  EXPECT_EQ(ErrorCodeFromBody(R"({"errors":[{"code":"resource_already_exists"}]})"), "resource_already_exists");
+  EXPECT_EQ(ErrorCodeFromBody(R"({"errors":[{"code":"resource_already_exists"}]})"),
+            "resource_already_exists");
 }
 
 TEST(Naming, SanitizeMatchesThePythonAdapter) {
@@ -268,7 +280,8 @@ TEST(Naming, ModelNamesLabelsProperties) {
   EXPECT_EQ(StatementLabels("x", false).size(), 1u);
   EXPECT_EQ(LabelSelectorFor("dbt-confluent"), "user.confluent.io/dbt-confluent=true");
 
-  auto props = ResolveStatementProperties({{"sql.state-ttl", "1h"}}, "env-1", "cluster", ExecutionMode::kSnapshot);
+  auto props =
+      ResolveStatementProperties({{"sql.state-ttl", "1h"}}, "env-1", "cluster", ExecutionMode::kSnapshot);
   ASSERT_TRUE(props.ok());
   EXPECT_EQ(props->at("sql.current-catalog"), "env-1");
   EXPECT_EQ(props->at("sql.current-database"), "cluster");
@@ -351,7 +364,8 @@ TEST(Encoding, RoundTripsThroughTheWire) {
                                 "value_type":{"type":"DOUBLE","nullable":true}}},
       {"name":"b","field_type":{"type":"BYTES","nullable":true}},
       {"name":"i","field_type":{"type":"INTERVAL_DAY_TIME","nullable":true}}]})");
-  auto v = DecodeValueJson(R"(["-12.5","2024-01-02 03:04:05.123456",[["k","0.25"]],"x'00ff'","-1 00:00:00.001"])", row);
+  auto v = DecodeValueJson(
+      R"(["-12.5","2024-01-02 03:04:05.123456",[["k","0.25"]],"x'00ff'","-1 00:00:00.001"])", row);
   ASSERT_TRUE(v.ok()) << v.status();
   JsonWriter w;
   EncodeValueJson(w, *v);

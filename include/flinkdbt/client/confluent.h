@@ -114,7 +114,7 @@ struct ConnectionReport {
     kHttp,             // any other HTTP error
     kStatementFailed,  // the SELECT 1 reached FAILED (detail holds status.detail)
     kTimeout,
-    kBadResponse,      // the server's answer was not the API's
+    kBadResponse,  // the server's answer was not the API's
   };
   Outcome outcome = Outcome::kOk;
   std::string base_url;

@@ -56,9 +56,6 @@ absl::StatusOr<std::map<std::string, std::string>> ResolveStatementProperties(
 // True when `name` is a valid statement name (DNS-1123 subdomain, at most 100 characters).
 bool IsValidStatementName(std::string_view name);
 
-// The MD5 of `data` as 32 lowercase hex digits.
-std::string Md5Hex(std::string_view data);
-
 }  // namespace flinkdbt::client
 
 #endif  // FLINKDBT_CLIENT_NAMING_H_

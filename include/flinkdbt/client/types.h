@@ -31,18 +31,18 @@ enum class TypeRoot {
   kDouble,
   kDate,
   kTime,
-  kTimestamp,      // TIMESTAMP_WITHOUT_TIME_ZONE
-  kTimestampTz,    // TIMESTAMP_WITH_TIME_ZONE
-  kTimestampLtz,   // TIMESTAMP_WITH_LOCAL_TIME_ZONE
+  kTimestamp,     // TIMESTAMP_WITHOUT_TIME_ZONE
+  kTimestampTz,   // TIMESTAMP_WITH_TIME_ZONE
+  kTimestampLtz,  // TIMESTAMP_WITH_LOCAL_TIME_ZONE
   kIntervalYearMonth,
   kIntervalDayTime,
   kArray,
   kMultiset,
   kMap,
   kRow,
-  kStructured,     // STRUCTURED_TYPE: encoded positionally like ROW
+  kStructured,  // STRUCTURED_TYPE: encoded positionally like ROW
   kNull,
-  kRaw,            // RAW and any type this client does not know: kept as text
+  kRaw,  // RAW and any type this client does not know: kept as text
 };
 
 // Maps a wire type name ("INTEGER", "TIMESTAMP_WITH_LOCAL_TIME_ZONE", also the SQL spellings

@@ -52,8 +52,9 @@ std::string_view OperationName(Operation op) {
 }
 
 std::optional<Operation> OperationFromName(std::string_view name) {
-  for (Operation op : {Operation::kAny, Operation::kCreate, Operation::kList, Operation::kGet, Operation::kPut,
-                       Operation::kPatch, Operation::kDelete, Operation::kResults, Operation::kExceptions}) {
+  for (Operation op :
+       {Operation::kAny, Operation::kCreate, Operation::kList, Operation::kGet, Operation::kPut,
+        Operation::kPatch, Operation::kDelete, Operation::kResults, Operation::kExceptions}) {
     if (OperationName(op) == name) return op;
   }
   return std::nullopt;
@@ -66,7 +67,8 @@ absl::StatusOr<Fault> ParseFault(std::string_view spec) {
   }
   Fault f;
   auto op = OperationFromName(parts[0]);
-  if (!op) return absl::InvalidArgumentError(fmt::format("fault '{}': unknown operation '{}'", spec, parts[0]));
+  if (!op)
+    return absl::InvalidArgumentError(fmt::format("fault '{}': unknown operation '{}'", spec, parts[0]));
   f.operation = *op;
   const std::string& action = parts[1];
   int n = 0;
@@ -135,7 +137,9 @@ struct Emulator::State {
 };
 
 Emulator::Emulator(EmulatorOptions options, std::shared_ptr<StatementExecutor> executor)
-    : options_(std::move(options)), state_(std::make_unique<State>()), server_(std::make_unique<httplib::Server>()) {
+    : options_(std::move(options)),
+      state_(std::make_unique<State>()),
+      server_(std::make_unique<httplib::Server>()) {
   state_->executor = std::move(executor);
   Install();
 }
@@ -235,8 +239,8 @@ class Api {
           if (!r.result.ok()) {
             r.phase = Phase::kFailed;
             r.detail = std::string(r.result.status().message());
-            r.exceptions.insert(r.exceptions.begin(),
-                                {"org.apache.flink.table.api.ValidationException", r.detail, Rfc3339(r.since)});
+            r.exceptions.insert(r.exceptions.begin(), {"org.apache.flink.table.api.ValidationException",
+                                                       r.detail, Rfc3339(r.since)});
             r.end_time = r.since;
           } else if (IsDdl(*r.result)) {
             r.phase = Phase::kCompleted;
@@ -453,7 +457,9 @@ void Emulator::Install() {
     const std::string name = seg.size() >= 5 ? seg[4] : "";
     const std::string sub = seg.size() == 6 ? seg[5] : "";
     if (seg.size() == 4) {
-      op = req.method == "POST" ? Operation::kCreate : req.method == "GET" ? Operation::kList : Operation::kAny;
+      op = req.method == "POST"  ? Operation::kCreate
+           : req.method == "GET" ? Operation::kList
+                                 : Operation::kAny;
     } else if (seg.size() == 5) {
       op = req.method == "GET"      ? Operation::kGet
            : req.method == "PUT"    ? Operation::kPut
@@ -470,12 +476,15 @@ void Emulator::Install() {
     const std::string expected =
         "Basic " + absl::Base64Escape(fmt::format("{}:{}", options_.api_key, options_.api_secret));
     if (req.get_header_value("Authorization") != expected) {
-      res.set_header("WWW-Authenticate", R"(Basic error="invalid_key", error_description="The API Key is invalid")");
-      error(401, "user_unauthenticated", "Authentication Required", "Valid authentication credentials must be provided");
+      res.set_header("WWW-Authenticate",
+                     R"(Basic error="invalid_key", error_description="The API Key is invalid")");
+      error(401, "user_unauthenticated", "Authentication Required",
+            "Valid authentication credentials must be provided");
       return;
     }
     if (op == Operation::kAny) {
-      error(405, "method_not_allowed", "Method Not Allowed", fmt::format("{} is not allowed on {}", req.method, req.path));
+      error(405, "method_not_allowed", "Method Not Allowed",
+            fmt::format("{} is not allowed on {}", req.method, req.path));
       return;
     }
     if (seg[0] != options_.organization_id || seg[2] != options_.environment_id) {
@@ -500,21 +509,24 @@ void Emulator::Install() {
     }
     auto drop = [&] {
       res.status = 200;
-      res.set_content_provider(
-          64, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });
+      res.set_content_provider(64, "application/json",
+                               [](size_t, size_t, httplib::DataSink&) { return false; });
     };
     if (fault && fault->drop_before) {
       drop();
       return;
     }
     if (fault && fault->status != 0) {
-      if (fault->retry_after_seconds) res.set_header("Retry-After", std::to_string(*fault->retry_after_seconds));
+      if (fault->retry_after_seconds)
+        res.set_header("Retry-After", std::to_string(*fault->retry_after_seconds));
       if (fault->status == 409 && op == Operation::kResults) {
         error(409, "", "", fmt::format("Results for Statement={} not ready", name));
       } else if (fault->status == 429) {
-        error(429, "too_many_requests", "Too Many Requests", "Rate limit exceeded (injected by the emulator)");
+        error(429, "too_many_requests", "Too Many Requests",
+              "Rate limit exceeded (injected by the emulator)");
       } else {
-        error(fault->status, "", "Server Error", fmt::format("HTTP {} injected by the emulator", fault->status));
+        error(fault->status, "", "Server Error",
+              fmt::format("HTTP {} injected by the emulator", fault->status));
       }
       return;
     }
@@ -555,8 +567,9 @@ void Emulator::Install() {
           }
           if (!client::IsValidStatementName(in->name)) {
             fail(400, "invalid_name", "Bad Request",
-                 fmt::format("name '{}' must be at most 100 characters matching the DNS-1123 subdomain pattern",
-                             in->name));
+                 fmt::format(
+                     "name '{}' must be at most 100 characters matching the DNS-1123 subdomain pattern",
+                     in->name));
             break;
           }
           if (in->sql.empty()) {
@@ -577,8 +590,9 @@ void Emulator::Install() {
           r.compute_pool_id = in->compute_pool_id;
           if (!in->principal.empty()) r.principal = in->principal;
           r.created = r.updated = r.since = now;
-          r.uid = fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", st.rng() & 0xffffffff, st.rng() & 0xffff,
-                              st.rng() & 0xfff, st.rng() & 0xfff, st.rng() & 0xffffffffffffULL);
+          r.uid =
+              fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", st.rng() & 0xffffffff, st.rng() & 0xffff,
+                          st.rng() & 0xfff, st.rng() & 0xfff, st.rng() & 0xffffffffffffULL);
           r.token_salt = st.rng();
           if (st.exhaust_pool > 0) {
             --st.exhaust_pool;
@@ -625,7 +639,8 @@ void Emulator::Install() {
           }
           page_size = std::min(page_size, 100);
           uint64_t offset = 0;
-          if (req.has_param("page_token") && !DecodeToken(req.get_param_value("page_token"), 0x5eed, &offset)) {
+          if (req.has_param("page_token") &&
+              !DecodeToken(req.get_param_value("page_token"), 0x5eed, &offset)) {
             fail(400, "invalid_page_token", "Bad Request", "page_token is not valid");
             break;
           }
@@ -710,7 +725,8 @@ void Emulator::Install() {
               if (lower != "replace" && lower != "add") continue;
               bool b;
               std::string_view s;
-              if (path == "/spec/stopped" && e["value"].get_bool().get(b) == simdjson::SUCCESS) want_stopped = b;
+              if (path == "/spec/stopped" && e["value"].get_bool().get(b) == simdjson::SUCCESS)
+                want_stopped = b;
               if (path == "/spec/compute_pool_id" && e["value"].get_string().get(s) == simdjson::SUCCESS) {
                 new_pool = std::string(s);
               }
@@ -777,28 +793,32 @@ void Emulator::Install() {
             break;
           }
           if (r->phase == Phase::kFailed || !r->result.ok()) {
-            fail(400, "statement_failed", "Bad Request", fmt::format("Statement {} has failed: {}", name, r->detail));
+            fail(400, "statement_failed", "Bad Request",
+                 fmt::format("Statement {} has failed: {}", name, r->detail));
             break;
           }
           uint64_t offset = 0;
-          if (req.has_param("page_token") && !DecodeToken(req.get_param_value("page_token"), r->token_salt, &offset)) {
+          if (req.has_param("page_token") &&
+              !DecodeToken(req.get_param_value("page_token"), r->token_salt, &offset)) {
             fail(400, "invalid_page_token", "Bad Request", "page_token is not valid");
             break;
           }
           const ExecutionResult& x = *r->result;
           const uint64_t total = x.rows.size();
           offset = std::min(offset, total);
-          const uint64_t end = std::min<uint64_t>(total, offset + static_cast<uint64_t>(options_.results_page_size));
+          const uint64_t end =
+              std::min<uint64_t>(total, offset + static_cast<uint64_t>(options_.results_page_size));
           // More may come while a statement runs; a bounded one ends with next "" once COMPLETED.
-          const bool finished = end >= total && (r->phase == Phase::kCompleted || r->phase == Phase::kStopped ||
-                                                 (x.is_bounded && IsDdl(x)));
+          const bool finished = end >= total && (r->phase == Phase::kCompleted ||
+                                                 r->phase == Phase::kStopped || (x.is_bounded && IsDdl(x)));
           const std::string self = fmt::format("{}/statements/{}/results", api.Base(), name);
           JsonWriter w;
           w.BeginObject().Field("api_version", "sql/v1").Field("kind", "StatementResult");
           w.Key("metadata").BeginObject();
           w.Field("self", self);
           w.Field("created_at", Rfc3339(r->created));
-          w.Field("next", finished ? "" : fmt::format("{}?page_token={}", self, EncodeToken(end, r->token_salt)));
+          w.Field("next",
+                  finished ? "" : fmt::format("{}?page_token={}", self, EncodeToken(end, r->token_salt)));
           w.EndObject();
           w.Key("results").BeginObject().Key("data").BeginArray();
           for (uint64_t i = offset; i < end; ++i) {
@@ -819,12 +839,17 @@ void Emulator::Install() {
           }
           JsonWriter w;
           w.BeginObject().Field("api_version", "sql/v1").Field("kind", "StatementExceptionList");
-          w.Key("metadata").BeginObject().Field("self", fmt::format("{}/statements/{}/exceptions", api.Base(), name));
+          w.Key("metadata")
+              .BeginObject()
+              .Field("self", fmt::format("{}/statements/{}/exceptions", api.Base(), name));
           w.EndObject();
           w.Key("data").BeginArray();
           for (size_t i = 0; i < r->exceptions.size() && i < 10; ++i) {
             const client::StatementException& e = r->exceptions[i];
-            w.BeginObject().Field("kind", "StatementException").Field("name", e.name).Field("message", e.message);
+            w.BeginObject()
+                .Field("kind", "StatementException")
+                .Field("name", e.name)
+                .Field("message", e.message);
             w.Field("timestamp", e.timestamp).EndObject();
           }
           w.EndArray().EndObject();

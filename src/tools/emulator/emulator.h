@@ -60,8 +60,8 @@ std::optional<Operation> OperationFromName(std::string_view name);
 
 struct Fault {
   Operation operation = Operation::kAny;
-  int count = 1;    // how many matching requests it affects
-  int status = 0;   // answer with this status instead (429, 500, 502, 503, 409, ...)
+  int count = 1;   // how many matching requests it affects
+  int status = 0;  // answer with this status instead (429, 500, 502, 503, 409, ...)
   std::optional<int> retry_after_seconds;
   bool drop_before = false;  // close the connection without handling the request
   bool drop_after = false;   // handle the request (it takes effect), then drop the connection
@@ -73,7 +73,7 @@ struct Fault {
 absl::StatusOr<Fault> ParseFault(std::string_view spec);
 
 struct EmulatorStats {
-  std::map<Operation, int> requests;  // every request that reached routing, per operation
+  std::map<Operation, int> requests;     // every request that reached routing, per operation
   std::map<std::string, int> creations;  // statements actually created, per name
   int faults_injected = 0;
 };

@@ -14,8 +14,8 @@
 namespace flinkdbt::emulator {
 
 ScriptedExecutor::ScriptedExecutor() {
-  for (const auto& [sql, column] : {std::pair<std::string_view, std::string_view>{"select 1", "EXPR$0"},
-                                    {"select 1 as id", "id"}}) {
+  for (const auto& [sql, column] :
+       {std::pair<std::string_view, std::string_view>{"select 1", "EXPR$0"}, {"select 1 as id", "id"}}) {
     ExecutionResult one;
     one.schema.push_back({std::string(column), client::DataType::Of("INTEGER", false)});
     one.rows.push_back({client::RowOp::kInsert, {client::Value::Int(1)}});
@@ -120,9 +120,11 @@ absl::Status ScriptedExecutor::LoadJson(std::string_view json) {
           return absl::InvalidArgumentError(where + ": every column needs a \"name\"");
         }
         dom::element t;
-        if (c["type"].get(t) != simdjson::SUCCESS) return absl::InvalidArgumentError(where + ": column without type");
+        if (c["type"].get(t) != simdjson::SUCCESS)
+          return absl::InvalidArgumentError(where + ": column without type");
         absl::StatusOr<client::DataType> type = client::DecodeDataType(simdjson::to_string(t));
-        if (!type.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", where, type.status().message()));
+        if (!type.ok())
+          return absl::InvalidArgumentError(fmt::format("{}: {}", where, type.status().message()));
         r.schema.push_back({std::string(name), *type});
         row_type.fields.push_back({std::string(name), *type, ""});
       }
@@ -134,7 +136,8 @@ absl::Status ScriptedExecutor::LoadJson(std::string_view json) {
         int64_t op = 0;
         if (row.is_object()) {
           if (row["op"].get_int64().get(op) != simdjson::SUCCESS) op = 0;
-          if (row["row"].get(values) != simdjson::SUCCESS) return absl::InvalidArgumentError(where + ": row without \"row\"");
+          if (row["row"].get(values) != simdjson::SUCCESS)
+            return absl::InvalidArgumentError(where + ": row without \"row\"");
         }
         if (op < 0 || op > 3) return absl::InvalidArgumentError(where + ": op must be 0..3");
         out.op = static_cast<client::RowOp>(op);

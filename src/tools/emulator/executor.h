@@ -46,8 +46,8 @@ class StatementExecutor {
 class ScriptedExecutor final : public StatementExecutor {
  public:
   enum class Unscripted {
-    kFail,            // unknown SQL fails ("the scripted executor has no result for ...")
-    kSucceedAsDdl,    // unknown SQL completes with no results (rehearsing DDL-only deployments)
+    kFail,          // unknown SQL fails ("the scripted executor has no result for ...")
+    kSucceedAsDdl,  // unknown SQL completes with no results (rehearsing DDL-only deployments)
   };
 
   ScriptedExecutor();

@@ -45,9 +45,10 @@ int main(int argc, char** argv) {
   app.add_option("--fail-sql", bad_sql, "SQL that fails (repeatable)");
   app.add_option("--fail-statement", fail_named, "statements whose name contains this fail (repeatable)");
   app.add_option("--exhaust-pool", exhaust_pool, "the next N statements stay PENDING with POOL_EXHAUSTED");
-  app.add_option("--fault", faults,
-                 "<op>:<action>[:<count>], op in any|create|list|get|put|patch|delete|results|exceptions, action "
-                 "in 429|429+retry-after=N|500|502|503|409|drop|drop-after|slow=MS (repeatable)");
+  app.add_option(
+      "--fault", faults,
+      "<op>:<action>[:<count>], op in any|create|list|get|put|patch|delete|results|exceptions, action "
+      "in 429|429+retry-after=N|500|502|503|409|drop|drop-after|slow=MS (repeatable)");
   CLI11_PARSE(app, argc, argv);
 
   options.latency = absl::Milliseconds(latency_ms);
@@ -57,7 +58,8 @@ int main(int argc, char** argv) {
   options.deleting_time = absl::Milliseconds(deleting_ms);
 
   auto executor = std::make_shared<flinkdbt::emulator::ScriptedExecutor>();
-  if (accept_unscripted) executor->set_unscripted(flinkdbt::emulator::ScriptedExecutor::Unscripted::kSucceedAsDdl);
+  if (accept_unscripted)
+    executor->set_unscripted(flinkdbt::emulator::ScriptedExecutor::Unscripted::kSucceedAsDdl);
   if (!script.empty()) {
     absl::Status s = executor->LoadFile(script);
     if (!s.ok()) {
@@ -65,7 +67,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  for (const std::string& sql : bad_sql) executor->ScriptFailure(sql, "SQL validation failed (scripted failure)");
+  for (const std::string& sql : bad_sql)
+    executor->ScriptFailure(sql, "SQL validation failed (scripted failure)");
 
   flinkdbt::emulator::Emulator emulator(options, executor);
   for (const std::string& spec : faults) {
@@ -76,7 +79,8 @@ int main(int argc, char** argv) {
     }
     emulator.AddFault(*fault);
   }
-  for (const std::string& part : fail_named) emulator.FailStatementsNamed(part, "statement failed (injected)");
+  for (const std::string& part : fail_named)
+    emulator.FailStatementsNamed(part, "statement failed (injected)");
   if (exhaust_pool > 0) emulator.ExhaustPool(exhaust_pool);
 
   std::signal(SIGINT, OnSignal);
@@ -87,9 +91,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "flinkdbt-emulator: {}\n", started.message());
     return 1;
   }
-  fmt::print("flinkdbt-emulator listening on {} (organization {}, environment {}); a test double, not Confluent "
-             "Cloud\n",
-             emulator.endpoint(), options.organization_id, options.environment_id);
+  fmt::print(
+      "flinkdbt-emulator listening on {} (organization {}, environment {}); a test double, not Confluent "
+      "Cloud\n",
+      emulator.endpoint(), options.organization_id, options.environment_id);
   std::fflush(stdout);
   while (g_stop == 0) absl::SleepFor(absl::Milliseconds(100));
   emulator.Stop();
