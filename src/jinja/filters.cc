@@ -15,6 +15,10 @@ namespace {
 
 using Result = absl::StatusOr<Value>;
 
+// Bound on padding widths (center, indent...): a typo like width=10**12 is an error, not an
+// attempt to allocate a terabyte.
+constexpr int64_t kMaxPadding = int64_t{1} << 24;
+
 absl::Status TypeError(std::string msg) { return absl::InvalidArgumentError("TypeError: " + msg); }
 
 const Value* Arg(const CallArgs& a, int i, std::string_view name) { return a.Get(i, name); }
@@ -183,7 +187,9 @@ Result FCapitalize(Renderer& r, const Value& v, const CallArgs&) {
 
 Result FCenter(Renderer& r, const Value& v, const CallArgs& a) {
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
-  return Value::String(text::Center(s, IntArg(a, 0, "width", 80), " "));
+  int64_t width = IntArg(a, 0, "width", 80);
+  if (width > kMaxPadding) return absl::InvalidArgumentError("MemoryError: width too large");
+  return Value::String(text::Center(s, width, " "));
 }
 
 Result FDefault(Renderer&, const Value& v, const CallArgs& a) {
@@ -401,9 +407,11 @@ Result FGroupby(Renderer& r, const Value& v, const CallArgs& a) {
 Result FIndent(Renderer& r, const Value& v, const CallArgs& a) {
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
   const Value* w = Arg(a, 0, "width");
+  int64_t iw = IntArg(a, 0, "width", 4);
+  if (iw > kMaxPadding) return absl::InvalidArgumentError("MemoryError: width too large");
   std::string indent = w == nullptr     ? "    "
                        : w->is_string() ? std::string(w->AsString())
-                                        : std::string(IntArg(a, 0, "width", 4), ' ');
+                                        : std::string(static_cast<size_t>(std::max<int64_t>(0, iw)), ' ');
   bool first = BoolArg(a, 1, "first", false);
   bool blank = BoolArg(a, 2, "blank", false);
   std::string nl = "\n";
@@ -881,6 +889,7 @@ Result FWordcount(Renderer& r, const Value& v, const CallArgs&) {
 Result FWordwrap(Renderer& r, const Value& v, const CallArgs& a) {
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
   int64_t width = IntArg(a, 0, "width", 79);
+  if (width <= 0) return absl::InvalidArgumentError(fmt::format("ValueError: invalid width {} (must be > 0)", width));
   bool break_long = BoolArg(a, 1, "break_long_words", true);
   std::string wrapstring = StrArg(a, 2, "wrapstring", "\n");
   std::vector<std::string> out_lines;

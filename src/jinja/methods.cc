@@ -328,6 +328,7 @@ Result StrMethod(Renderer& r, const Value& self, std::string_view name, const Ca
   if (name == "istitle") return Value::Bool(!s.empty() && text::PyTitle(s) == s && text::Lower(s) != s);
   if (name == "center" || name == "ljust" || name == "rjust") {
     int64_t width = IntArg(a, 0, "width", 0);
+    if (width > (int64_t{1} << 24)) return absl::InvalidArgumentError("MemoryError: width too large");
     std::string fill = OptStr(a, 1, "fillchar").value_or(" ");
     int64_t len = static_cast<int64_t>(utf8::Length(s));
     if (width <= len) return self;
@@ -338,6 +339,7 @@ Result StrMethod(Renderer& r, const Value& self, std::string_view name, const Ca
   }
   if (name == "zfill") {
     int64_t width = IntArg(a, 0, "width", 0);
+    if (width > (int64_t{1} << 24)) return absl::InvalidArgumentError("MemoryError: width too large");
     int64_t len = static_cast<int64_t>(utf8::Length(s));
     if (width <= len) return self;
     std::string out(s);
