@@ -1355,6 +1355,19 @@ const Builtin* FindBuiltin(const std::string& name) {
   return it == kTable->end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> BuiltinFunctionNames() {
+  std::vector<std::string> out;
+  for (const auto& b : MakeTable()) {
+    std::string n = b.name;
+    if (n.empty() || !std::isalpha(static_cast<unsigned char>(n[0])) || n.find(' ') != std::string::npos)
+      continue;
+    out.push_back(n);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 Value AddValues(const Value& a, const Value& b, const DataType& result) {
   // Fast paths for aggregation (SUM/AVG accumulate through here).
   if (sql::IsIntegral(result) && a.kind() == ValueKind::kInt && b.kind() == ValueKind::kInt)

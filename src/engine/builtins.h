@@ -26,6 +26,8 @@ struct Builtin {
 };
 
 const Builtin* FindBuiltin(const std::string& name);
+// Names of the built-in scalar functions (operators excluded), sorted.
+std::vector<std::string> BuiltinFunctionNames();
 void AddTemporalBuiltins(std::vector<Builtin>* out);
 void AddJsonBuiltins(std::vector<Builtin>* out);
 

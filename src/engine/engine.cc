@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/binder.h"
+#include "engine/builtins.h"
 #include "engine/connectors.h"
 #include "engine/functions.h"
 #include "engine/persist.h"
@@ -34,6 +35,34 @@ std::vector<std::string> StatementResult::FormatRow(const Row& row) const {
   }
   return out;
 }
+
+namespace {
+
+// An indented tree of plan nodes with their output columns, for EXPLAIN.
+std::string ExplainPlan(const PlanNode& p, int depth = 0) {
+  static const char* kNames[] = {"Values",         "TableScan",           "Calc",          "Filter", "Join",
+                                 "GroupAggregate", "WindowTableFunction", "OverAggregate", "Rank",   "SetOp",
+                                 "Sort",           "Correlate(UNNEST)",   "Empty"};
+  std::string name = kNames[static_cast<int>(p.kind)];
+  if (p.kind == PlanNode::Kind::kAggregate && p.window_aligned) name = "WindowAggregate";
+  if (p.kind == PlanNode::Kind::kRank && p.window_aligned) name = "WindowRank";
+  if (p.kind == PlanNode::Kind::kJoin && p.emit_at_end) name = "WindowJoin";
+  std::string detail;
+  if (p.kind == PlanNode::Kind::kScan && p.table)
+    detail = fmt::format("table=[{}.{}.{}], ", p.table->catalog, p.table->database, p.table->name);
+  if (p.kind == PlanNode::Kind::kRank && p.rank_limit >= 0)
+    detail = fmt::format("rankRange=[1, {}], ", p.rank_limit);
+  if (p.kind == PlanNode::Kind::kJoin) detail = fmt::format("equiKeys={}, ", p.left_keys.size());
+  std::vector<std::string> cols;
+  for (const auto& c : p.columns)
+    if (!c.hidden) cols.push_back(c.name);
+  std::string out =
+      fmt::format("{}{}({}fields=[{}])\n", std::string(depth * 2, ' '), name, detail, fmt::join(cols, ", "));
+  for (const auto& in : p.inputs) out += ExplainPlan(*in, depth + 1);
+  return out;
+}
+
+}  // namespace
 
 struct Engine::Impl {
   EngineOptions options;
@@ -269,11 +298,15 @@ absl::StatusOr<StatementResult> Engine::Impl::Execute(const sql::Statement& st, 
       return r;
     }
     case StatementKind::kExplain: {
+      const sql::Query* q =
+          st.query ? st.query.get() : (st.inner && st.inner->query ? st.inner->query.get() : nullptr);
+      if (!q) return Err(st.span, "EXPLAIN needs a query or an INSERT ... SELECT");
+      SessionInfo session = Session();
+      FLINKDBT_ASSIGN_OR_RETURN(PlanPtr plan, Plan(*q, text, session));
       StatementResult r;
       r.kind = StatementResult::Kind::kQuery;
       r.schema = {{"plan", DataType::String(false)}};
-      r.rows.push_back({Value::String("== Physical Plan (local engine) ==\n" +
-                                      (st.inner ? sql::ToSql(*st.inner) : std::string()))});
+      r.rows.push_back({Value::String("== Local Engine Plan ==\n" + ExplainPlan(*plan))});
       return r;
     }
     case StatementKind::kCreateFunction:
@@ -939,7 +972,17 @@ absl::StatusOr<StatementResult> Engine::Impl::Show(const sql::Statement& st) {
       v.push_back(k);
     }
     one_col(what == "VIEWS" ? "view name" : "table name", v);
-  } else if (what == "FUNCTIONS" || what == "USER FUNCTIONS") {
+  } else if (what == "FUNCTIONS") {
+    std::vector<std::string> names = BuiltinFunctionNames();
+    for (const char* agg : {"AVG",         "COUNT",      "FIRST_VALUE", "JSON_ARRAYAGG", "JSON_OBJECTAGG",
+                            "LAG",         "LAST_VALUE", "LEAD",        "LISTAGG",       "MAX",
+                            "MIN",         "RANK",       "DENSE_RANK",  "ROW_NUMBER",    "STDDEV_POP",
+                            "STDDEV_SAMP", "SUM",        "VAR_POP",     "VAR_SAMP",      "TUMBLE",
+                            "HOP",         "CUMULATE",   "SESSION"})
+      names.push_back(agg);
+    std::sort(names.begin(), names.end());
+    one_col("function name", names);
+  } else if (what == "USER FUNCTIONS") {
     one_col("function name", {});
   } else if (what.rfind("CREATE", 0) == 0) {
     FLINKDBT_ASSIGN_OR_RETURN(auto q, Names(st.name));
