@@ -576,7 +576,10 @@ class Printer {
         out += ']';
         return;
       case ExprKind::kFieldAccess:
-        if (e.args[0]->kind == ExprKind::kColumnRef) {
+        // Only calls, subscripts and field accesses can take ".field" without parentheses: "(1).f"
+        // must not print as "1.f" (a number), nor "(a).f" as "a.f" (a qualified name).
+        if (e.args[0]->kind != ExprKind::kFunction && e.args[0]->kind != ExprKind::kSubscript &&
+            e.args[0]->kind != ExprKind::kFieldAccess) {
           out += '(';
           E(*e.args[0], 0);
           out += ')';

@@ -230,6 +230,8 @@ namespace {
 TEST(FuzzRegressions, RoundTrip) {
   for (const char* sql : {
            "SHOW CREATEDECIMA VIEW SEL FROM examples.marketplxamv_src",
+           "VALUES ((1).ustT, RU, c(1), ustT, RU, c)",
+           "SELECT (1.5).a, ('x').b, (CAST(r AS ROW<a INT>)).a, (ARRAY[1]).x, f(x).y.z",
            "SELECT customer_id, "
            "++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++"
            "+++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++st",
