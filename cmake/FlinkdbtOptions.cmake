@@ -3,7 +3,7 @@ add_library(flinkdbt_compile_options INTERFACE)
 target_compile_options(flinkdbt_compile_options INTERFACE
   $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wno-missing-field-initializers
     # GCC 12 reports false positives from inlined std::string code at -O3 (GCC bug 105329).
-    -Wno-restrict>
+    $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>>
   $<$<COMPILE_LANGUAGE:C>:-Wall -Wextra -Wpedantic>)
 if(FLINKDBT_WERROR)
   target_compile_options(flinkdbt_compile_options INTERFACE -Werror)
