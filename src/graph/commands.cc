@@ -263,13 +263,19 @@ absl::StatusOr<ListResult> ListCommand(const ParsedProject& parsed, const ListOp
     keys = {"alias",  "name",          "package_name", "depends_on",         "tags",
             "config", "resource_type", "source_name",  "original_file_path", "unique_id"};
   }
+  enum class Output { kSelector, kName, kPath, kJson };
+  const Output mode = options.output == "name"       ? Output::kName
+                      : options.output == "path"     ? Output::kPath
+                      : options.output == "selector" ? Output::kSelector
+                                                     : Output::kJson;
+  out.lines.reserve(sel.selected.size());
   for (int id : sel.selected) {
     const compile::Node& n = parsed.graph->node(id);
-    if (options.output == "name") {
+    if (mode == Output::kName) {
       out.lines.push_back(n.search_name());
-    } else if (options.output == "path") {
+    } else if (mode == Output::kPath) {
       out.lines.push_back(n.original_file_path);
-    } else if (options.output == "selector") {
+    } else if (mode == Output::kSelector) {
       switch (n.resource_type) {
         case ResourceType::kSource:
           out.lines.push_back(fmt::format("source:{}.{}.{}", n.package_name, n.source_name, n.name));
@@ -281,9 +287,15 @@ absl::StatusOr<ListResult> ListCommand(const ParsedProject& parsed, const ListOp
           out.lines.push_back(fmt::format("unit_test:{}.{}", n.package_name, n.name));
           break;
         default: {
+          size_t len = n.fqn.size();
+          for (const auto& part : n.fqn) len += part.size();
           std::string s;
-          for (size_t i = 0; i < n.fqn.size(); ++i) s += (i ? "." : "") + n.fqn[i];
-          out.lines.push_back(s);
+          s.reserve(len);
+          for (size_t i = 0; i < n.fqn.size(); ++i) {
+            if (i) s += '.';
+            s += n.fqn[i];
+          }
+          out.lines.push_back(std::move(s));
         }
       }
     } else {

@@ -32,6 +32,14 @@ absl::StatusOr<std::shared_ptr<const Graph>> Graph::Build(std::shared_ptr<const 
       g->children_[pid].push_back(static_cast<int>(i));
     }
   }
+  {
+    std::vector<int> by_id(g->nodes_.size());
+    for (size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<int>(i);
+    std::sort(by_id.begin(), by_id.end(),
+              [&](int a, int b) { return g->nodes_[a]->unique_id < g->nodes_[b]->unique_id; });
+    g->rank_.resize(by_id.size());
+    for (size_t i = 0; i < by_id.size(); ++i) g->rank_[by_id[i]] = static_cast<int>(i);
+  }
   // Cycle detection: iterative DFS with colours; the first back edge gives the cycle.
   const size_t n = g->nodes_.size();
   std::vector<char> colour(n, 0);  // 0 white, 1 on stack, 2 done
@@ -110,13 +118,8 @@ void Graph::Descendants(const std::vector<int>& from, int depth, std::vector<cha
 std::vector<int> Graph::TopologicalOrder() const {
   std::vector<int> indegree(nodes_.size(), 0);
   for (size_t i = 0; i < nodes_.size(); ++i) indegree[i] = static_cast<int>(parents_[i].size());
-  // Ties break by unique_id: rank the ids once so the heap compares integers.
-  std::vector<int> by_id(nodes_.size());
-  for (size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<int>(i);
-  std::sort(by_id.begin(), by_id.end(),
-            [&](int a, int b) { return nodes_[a]->unique_id < nodes_[b]->unique_id; });
-  std::vector<int> rank(nodes_.size());
-  for (size_t i = 0; i < by_id.size(); ++i) rank[by_id[i]] = static_cast<int>(i);
+  // Ties break by unique_id (ranked once in Build, so the heap compares integers).
+  const std::vector<int>& rank = rank_;
   auto cmp = [&](int a, int b) { return rank[a] > rank[b]; };
   std::vector<int> heap;
   for (size_t i = 0; i < nodes_.size(); ++i) {

@@ -103,9 +103,18 @@ std::vector<std::string> Split(std::string_view s, char sep) {
 
 bool HasWildcard(std::string_view s) { return s.find_first_of("*?[]") != std::string_view::npos; }
 
-// dbt's is_selected_node for one fqn.
-bool IsSelectedNode(const std::vector<std::string>& fqn, const std::string& selector, bool versioned) {
-  if (fqn.empty()) return false;
+// dbt's is_selected_node for one fqn (starting at fqn[from]).
+bool IsSelectedNode(const std::vector<std::string>& full_fqn, size_t from, const std::string& selector,
+                    bool versioned, bool simple) {
+  if (full_fqn.size() <= from) return false;
+  if (simple && !versioned) {
+    // No dots, no wildcards: the leaf name, or the first dot-part of the first segment.
+    if (full_fqn.back() == selector) return true;
+    std::string_view first = full_fqn[from];
+    first = first.substr(0, first.find('.'));
+    return first == selector;
+  }
+  std::vector<std::string> fqn(full_fqn.begin() + from, full_fqn.end());
   if (versioned && fqn.size() >= 2) {
     if (fqn[fqn.size() - 2] == selector) return true;
     std::string joined_u = fqn[fqn.size() - 2] + "_" + fqn.back();
@@ -356,13 +365,15 @@ class Evaluator {
     };
     absl::Status st = absl::OkStatus();
     if (m == "fqn") {
+      bool simple = v.find('.') == std::string::npos && !HasWildcard(v);
+      bool star = v == "*";
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> {
         if (n.resource_type == ResourceType::kSource || n.resource_type == ResourceType::kExposure)
           return false;
-        if (v == "*") return true;
+        if (star) return true;
         bool versioned = !n.version.is_null();
-        std::vector<std::string> unscoped(n.fqn.begin() + (n.fqn.empty() ? 0 : 1), n.fqn.end());
-        return IsSelectedNode(n.fqn, v, versioned) || IsSelectedNode(unscoped, v, versioned);
+        return IsSelectedNode(n.fqn, 0, v, versioned, simple) ||
+               IsSelectedNode(n.fqn, 1, v, versioned, simple);
       });
     } else if (m == "tag") {
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> {

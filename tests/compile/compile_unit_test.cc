@@ -49,5 +49,31 @@ TEST(ScanMacrosTest, FindsBlocksWithTheirText) {
   EXPECT_EQ((*m)[2].name, "materialization_view_confluent");
 }
 
+TEST(ConfigRendererTest, SecretEnvVarsOnlyInProfilesAndScrubbed) {
+  SecretScrubber scrubber;
+  project::Environment env = {{"DBT_ENV_SECRET_PW", "hunter2"}, {"PLAIN", "p"}};
+  auto renderer = MakeConfigRenderer(env, Value::MakeMap(), &scrubber);
+  Value text = Value::String("{{ env_var('DBT_ENV_SECRET_PW') }}");
+  text.set_location(SourceLocation{"profiles.yml", 3, 9});
+  auto in_profile = renderer->Render(text, project::RenderScope::kProfile, nullptr);
+  ASSERT_TRUE(in_profile.ok()) << in_profile.status();
+  EXPECT_EQ(in_profile->as_string(), "hunter2");
+  EXPECT_EQ(scrubber.Scrub("password hunter2"), "password *****");
+  text.set_location(SourceLocation{"dbt_project.yml", 4, 7});
+  auto in_project = renderer->Render(text, project::RenderScope::kProject, nullptr);
+  ASSERT_FALSE(in_project.ok());
+  EXPECT_EQ(in_project.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(in_project.status().message()).find("Secret env vars are allowed only"), std::string::npos);
+  EXPECT_EQ(GetLocation(in_project.status())->ToString(), "dbt_project.yml:4:7");
+  auto missing = renderer->Render(Value::String("{{ env_var('NOPE') }}"), project::RenderScope::kProfile, nullptr);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(std::string(missing.status().message()).find("Env var required but not provided: 'NOPE'"),
+            std::string::npos);
+  auto dflt = renderer->Render(Value::String("{{ env_var('NOPE', 'd') }}-{{ env_var('PLAIN') }}"),
+                               project::RenderScope::kProject, nullptr);
+  ASSERT_TRUE(dflt.ok());
+  EXPECT_EQ(dflt->as_string(), "d-p");
+}
+
 }  // namespace
 }  // namespace flinkdbt::compile

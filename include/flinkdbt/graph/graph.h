@@ -37,6 +37,8 @@ class Graph {
 
   // Node ids in dependency order (parents first; ties by unique_id).
   std::vector<int> TopologicalOrder() const;
+  // rank_by_unique_id()[id] is the position of node `id` when nodes are sorted by unique_id.
+  const std::vector<int>& rank_by_unique_id() const { return rank_; }
 
  private:
   std::shared_ptr<const Manifest> manifest_;
@@ -44,6 +46,7 @@ class Graph {
   absl::flat_hash_map<std::string, int> index_;
   std::vector<std::vector<int>> parents_;
   std::vector<std::vector<int>> children_;
+  std::vector<int> rank_;
 };
 
 }  // namespace flinkdbt::graph
