@@ -118,7 +118,10 @@ class IteratorObject : public Object {
  public:
   IteratorObject(std::string type, std::vector<Value> items)
       : type_(std::move(type)), items_(std::move(items)) {}
-  std::string_view TypeName() const override { return type_.starts_with("generator") ? "generator" : type_; }
+  std::string_view TypeName() const override {
+    if (type_.starts_with("generator")) return "generator";
+    return type_;
+  }
   std::optional<std::vector<Value>> Iterate() const override {
     std::vector<Value> out = std::move(items_);
     items_.clear();
