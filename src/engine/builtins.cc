@@ -1340,6 +1340,7 @@ std::vector<Builtin> MakeTable() {
   };
   AddTemporalBuiltins(&t);
   AddJsonBuiltins(&t);
+  AddCollectionBuiltins(&t);
   return t;
 }
 

@@ -30,6 +30,7 @@ const Builtin* FindBuiltin(const std::string& name);
 std::vector<std::string> BuiltinFunctionNames();
 void AddTemporalBuiltins(std::vector<Builtin>* out);
 void AddJsonBuiltins(std::vector<Builtin>* out);
+void AddCollectionBuiltins(std::vector<Builtin>* out);
 
 // Helpers shared by the builtin files.
 bool AnyNullable(const std::vector<sql::DataType>& types);
