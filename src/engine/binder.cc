@@ -461,7 +461,7 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const sql::Query& q, const Scope* out
       std::string name = Upper(D(*e).function_name.parts.back().name);
       AggCall call;
       call.fn = *AggregateFunction(name);
-      call.distinct = D(*e).distinct;
+      call.distinct = D(*e).distinct || name == "APPROX_COUNT_DISTINCT";
       std::vector<DataType> arg_types;
       if (D(*e).star_arg) {
         call.fn = AggFn::kCountStar;
@@ -1484,6 +1484,10 @@ absl::StatusOr<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope,
       if (call.order_by.empty())
         return Error(e.span, fmt::format("{} requires an ORDER BY in its OVER clause", name));
       call.type = DataType::BigInt(false);
+    } else if (name == "PERCENT_RANK" || name == "CUME_DIST" || name == "NTILE") {
+      if (call.order_by.empty())
+        return Error(e.span, fmt::format("{} requires an ORDER BY in its OVER clause", name));
+      call.type = name == "NTILE" ? DataType::Int(false) : DataType::Double(false);
     } else if (name == "LAG" || name == "LEAD") {
       if (call.args.empty()) return Error(e.span, fmt::format("{} needs an argument", name));
       call.type = call.args[0]->type.WithNullable(true);

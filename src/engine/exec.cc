@@ -286,6 +286,17 @@ Value Finish(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
     case AggFn::kBoolOr:
       if (acc.trues + acc.falses == 0) return Value::Null();
       return Value::Bool(acc.trues > 0);
+    case AggFn::kBitAnd:
+    case AggFn::kBitOr:
+    case AggFn::kBitXor: {
+      if (acc.list.empty()) return Value::Null();
+      int64_t r = call.fn == AggFn::kBitAnd ? -1 : 0;
+      for (const auto& v : acc.list) {
+        int64_t x = v.int_value();
+        r = call.fn == AggFn::kBitAnd ? (r & x) : call.fn == AggFn::kBitOr ? (r | x) : (r ^ x);
+      }
+      return Value::Int(r);
+    }
     case AggFn::kJsonArrayAgg: {
       // ABSENT ON NULL (the default): NULL values were never accumulated.
       std::string out = "[";
@@ -913,6 +924,27 @@ class Runner {
           if (!tie) {
             rank = static_cast<int64_t>(pos) + 1;
             ++dense;
+          }
+          if (call.fn == "PERCENT_RANK" || call.fn == "CUME_DIST" || call.fn == "NTILE") {
+            int64_t n = static_cast<int64_t>(idx.size());
+            if (call.fn == "PERCENT_RANK") {
+              extra[i][oi] =
+                  Value::Double(n <= 1 ? 0.0 : static_cast<double>(rank - 1) / static_cast<double>(n - 1));
+            } else if (call.fn == "CUME_DIST") {
+              size_t last = pos;
+              while (last + 1 < idx.size() && peer(idx[last + 1], i)) ++last;
+              extra[i][oi] = Value::Double(static_cast<double>(last + 1) / static_cast<double>(n));
+            } else {
+              int64_t k = call.args.empty()
+                              ? 1
+                              : std::max<int64_t>(1, Eval(*call.args[0], rows[i], ctx_).int_value());
+              int64_t base = n / k, extra_rows = n % k, p0 = static_cast<int64_t>(pos);
+              int64_t bucket = p0 < extra_rows * (base + 1)
+                                   ? p0 / (base + 1)
+                                   : extra_rows + (p0 - extra_rows * (base + 1)) / std::max<int64_t>(base, 1);
+              extra[i][oi] = Value::Int(bucket + 1);
+            }
+            continue;
           }
           if (call.fn == "ROW_NUMBER") {
             extra[i][oi] = Value::Int(static_cast<int64_t>(pos) + 1);

@@ -241,7 +241,11 @@ std::optional<AggFn> AggregateFunction(const std::string& n) {
                                        {"BOOL_OR", AggFn::kBoolOr},
                                        {"EVERY", AggFn::kBoolAnd},
                                        {"JSON_ARRAYAGG", AggFn::kJsonArrayAgg},
-                                       {"JSON_OBJECTAGG", AggFn::kJsonObjectAgg}};
+                                       {"JSON_OBJECTAGG", AggFn::kJsonObjectAgg},
+                                       {"BIT_AND", AggFn::kBitAnd},
+                                       {"BIT_OR", AggFn::kBitOr},
+                                       {"BIT_XOR", AggFn::kBitXor},
+                                       {"APPROX_COUNT_DISTINCT", AggFn::kCount}};
   auto it = kAggs->find(n);
   if (it == kAggs->end()) return std::nullopt;
   return it->second;
@@ -297,6 +301,13 @@ absl::StatusOr<DataType> AggregateResultType(AggFn fn, const std::vector<DataTyp
     case AggFn::kJsonArrayAgg:
     case AggFn::kJsonObjectAgg:
       return DataType::String(false);
+    case AggFn::kBitAnd:
+    case AggFn::kBitOr:
+    case AggFn::kBitXor:
+      FLINKDBT_RETURN_IF_ERROR(need(1));
+      if (!sql::IsIntegral(args[0]))
+        return absl::InvalidArgumentError("BIT_AND/BIT_OR/BIT_XOR need an integral argument");
+      return args[0].WithNullable(true).WithoutTimeAttribute();
   }
   return absl::InvalidArgumentError("unknown aggregate");
 }

@@ -118,7 +118,10 @@ enum class AggFn {
   kBoolAnd,
   kBoolOr,
   kJsonArrayAgg,
-  kJsonObjectAgg
+  kJsonObjectAgg,
+  kBitAnd,
+  kBitOr,
+  kBitXor
 };
 
 struct AggCall {
