@@ -265,6 +265,16 @@ class Compiler::Impl {
   std::set<std::string> compiling;                          // ephemeral recursion guard
   absl::flat_hash_map<std::string, std::string> macro_ids;  // name -> unique_id (root-first)
 
+  // The context dicts hold the macros, and the macros hold their module context (the same dict):
+  // break that reference cycle so both are freed.
+  ~Impl() {
+    for (const JValue* ctx : {&parse_ctx, &exec_ctx}) {
+      std::vector<JValue> keys;
+      for (const auto& [k, _] : ctx->DictItems()) keys.push_back(k);
+      for (const JValue& k : keys) ctx->SetItem(k, JValue::None());
+    }
+  }
+
   absl::Status Init() {
     AddDbtBlockTags(parse_env);
     AddDbtBlockTags(exec_env);
@@ -952,6 +962,92 @@ class ModulesObject : public jinja::Object {
 
 }  // namespace
 
+namespace {
+
+// `graph`: the flat graph (nodes, sources, exposures, ...) as dicts, built on first access per
+// manifest and cached.
+class GraphObject : public jinja::Object {
+ public:
+  explicit GraphObject(Compiler::Impl* impl) : impl_(impl) {}
+  std::string_view TypeName() const override { return "graph"; }
+  std::optional<JValue> GetAttr(std::string_view name) const override {
+    if (name != "nodes" && name != "sources" && name != "exposures" && name != "metrics" &&
+        name != "groups" && name != "semantic_models" && name != "saved_queries" && name != "unit_tests") {
+      return std::nullopt;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    const Manifest* m = impl_->manifest.get();
+    if (m != built_for_) {
+      cache_.clear();
+      built_for_ = m;
+    }
+    auto it = cache_.find(std::string(name));
+    if (it != cache_.end()) return it->second;
+    std::vector<std::pair<JValue, JValue>> entries;
+    if (m != nullptr) {
+      for (const auto& n : m->nodes()) {
+        bool want = false;
+        switch (n->resource_type) {
+          case ResourceType::kSource:
+            want = name == "sources";
+            break;
+          case ResourceType::kExposure:
+            want = name == "exposures";
+            break;
+          case ResourceType::kUnitTest:
+            want = name == "unit_tests";
+            break;
+          default:
+            want = name == "nodes";
+        }
+        if (!want) continue;
+        auto list = [](const std::vector<std::string>& items) {
+          std::vector<JValue> out;
+          for (const auto& x : items) out.push_back(JValue::String(x));
+          return JValue::List(std::move(out));
+        };
+        std::vector<std::pair<JValue, JValue>> d = {
+            {JValue::String("unique_id"), JValue::String(n->unique_id)},
+            {JValue::String("name"), JValue::String(n->name)},
+            {JValue::String("resource_type"),
+             JValue::String(std::string(ResourceTypeName(n->resource_type)))},
+            {JValue::String("package_name"), JValue::String(n->package_name)},
+            {JValue::String("original_file_path"), JValue::String(n->original_file_path)},
+            {JValue::String("path"), JValue::String(n->path)},
+            {JValue::String("database"), JValue::String(n->database)},
+            {JValue::String("schema"), JValue::String(n->schema)},
+            {JValue::String("alias"), JValue::String(n->alias)},
+            {JValue::String("identifier"), JValue::String(n->identifier)},
+            {JValue::String("source_name"), JValue::String(n->source_name)},
+            {JValue::String("relation_name"), JValue::String(n->relation_name)},
+            {JValue::String("fqn"), list(n->fqn)},
+            {JValue::String("tags"), list(n->tags)},
+            {JValue::String("config"), ToJinja(n->config)},
+            {JValue::String("meta"), ToJinja(n->meta)},
+            {JValue::String("description"), JValue::String(n->description)},
+            {JValue::String("columns"), ToJinja(n->columns)},
+            {JValue::String("raw_code"), JValue::String(n->raw_code)},
+            {JValue::String("depends_on"),
+             JValue::Dict({{JValue::String("nodes"), list(n->depends_on_nodes)},
+                           {JValue::String("macros"), list(n->depends_on_macros)}})},
+        };
+        entries.emplace_back(JValue::String(n->unique_id), JValue::Dict(std::move(d)));
+      }
+    }
+    JValue dict = JValue::Dict(std::move(entries));
+    cache_.emplace(std::string(name), dict);
+    return dict;
+  }
+
+ private:
+  Compiler::Impl* impl_;
+  mutable std::mutex mu_;
+  mutable const Manifest* built_for_ = nullptr;
+  mutable absl::flat_hash_map<std::string, JValue> cache_;
+};
+
+}  // namespace
+
 void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
   Impl* self = this;
   auto set = [&](const char* name, JValue v) { ctx.SetItem(JValue::String(name), std::move(v)); };
@@ -969,6 +1065,7 @@ void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
   set("adapter", JValue::FromObject(std::make_shared<AdapterObject>(self, execute)));
   set("exceptions", JValue::FromObject(std::make_shared<ExceptionsObject>(self)));
   set("modules", JValue::FromObject(std::make_shared<ModulesObject>()));
+  set("graph", JValue::FromObject(std::make_shared<GraphObject>(self)));
   set("target", project->target ? ToJinja(project->target->ToContext()) : JValue::Dict());
   set("project_name", JValue::String(project->root.config.name));
   set("dbt_version", JValue::String("1.10.23"));
