@@ -356,10 +356,12 @@ class LocalStatementClient : public StatementClient {
         for (const engine::Value& v : c.row) row.values.push_back(ToClientValue(v));
         e.rows.push_back(std::move(row));
       }
-      // A streaming INSERT is a continuous job: it has processed everything there is and keeps
-      // running. Everything else is bounded here and has finished.
-      bool continuous =
-          result->kind == engine::StatementResult::Kind::kInsert && !IsSnapshotMode(request.mode);
+      // A streaming INSERT ... SELECT is a continuous job: it has processed everything there is and
+      // keeps running. INSERT ... VALUES is bounded (it completes on Confluent Cloud too), and so is
+      // everything else here.
+      static const RE2 kInsertValues(R"((?is)^\s*INSERT\s+INTO\s+[^\s(]+\s*(\([^)]*\))?\s*VALUES\b.*)");
+      bool continuous = result->kind == engine::StatementResult::Kind::kInsert && !IsSnapshotMode(request.mode) &&
+                        !RE2::FullMatch(request.sql, kInsertValues);
       s.phase = continuous ? Phase::kRunning : Phase::kCompleted;
       if (result->kind == engine::StatementResult::Kind::kDdl && !result->message.empty())
         s.detail = result->message;

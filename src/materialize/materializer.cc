@@ -7,6 +7,7 @@
 #include "absl/strings/str_replace.h"
 #include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
+#include "flinkdbt/base/digest.h"
 #include "flinkdbt/client/naming.h"
 #include "flinkdbt/materialize/materialization.h"
 #include "fmt/format.h"
@@ -89,7 +90,7 @@ class Deployment {
     request.mode = mode;
     request.compute_pool_id = model_.compute_pool_id;
     if (with_properties) request.properties = model_.statement_properties;
-    if (keep) request.labels[std::string(kSqlHashLabel)] = client::Md5Hex(model_.sql);
+    if (keep) request.labels[std::string(kSqlHashLabel)] = flinkdbt::Md5Hex(model_.sql);
     client::ExecuteOptions options = settings_.execute;
     options.fetch_results = false;
     options.delete_when_terminal = !keep;
@@ -196,7 +197,7 @@ class Deployment {
     absl::StatusOr<client::Statement> st = client_.Get(statement_name);
     if (!st.ok()) return;
     auto it = st->labels.find(std::string(kSqlHashLabel));
-    if (it == st->labels.end() || it->second == client::Md5Hex(model_.sql)) return;
+    if (it == st->labels.end() || it->second == flinkdbt::Md5Hex(model_.sql)) return;
     outcome_.query_changed = true;
     outcome_.warnings.push_back(fmt::format(
         "model {} changed since it was deployed, but {} is a {} that keeps its state, so it was not redeployed: "
@@ -275,6 +276,9 @@ class Deployment {
 
   absl::Status MaterializedView() {
     FLINKDBT_RETURN_IF_ERROR(DeleteStatements({&base_name_}));
+    // INFORMATION_SCHEMA tells only that a relation is materialized (a BASE TABLE with
+    // IS_MATERIALIZED = YES): where this model deployed a materialized view, drop it as one.
+    if (existing_.has_value() && existing_->kind == Kind::kMaterializedTable) existing_->kind = Kind::kMaterializedView;
     if (existing_.has_value()) FLINKDBT_RETURN_IF_ERROR(Drop(*existing_));
     FLINKDBT_RETURN_IF_ERROR(Submit(base_name_,
                                     fmt::format("CREATE MATERIALIZED VIEW {} AS\n{}", relation_, model_.sql),

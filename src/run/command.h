@@ -46,6 +46,10 @@ const std::vector<CommandSpec>& Commands();
 
 // The command specs, one function per command file.
 CommandSpec InitCommand();
+CommandSpec RunCommandSpec();
+CommandSpec TestCommandSpec();
+CommandSpec BuildCommandSpec();
+CommandSpec RetryCommandSpec();
 
 }  // namespace flinkdbt::run
 

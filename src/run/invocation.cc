@@ -71,7 +71,8 @@ std::string VersionText() {
 
 const std::vector<CommandSpec>& Commands() {
   static const auto* commands =
-      new std::vector<CommandSpec>{InitCommand(), ParseCommandSpec(), CompileCommandSpec(), ListCommandSpec()};
+      new std::vector<CommandSpec>{InitCommand(),     ParseCommandSpec(), CompileCommandSpec(), ListCommandSpec(),
+                                   RunCommandSpec(),  TestCommandSpec(),  BuildCommandSpec(),   RetryCommandSpec()};
   return *commands;
 }
 
@@ -128,6 +129,8 @@ InvocationResult Invoke(const std::vector<std::string>& args, const InvocationIo
   }
   const CommandSpec& spec = *by_app.at(const_cast<CLI::App*>(chosen));
   options.command = spec.name;
+  options.invocation_command = "flinkdbt";
+  for (const std::string& a : args) options.invocation_command += " " + a;
 
   if (absl::Status s = ApplyEnvironmentAndValidate(app, chosen, io.env, options); !s.ok()) {
     err(fmt::format("Error: {}\n", s.message()));

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
+#include "flinkdbt/base/digest.h"
 #include "flinkdbt/client/naming.h"
 #include "flinkdbt/testing/unit_test.h"
 #include "fmt/format.h"
@@ -256,7 +257,7 @@ class UnitTestRun {
 
 std::string FixtureIdentifier(std::string_view unit_test, std::string_view identifier) {
   // dbt-core's CTE name, plus a short hash of the unit test so concurrent tests never share a table.
-  return fmt::format("__dbt__cte__{}_{}", identifier, client::Md5Hex(unit_test).substr(0, 8));
+  return fmt::format("__dbt__cte__{}_{}", identifier, flinkdbt::Md5Hex(unit_test).substr(0, 8));
 }
 
 absl::StatusOr<UnitTestResult> RunUnitTest(client::StatementClient& client, materialize::RelationInspector& inspector,

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "flinkdbt/base/strings.h"
+#include "flinkdbt/base/digest.h"
 #include "flinkdbt/client/naming.h"
 
 namespace flinkdbt::materialize {
@@ -121,7 +122,7 @@ TEST_F(MaterializationTest, ViewIsDroppedAndRecreated) {
   ASSERT_TRUE(Run(v).ok());
   // Names as the Python adapter builds them: sanitize("dbt-" + project + "-" + model).
   std::string name = *client::ModelStatementName("dbt-", "my_flink_project", "stg_orders");
-  EXPECT_EQ(name, "dbt-my-flink-project-stg-orders-" + client::Md5Hex("dbt-my_flink_project-stg_orders").substr(0, 6));
+  EXPECT_EQ(name, "dbt-my-flink-project-stg-orders-" + flinkdbt::Md5Hex("dbt-my_flink_project-stg_orders").substr(0, 6));
   EXPECT_EQ(client_.log, (std::vector<std::string>{
                              "DELETE " + name,
                              "SUBMIT " + name + " [streaming_ddl] CREATE VIEW `env-1`.`cluster`.`stg_orders` AS\n"
@@ -174,7 +175,7 @@ TEST_F(StreamingTableTest, FirstRunCreatesTableThenInsert) {
   EXPECT_EQ(out->statements[1].mode, ExecutionMode::kStreamingQuery);
   EXPECT_EQ(out->statements[1].sql, "INSERT INTO `env-1`.`cluster`.`int_order_totals`\n" + t.sql);
   EXPECT_EQ(client_.submitted_properties[base].at("sql.state-ttl"), "1 d");
-  EXPECT_EQ(client_.statements[base].labels.at(std::string(kSqlHashLabel)), client::Md5Hex(t.sql));
+  EXPECT_EQ(client_.statements[base].labels.at(std::string(kSqlHashLabel)), flinkdbt::Md5Hex(t.sql));
   // The DDL statement completed and was reaped; the INSERT keeps running.
   EXPECT_EQ(client_.statements.count(ddl_), 0u);
 }

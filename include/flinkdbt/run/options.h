@@ -13,7 +13,8 @@
 namespace flinkdbt::run {
 
 struct InvocationOptions {
-  std::string command;  // "init", "parse", "run", ...
+  std::string command;             // "init", "parse", "run", ...
+  std::string invocation_command;  // the command line as typed ("flinkdbt run -s x")
 
   // Project and profile (--project-dir/DBT_PROJECT_DIR, --profiles-dir/DBT_PROFILES_DIR, ...).
   std::optional<std::string> project_dir;
