@@ -1,0 +1,56 @@
+# End to end on the bundled example: a copy of examples/quickstart is built on the embedded `local`
+# target by separate processes, as a user would: `build` (everything passes), `build` again (stateful
+# models are skipped, not redeployed), `test --select test_type:unit`, a failing unit test selected by
+# name (exit 1 with dbt's diff), then `retry` runs only what failed.
+set(work ${WORK_DIR}/quickstart)
+file(REMOVE_RECURSE ${work})
+file(COPY ${SOURCE_DIR}/examples/quickstart/ DESTINATION ${work})
+file(REMOVE_RECURSE ${work}/target ${work}/logs)
+
+function(run expect_rc)
+  execute_process(COMMAND ${FLINKDBT} ${ARGN} --profiles-dir . WORKING_DIRECTORY ${work}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
+  if(NOT rc EQUAL expect_rc)
+    message(FATAL_ERROR "flinkdbt ${ARGN}: exit ${rc}, expected ${expect_rc}\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+run(0 build)
+if(NOT out MATCHES "Done. PASS=12 WARN=0 ERROR=0 SKIP=0 TOTAL=12")
+  message(FATAL_ERROR "first build:\n${out}")
+endif()
+if(NOT EXISTS ${work}/target/run_results.json OR NOT EXISTS ${work}/target/manifest.json)
+  message(FATAL_ERROR "build wrote no run_results.json / manifest.json")
+endif()
+
+run(0 build)
+if(NOT out MATCHES "OK skipped sql streaming_table model [^\n]*int_order_totals")
+  message(FATAL_ERROR "second build did not skip the streaming table:\n${out}")
+endif()
+
+run(0 test --select test_type:unit)
+if(NOT out MATCHES "PASS test_stg_orders")
+  message(FATAL_ERROR "unit tests:\n${out}")
+endif()
+
+# A unit test that fails: dbt's diff, exit 1; retry re-runs only it.
+file(APPEND ${work}/models/staging/schema.yml "
+  - name: test_stg_orders_failing
+    model: stg_orders
+    given:
+      - input: source('marketplace', 'orders')
+        rows:
+          - {order_id: 1, customer_id: 100, product_id: 10, price: 29.99}
+    expect:
+      rows:
+        - {order_id: 1, customer_id: 100, product_id: 10, price: 30.00}
+")
+run(1 test --select test_stg_orders_failing)
+if(NOT out MATCHES "actual differs from expected" OR NOT out MATCHES "\\+\\+\\+" OR NOT out MATCHES "---")
+  message(FATAL_ERROR "failing unit test shows no diff:\n${out}")
+endif()
+run(1 retry)
+if(NOT out MATCHES "TOTAL=1")
+  message(FATAL_ERROR "retry did not run exactly the failed node:\n${out}")
+endif()
