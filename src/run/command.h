@@ -50,6 +50,8 @@ CommandSpec RunCommandSpec();
 CommandSpec TestCommandSpec();
 CommandSpec BuildCommandSpec();
 CommandSpec RetryCommandSpec();
+CommandSpec ShowCommandSpec();
+CommandSpec DebugCommandSpec();
 
 }  // namespace flinkdbt::run
 

@@ -50,7 +50,8 @@ struct InvocationOptions {
   // Command arguments.
   std::string project_name;               // init NAME
   std::optional<std::string> inline_sql;  // compile/show --inline
-  std::string output = "selector";        // ls --output
+  std::string output = "selector";        // ls --output (show: "text")
+  int limit = 5;                          // show --limit
   std::vector<std::string> output_keys;   // ls --output-keys
 };
 
