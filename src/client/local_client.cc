@@ -319,52 +319,21 @@ class LocalStatementClient : public StatementClient {
     s.created_at = s.updated_at = NowIso();
     s.resource_version = "1";
 
-    engine_->catalog().current_catalog = properties[std::string(kCatalogProperty)];
-    engine_->catalog().current_database = properties[std::string(kDatabaseProperty)];
-    absl::StatusOr<engine::StatementResult> result = engine_->Execute(request.sql);
-    if (!result.ok()) {
+    absl::StatusOr<EngineOutcome> outcome =
+        ExecuteOnEngine(engine_.get(), request.sql, properties[std::string(kCatalogProperty)],
+                        properties[std::string(kDatabaseProperty)], request.mode);
+    if (!outcome.ok()) {
       s.phase = Phase::kFailed;
-      std::optional<SourceLocation> loc = GetLocation(result.status());
+      std::optional<SourceLocation> loc = GetLocation(outcome.status());
       s.detail = loc.has_value() && loc->line > 0
-                     ? fmt::format("SQL validation failed. Error from line {}, column {}: {}", loc->line,
-                                   loc->column, ToStd(result.status().message()))
-                     : std::string(ToStd(result.status().message()));
+                     ? fmt::format("SQL validation failed. Error from line {}, column {}: {}", loc->line, loc->column,
+                                   ToStd(outcome.status().message()))
+                     : std::string(ToStd(outcome.status().message()));
     } else {
-      StatementTraits traits;
-      traits.is_bounded = true;
-      traits.is_append_only = result->insert_only;
-      for (const engine::ResultColumn& c : result->schema)
-        traits.schema.push_back({c.name, ToClientType(c.type)});
-      switch (result->kind) {
-        case engine::StatementResult::Kind::kQuery:
-          traits.sql_kind = "SELECT";
-          break;
-        case engine::StatementResult::Kind::kInsert:
-          traits.sql_kind = "INSERT_INTO";
-          break;
-        case engine::StatementResult::Kind::kDdl:
-          traits.sql_kind = "DDL";
-          break;
-        case engine::StatementResult::Kind::kSet:
-          traits.sql_kind = "SET";
-          break;
-      }
-      s.traits = traits;
-      for (const engine::Change& c : result->changelog) {
-        ResultRow row;
-        row.op = ToRowOp(c.kind);
-        for (const engine::Value& v : c.row) row.values.push_back(ToClientValue(v));
-        e.rows.push_back(std::move(row));
-      }
-      // A streaming INSERT ... SELECT is a continuous job: it has processed everything there is and
-      // keeps running. INSERT ... VALUES is bounded (it completes on Confluent Cloud too), and so is
-      // everything else here.
-      static const RE2 kInsertValues(R"((?is)^\s*INSERT\s+INTO\s+[^\s(]+\s*(\([^)]*\))?\s*VALUES\b.*)");
-      bool continuous = result->kind == engine::StatementResult::Kind::kInsert && !IsSnapshotMode(request.mode) &&
-                        !RE2::FullMatch(request.sql, kInsertValues);
-      s.phase = continuous ? Phase::kRunning : Phase::kCompleted;
-      if (result->kind == engine::StatementResult::Kind::kDdl && !result->message.empty())
-        s.detail = result->message;
+      s.traits = outcome->traits;
+      e.rows = std::move(outcome->rows);
+      s.phase = outcome->continuous ? Phase::kRunning : Phase::kCompleted;
+      if (!outcome->message.empty()) s.detail = outcome->message;
     }
     s.phase_name = std::string(PhaseName(s.phase));
     Statement out = s;
@@ -511,6 +480,46 @@ class LocalStatementClient : public StatementClient {
 };
 
 }  // namespace
+
+absl::StatusOr<EngineOutcome> ExecuteOnEngine(void* engine_ptr, std::string_view sql, const std::string& catalog,
+                                              const std::string& database, ExecutionMode mode) {
+  auto* engine = static_cast<engine::Engine*>(engine_ptr);
+  // The target's catalog (environment) and database (Kafka cluster) exist before any statement, as
+  // they do on Confluent Cloud, where a dbt project cannot create them.
+  if (engine->catalog().FindDatabase(catalog, database) == nullptr) {
+    auto& entry = engine->catalog().catalogs()[catalog];
+    if (!entry.read_only) entry.databases[database];
+  }
+  engine->catalog().current_catalog = catalog;
+  engine->catalog().current_database = database;
+  absl::StatusOr<engine::StatementResult> result = engine->Execute(sql);
+  if (!result.ok()) return result.status();
+  EngineOutcome out;
+  StatementTraits& traits = out.traits;
+  traits.is_bounded = true;
+  traits.is_append_only = result->insert_only;
+  for (const engine::ResultColumn& c : result->schema) traits.schema.push_back({c.name, ToClientType(c.type)});
+  switch (result->kind) {
+    case engine::StatementResult::Kind::kQuery: traits.sql_kind = "SELECT"; break;
+    case engine::StatementResult::Kind::kInsert: traits.sql_kind = "INSERT_INTO"; break;
+    case engine::StatementResult::Kind::kDdl: traits.sql_kind = "DDL"; break;
+    case engine::StatementResult::Kind::kSet: traits.sql_kind = "SET"; break;
+  }
+  for (const engine::Change& c : result->changelog) {
+    ResultRow row;
+    row.op = ToRowOp(c.kind);
+    for (const engine::Value& v : c.row) row.values.push_back(ToClientValue(v));
+    out.rows.push_back(std::move(row));
+  }
+  // A streaming INSERT ... SELECT is a continuous job: it has processed everything there is and
+  // keeps running. INSERT ... VALUES is bounded (it completes on Confluent Cloud too), and so is
+  // everything else here.
+  static const RE2 kInsertValues(R"((?is)^\s*INSERT\s+INTO\s+[^\s(]+\s*(\([^)]*\))?\s*VALUES\b.*)");
+  out.continuous = result->kind == engine::StatementResult::Kind::kInsert && !IsSnapshotMode(mode) &&
+                   !RE2::FullMatch(std::string(sql), kInsertValues);
+  if (result->kind == engine::StatementResult::Kind::kDdl) out.message = result->message;
+  return out;
+}
 
 absl::StatusOr<std::unique_ptr<StatementClient>> OpenLocalStatementClient(const LocalClientOptions& options) {
   std::unique_ptr<engine::Engine> engine;

@@ -27,6 +27,20 @@ struct LocalClientOptions {
 
 absl::StatusOr<std::unique_ptr<StatementClient>> OpenLocalStatementClient(const LocalClientOptions& options);
 
+// What one statement does on an engine, in the statement API's terms: the result schema typed as the
+// wire types it, the changelog rows, and whether the statement is a continuous job (a streaming
+// INSERT ... SELECT) or has finished. Shared by the local backend and the emulator's engine executor.
+struct EngineOutcome {
+  StatementTraits traits;
+  std::vector<ResultRow> rows;
+  bool continuous = false;
+  std::string message;  // DDL: what happened
+};
+// Runs `sql` on `engine` (which must be a flinkdbt::engine::Engine*; declared opaquely so this header
+// needs no engine header) with `catalog`/`database` current. Errors carry the engine's position.
+absl::StatusOr<EngineOutcome> ExecuteOnEngine(void* engine, std::string_view sql, const std::string& catalog,
+                                              const std::string& database, ExecutionMode mode);
+
 }  // namespace flinkdbt::client
 
 #endif  // FLINKDBT_CLIENT_LOCAL_H_

@@ -73,6 +73,22 @@ class ScriptedExecutor final : public StatementExecutor {
   Unscripted unscripted_ = Unscripted::kFail;
 };
 
+// The emulator's real backing: the embedded Flink SQL engine, so queries return real rows and bad
+// SQL really fails. `sql.current-catalog`/`sql.current-database` of each statement pick the catalog
+// and database; statements run one at a time. SQL listed with Fail() fails on purpose (a fault).
+class EngineExecutor final : public StatementExecutor {
+ public:
+  EngineExecutor();
+  ~EngineExecutor() override;
+  void Fail(std::string_view sql, std::string message);
+  absl::StatusOr<ExecutionResult> Execute(std::string_view sql,
+                                          const std::map<std::string, std::string>& properties) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace flinkdbt::emulator
 
 #endif  // FLINKDBT_TOOLS_EMULATOR_EXECUTOR_H_

@@ -57,18 +57,27 @@ int main(int argc, char** argv) {
   options.stopping_time = absl::Milliseconds(stopping_ms);
   options.deleting_time = absl::Milliseconds(deleting_ms);
 
-  auto executor = std::make_shared<flinkdbt::emulator::ScriptedExecutor>();
-  if (accept_unscripted)
-    executor->set_unscripted(flinkdbt::emulator::ScriptedExecutor::Unscripted::kSucceedAsDdl);
-  if (!script.empty()) {
-    absl::Status s = executor->LoadFile(script);
-    if (!s.ok()) {
-      fmt::print(stderr, "flinkdbt-emulator: {}\n", s.message());
-      return 2;
+  // The engine runs the SQL unless scripted results were asked for (--script, --accept-unscripted).
+  std::shared_ptr<flinkdbt::emulator::StatementExecutor> executor;
+  if (!script.empty() || accept_unscripted) {
+    auto scripted = std::make_shared<flinkdbt::emulator::ScriptedExecutor>();
+    if (accept_unscripted)
+      scripted->set_unscripted(flinkdbt::emulator::ScriptedExecutor::Unscripted::kSucceedAsDdl);
+    if (!script.empty()) {
+      absl::Status s = scripted->LoadFile(script);
+      if (!s.ok()) {
+        fmt::print(stderr, "flinkdbt-emulator: {}\n", s.message());
+        return 2;
+      }
     }
+    for (const std::string& sql : bad_sql)
+      scripted->ScriptFailure(sql, "SQL validation failed (scripted failure)");
+    executor = scripted;
+  } else {
+    auto engine = std::make_shared<flinkdbt::emulator::EngineExecutor>();
+    for (const std::string& sql : bad_sql) engine->Fail(sql, "SQL validation failed (injected failure)");
+    executor = engine;
   }
-  for (const std::string& sql : bad_sql)
-    executor->ScriptFailure(sql, "SQL validation failed (scripted failure)");
 
   flinkdbt::emulator::Emulator emulator(options, executor);
   for (const std::string& spec : faults) {
