@@ -191,6 +191,10 @@ int flinkdbt_runner_invoke(flinkdbt_runner* runner, int argc, const char* const*
       }
     }
     io.cancelled = &runner->cancelled;
+    // What the CLI would print, returned in the result (the events carry the same lines as JSON).
+    std::string out_text, err_text;
+    io.out = [&out_text](std::string_view t) { out_text.append(t); };
+    io.err = [&err_text](std::string_view t) { err_text.append(t); };
     flinkdbt::run::InvocationResult result;
     try {
       result = flinkdbt::run::Invoke(args, io);
@@ -206,6 +210,8 @@ int flinkdbt_runner_invoke(flinkdbt_runner* runner, int argc, const char* const*
           .Field("success", result.exit_code == flinkdbt::run::kExitSuccess)
           .Field("exit_code", result.exit_code)
           .Key("result").Raw(result.result_json.empty() ? "null" : result.result_json)
+          .Field("stdout", out_text)
+          .Field("stderr", err_text)
           .EndObject();
       *result_json = CopyString(w.str());
     }

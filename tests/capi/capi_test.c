@@ -82,6 +82,9 @@ int main(void) {
   CHECK(flinkdbt_runner_invoke(runner, 1, version_args, &exit_code, &result, &err) == FLINKDBT_OK);
   CHECK(exit_code == 0);
   CHECK(result != NULL && strstr(result, "\"success\":true") != NULL);
+  /* What `flinkdbt --version` prints comes back in the result. */
+  CHECK(result != NULL && strstr(result, "\"stdout\":\"flinkdbt ") != NULL);
+  CHECK(result != NULL && strstr(result, flinkdbt_version()) != NULL);
   flinkdbt_string_free(result);
   result = NULL;
 

@@ -89,11 +89,12 @@ FLINKDBT_API int flinkdbt_runner_setenv(flinkdbt_runner *runner, const char *nam
                                         flinkdbt_error **err);
 
 /* Runs one command with `argv` exactly as the CLI takes it, without the program name:
- * {"build", "--select", "stg_orders+"}. What the CLI would print goes to the event callback (and
- * nowhere else). *exit_code receives dbt's exit code (0 success, 1 a node failed, 2 usage, parse or
- * compile error, or cancelled). When result_json is not NULL, *result_json receives
- * {"success": bool, "exit_code": n, "result": <run results or null>}, freed with
- * flinkdbt_string_free(). Returns FLINKDBT_OK whenever the command ran, whatever its exit code. */
+ * {"build", "--select", "stg_orders+"}. Nothing is printed: every event goes to the event callback,
+ * and what the CLI would print is returned in the result. *exit_code receives dbt's exit code
+ * (0 success, 1 a node failed, 2 usage, parse or compile error, or cancelled). When result_json is
+ * not NULL, *result_json receives {"success": bool, "exit_code": n, "result": <run results or
+ * null>, "stdout": "...", "stderr": "..."}, freed with flinkdbt_string_free(). Returns FLINKDBT_OK
+ * whenever the command ran, whatever its exit code. */
 FLINKDBT_API int flinkdbt_runner_invoke(flinkdbt_runner *runner, int argc, const char *const *argv, int *exit_code,
                                         char **result_json, flinkdbt_error **err);
 
