@@ -13,22 +13,16 @@
 namespace flinkdbt::materialize {
 namespace {
 
-std::string Literal(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string Text(const client::Value& v) {
   switch (v.kind) {
-    case client::Value::Kind::kNull: return "";
+    case client::Value::Kind::kNull:
+      return "";
     case client::Value::Kind::kString:
     case client::Value::Kind::kDecimal:
-    case client::Value::Kind::kRaw: return v.text;
-    default: return v.ToString();
+    case client::Value::Kind::kRaw:
+      return v.text;
+    default:
+      return v.ToString();
   }
 }
 
@@ -50,8 +44,9 @@ class InformationSchemaInspector : public RelationInspector {
 
   absl::StatusOr<std::optional<RelationInfo>> Describe(std::string_view catalog, std::string_view database,
                                                        std::string_view identifier) override {
-    std::string where = fmt::format("`TABLE_CATALOG_ID` = {} AND `TABLE_SCHEMA` = {} AND `TABLE_NAME` = {}",
-                                    Literal(catalog), Literal(database), Literal(identifier));
+    std::string where =
+        fmt::format("`TABLE_CATALOG_ID` = {} AND `TABLE_SCHEMA` = {} AND `TABLE_NAME` = {}",
+                    SqlStringLiteral(catalog), SqlStringLiteral(database), SqlStringLiteral(identifier));
     std::string schema = fmt::format("`{}`.`INFORMATION_SCHEMA`", catalog);
     FLINKDBT_ASSIGN_OR_RETURN(
         client::QueryResult tables,
@@ -96,7 +91,8 @@ class InformationSchemaInspector : public RelationInspector {
       }
       found.push_back(std::move(f));
     }
-    std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.position < b.position; });
+    std::stable_sort(found.begin(), found.end(),
+                     [](const Found& a, const Found& b) { return a.position < b.position; });
     std::vector<std::pair<int64_t, std::string>> distribution;
     for (const Found& f : found) {
       info.columns.push_back(f.column);
@@ -107,7 +103,8 @@ class InformationSchemaInspector : public RelationInspector {
       std::sort(distribution.begin(), distribution.end());
       for (const auto& [pos, name] : distribution) d.columns.push_back(name);
       int buckets = 0;
-      if (absl::SimpleAtoi(ToAbsl(Text(Cell(tables, row, "DISTRIBUTION_BUCKETS"))), &buckets) && buckets > 0) {
+      if (absl::SimpleAtoi(ToAbsl(Text(Cell(tables, row, "DISTRIBUTION_BUCKETS"))), &buckets) &&
+          buckets > 0) {
         d.buckets = buckets;
       }
       info.distribution = std::move(d);
@@ -115,7 +112,8 @@ class InformationSchemaInspector : public RelationInspector {
 
     FLINKDBT_ASSIGN_OR_RETURN(
         client::QueryResult options,
-        Query(fmt::format("SELECT `OPTION_KEY`, `OPTION_VALUE` FROM {}.`TABLE_OPTIONS` WHERE {}", schema, where)));
+        Query(fmt::format("SELECT `OPTION_KEY`, `OPTION_VALUE` FROM {}.`TABLE_OPTIONS` WHERE {}", schema,
+                          where)));
     for (const auto& r : options.rows) {
       info.options[Text(Cell(options, r, "OPTION_KEY"))] = Text(Cell(options, r, "OPTION_VALUE"));
     }

@@ -5,9 +5,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "flinkdbt/base/digest.h"
 #include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
-#include "flinkdbt/base/digest.h"
 #include "flinkdbt/client/naming.h"
 #include "flinkdbt/materialize/materialization.h"
 #include "fmt/format.h"
@@ -20,11 +20,16 @@ using Kind = RelationInfo::Kind;
 
 std::string KindName(Kind kind) {
   switch (kind) {
-    case Kind::kTable: return "table";
-    case Kind::kView: return "view";
-    case Kind::kMaterializedTable: return "materialized table";
-    case Kind::kMaterializedView: return "materialized view";
-    case Kind::kOther: return "relation";
+    case Kind::kTable:
+      return "table";
+    case Kind::kView:
+      return "view";
+    case Kind::kMaterializedTable:
+      return "materialized table";
+    case Kind::kMaterializedView:
+      return "materialized view";
+    case Kind::kOther:
+      return "relation";
   }
   return "relation";
 }
@@ -59,16 +64,30 @@ class Deployment {
       outcome_.message = "ephemeral (compiled into its dependents)";
       return outcome_;
     }
-    FLINKDBT_ASSIGN_OR_RETURN(existing_, inspector_.Describe(model_.catalog, model_.database, model_.identifier));
+    FLINKDBT_ASSIGN_OR_RETURN(existing_,
+                              inspector_.Describe(model_.catalog, model_.database, model_.identifier));
     absl::Status s;
     switch (model_.materialized) {
-      case Materialized::kView: s = View(); break;
-      case Materialized::kTable: s = Table(); break;
-      case Materialized::kMaterializedView: s = MaterializedView(); break;
-      case Materialized::kMaterializedTable: s = MaterializedTable(); break;
-      case Materialized::kStreamingTable: s = StreamingTable(); break;
-      case Materialized::kStreamingSource: s = StreamingSource(); break;
-      case Materialized::kEphemeral: break;
+      case Materialized::kView:
+        s = View();
+        break;
+      case Materialized::kTable:
+        s = Table();
+        break;
+      case Materialized::kMaterializedView:
+        s = MaterializedView();
+        break;
+      case Materialized::kMaterializedTable:
+        s = MaterializedTable();
+        break;
+      case Materialized::kStreamingTable:
+        s = StreamingTable();
+        break;
+      case Materialized::kStreamingSource:
+        s = StreamingSource();
+        break;
+      case Materialized::kEphemeral:
+        break;
     }
     if (!s.ok()) return s;
     return outcome_;
@@ -105,7 +124,8 @@ class Deployment {
 
   // A DDL statement of the run's own, under a fresh name (drops and checks).
   absl::Status SubmitAdHoc(const std::string& sql) {
-    return Submit(client::AdHocStatementName(settings_.statement_name_prefix), sql, ExecutionMode::kStreamingDdl,
+    return Submit(client::AdHocStatementName(settings_.statement_name_prefix), sql,
+                  ExecutionMode::kStreamingDdl,
                   /*keep=*/false, /*with_properties=*/false);
   }
 
@@ -118,13 +138,15 @@ class Deployment {
   // materialized table.
   absl::Status Drop(const RelationInfo& info) {
     switch (info.kind) {
-      case Kind::kView: return SubmitAdHoc(fmt::format("DROP VIEW IF EXISTS {}", relation_));
+      case Kind::kView:
+        return SubmitAdHoc(fmt::format("DROP VIEW IF EXISTS {}", relation_));
       case Kind::kMaterializedTable:
         return SubmitAdHoc(fmt::format("DROP MATERIALIZED TABLE IF EXISTS {}", relation_));
       case Kind::kMaterializedView:
         return SubmitAdHoc(fmt::format("DROP MATERIALIZED VIEW IF EXISTS {}", relation_));
       case Kind::kTable:
-      case Kind::kOther: return SubmitAdHoc(fmt::format("DROP TABLE IF EXISTS {}", relation_));
+      case Kind::kOther:
+        return SubmitAdHoc(fmt::format("DROP TABLE IF EXISTS {}", relation_));
     }
     return absl::OkStatus();
   }
@@ -148,7 +170,8 @@ class Deployment {
     if (!existing_.has_value()) return diffs;
     if (!model_.columns.empty() && !existing_->columns.empty()) {
       std::map<std::string, std::string> deployed;
-      for (const Column& c : existing_->columns) deployed[absl::AsciiStrToLower(ToAbsl(c.name))] = c.data_type;
+      for (const Column& c : existing_->columns)
+        deployed[absl::AsciiStrToLower(ToAbsl(c.name))] = c.data_type;
       std::map<std::string, bool> seen;
       for (const Column& c : model_.columns) {
         std::string key = absl::AsciiStrToLower(ToAbsl(c.name));
@@ -157,7 +180,8 @@ class Deployment {
         if (it == deployed.end()) {
           diffs.push_back(fmt::format("column {} was added", c.name));
         } else if (!c.data_type.empty() && NormalizeType(c.data_type) != NormalizeType(it->second)) {
-          diffs.push_back(fmt::format("column {} changed type from {} to {}", c.name, it->second, c.data_type));
+          diffs.push_back(
+              fmt::format("column {} changed type from {} to {}", c.name, it->second, c.data_type));
         }
       }
       for (const Column& c : existing_->columns) {
@@ -185,10 +209,11 @@ class Deployment {
     if (!model_.on_schema_drift_fail) return absl::OkStatus();
     std::vector<std::string> diffs = Drift(columns_only);
     if (diffs.empty()) return absl::OkStatus();
-    return absl::FailedPreconditionError(fmt::format(
-        "schema drift in {}: {}. Run with --full-refresh to redeploy it (stateful relations lose their data), "
-        "or set on_schema_drift='ignore'",
-        relation_, absl::StrJoin(diffs, "; ")));
+    return absl::FailedPreconditionError(
+        fmt::format("schema drift in {}: {}. Run with --full-refresh to redeploy it (stateful relations lose "
+                    "their data), "
+                    "or set on_schema_drift='ignore'",
+                    relation_, absl::StrJoin(diffs, "; ")));
   }
 
   // The deployed statement's SQL hash against the model's: a changed query is reported, not skipped
@@ -199,10 +224,11 @@ class Deployment {
     auto it = st->labels.find(std::string(kSqlHashLabel));
     if (it == st->labels.end() || it->second == flinkdbt::Md5Hex(model_.sql)) return;
     outcome_.query_changed = true;
-    outcome_.warnings.push_back(fmt::format(
-        "model {} changed since it was deployed, but {} is a {} that keeps its state, so it was not redeployed: "
-        "run with --full-refresh (or `--select {} --full-refresh`) to redeploy it",
-        model_.name, relation_, MaterializedName(model_.materialized), model_.name));
+    outcome_.warnings.push_back(
+        fmt::format("model {} changed since it was deployed, but {} is a {} that keeps its state, so it was "
+                    "not redeployed: "
+                    "run with --full-refresh (or `--select {} --full-refresh`) to redeploy it",
+                    model_.name, relation_, MaterializedName(model_.materialized), model_.name));
   }
 
   absl::Status Skip(const std::string& statement_name, bool columns_only = false) {
@@ -267,9 +293,10 @@ class Deployment {
       for (const Column& c : model_.columns) names.push_back(fmt::format("`{}`", c.name));
       query = fmt::format("SELECT {} FROM (\n{}\n)", absl::StrJoin(names, ", "), model_.sql);
     }
-    FLINKDBT_RETURN_IF_ERROR(Submit(
-        base_name_, fmt::format("CREATE TABLE {}{}{}\nAS\n{}", relation_, columns, TableClauses(false), query),
-        ExecutionMode::kSnapshotDdl, /*keep=*/true, /*with_properties=*/false));
+    FLINKDBT_RETURN_IF_ERROR(
+        Submit(base_name_,
+               fmt::format("CREATE TABLE {}{}{}\nAS\n{}", relation_, columns, TableClauses(false), query),
+               ExecutionMode::kSnapshotDdl, /*keep=*/true, /*with_properties=*/false));
     Created();
     return absl::OkStatus();
   }
@@ -278,7 +305,8 @@ class Deployment {
     FLINKDBT_RETURN_IF_ERROR(DeleteStatements({&base_name_}));
     // INFORMATION_SCHEMA tells only that a relation is materialized (a BASE TABLE with
     // IS_MATERIALIZED = YES): where this model deployed a materialized view, drop it as one.
-    if (existing_.has_value() && existing_->kind == Kind::kMaterializedTable) existing_->kind = Kind::kMaterializedView;
+    if (existing_.has_value() && existing_->kind == Kind::kMaterializedTable)
+      existing_->kind = Kind::kMaterializedView;
     if (existing_.has_value()) FLINKDBT_RETURN_IF_ERROR(Drop(*existing_));
     FLINKDBT_RETURN_IF_ERROR(Submit(base_name_,
                                     fmt::format("CREATE MATERIALIZED VIEW {} AS\n{}", relation_, model_.sql),
@@ -295,9 +323,9 @@ class Deployment {
                                 inspector_.Describe(model_.catalog, model_.database, model_.identifier));
       if (!info.has_value()) return absl::OkStatus();
       if (absl::Now() + delay > deadline) {
-        return absl::DeadlineExceededError(fmt::format(
-            "{} was dropped but still exists after {}; try again later", relation_,
-            absl::FormatDuration(settings_.drop_wait_timeout)));
+        return absl::DeadlineExceededError(
+            fmt::format("{} was dropped but still exists after {}; try again later", relation_,
+                        absl::FormatDuration(settings_.drop_wait_timeout)));
       }
       std::this_thread::sleep_for(absl::ToChronoNanoseconds(delay));
       delay = std::min(delay * 2, settings_.drop_poll_max);
@@ -360,11 +388,11 @@ class Deployment {
           model_.name));
     }
     FLINKDBT_RETURN_IF_ERROR(ClearForCreate());
-    FLINKDBT_RETURN_IF_ERROR(Submit(
-        ddl_name_,
-        fmt::format("CREATE TABLE {} {}{}", relation_, RenderColumns(model_.columns, model_.primary_key),
-                    TableClauses(true)),
-        ExecutionMode::kStreamingDdl, /*keep=*/false, /*with_properties=*/false));
+    FLINKDBT_RETURN_IF_ERROR(
+        Submit(ddl_name_,
+               fmt::format("CREATE TABLE {} {}{}", relation_,
+                           RenderColumns(model_.columns, model_.primary_key), TableClauses(true)),
+               ExecutionMode::kStreamingDdl, /*keep=*/false, /*with_properties=*/false));
     FLINKDBT_RETURN_IF_ERROR(Submit(base_name_, insert_sql, ExecutionMode::kStreamingQuery, /*keep=*/true,
                                     /*with_properties=*/true));
     Created();

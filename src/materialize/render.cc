@@ -12,7 +12,9 @@ namespace {
 
 std::string Quote(std::string_view s) { return fmt::format("`{}`", s); }
 
-std::string StringLiteral(std::string_view s) {
+}  // namespace
+
+std::string SqlStringLiteral(std::string_view s) {
   std::string out = "'";
   for (char c : s) {
     if (c == '\'') out += '\'';
@@ -21,8 +23,6 @@ std::string StringLiteral(std::string_view s) {
   out += '\'';
   return out;
 }
-
-}  // namespace
 
 std::optional<Materialized> ParseMaterialized(std::string_view name) {
   if (name == "view") return Materialized::kView;
@@ -37,13 +37,20 @@ std::optional<Materialized> ParseMaterialized(std::string_view name) {
 
 std::string_view MaterializedName(Materialized m) {
   switch (m) {
-    case Materialized::kView: return "view";
-    case Materialized::kTable: return "table";
-    case Materialized::kMaterializedView: return "materialized_view";
-    case Materialized::kMaterializedTable: return "materialized_table";
-    case Materialized::kStreamingTable: return "streaming_table";
-    case Materialized::kStreamingSource: return "streaming_source";
-    case Materialized::kEphemeral: return "ephemeral";
+    case Materialized::kView:
+      return "view";
+    case Materialized::kTable:
+      return "table";
+    case Materialized::kMaterializedView:
+      return "materialized_view";
+    case Materialized::kMaterializedTable:
+      return "materialized_table";
+    case Materialized::kStreamingTable:
+      return "streaming_table";
+    case Materialized::kStreamingSource:
+      return "streaming_source";
+    case Materialized::kEphemeral:
+      return "ephemeral";
   }
   return "view";
 }
@@ -55,8 +62,8 @@ bool IsStateful(Materialized m) {
 
 absl::StatusOr<std::string> QuoteIdentifier(std::string_view identifier) {
   if (identifier.find('`') != std::string_view::npos) {
-    return absl::InvalidArgumentError(
-        fmt::format("the identifier '{}' contains a backtick, which Flink SQL cannot quote; rename it", identifier));
+    return absl::InvalidArgumentError(fmt::format(
+        "the identifier '{}' contains a backtick, which Flink SQL cannot quote; rename it", identifier));
   }
   if (identifier.empty()) return absl::InvalidArgumentError("an empty identifier");
   return Quote(identifier);
@@ -77,7 +84,8 @@ absl::StatusOr<std::string> RelationName(std::string_view catalog, std::string_v
 std::string RenderWith(const std::vector<std::pair<std::string, std::string>>& options) {
   if (options.empty()) return "";
   std::vector<std::string> pairs;
-  for (const auto& [k, v] : options) pairs.push_back(fmt::format("{} = {}", StringLiteral(k), StringLiteral(v)));
+  for (const auto& [k, v] : options)
+    pairs.push_back(fmt::format("{} = {}", SqlStringLiteral(k), SqlStringLiteral(v)));
   return fmt::format("WITH (\n  {}\n)", absl::StrJoin(pairs, ",\n  "));
 }
 

@@ -37,7 +37,9 @@ using project::Value;
 
 enum class Which { kRun, kTest, kBuild };
 
-std::string_view WhichName(Which w) { return w == Which::kRun ? "run" : w == Which::kTest ? "test" : "build"; }
+std::string_view WhichName(Which w) {
+  return w == Which::kRun ? "run" : w == Which::kTest ? "test" : "build";
+}
 
 std::string Str(const Value* v, std::string fallback = "") {
   if (v == nullptr || v->is_null()) return fallback;
@@ -75,7 +77,8 @@ absl::StatusOr<materialize::ModelSpec> ModelSpecOf(const Node& node, const std::
     if (const Value* cols = d->Find("columns"); cols != nullptr && cols->is_list()) {
       for (const Value& col : cols->list()) dist.columns.push_back(Str(&col));
     }
-    if (const Value* b = d->Find("buckets"); b != nullptr && b->is_int()) dist.buckets = static_cast<int>(b->as_int());
+    if (const Value* b = d->Find("buckets"); b != nullptr && b->is_int())
+      dist.buckets = static_cast<int>(b->as_int());
     spec.distributed_by = dist;
   }
   if (const Value* p = c.Find("statement_properties"); p != nullptr && p->is_map()) {
@@ -122,7 +125,8 @@ std::optional<std::string> CellText(const Value& v) {
 }
 
 // A small RFC 4180 reader: a header row, quoted fields with "" escapes. Empty cells are NULL.
-absl::StatusOr<std::vector<testing::FixtureRow>> ParseCsvRows(std::string_view text, const std::string& what) {
+absl::StatusOr<std::vector<testing::FixtureRow>> ParseCsvRows(std::string_view text,
+                                                              const std::string& what) {
   std::vector<std::vector<std::optional<std::string>>> records;
   std::vector<std::optional<std::string>> record;
   std::string field;
@@ -169,8 +173,8 @@ absl::StatusOr<std::vector<testing::FixtureRow>> ParseCsvRows(std::string_view t
   const auto& header = records.front();
   for (size_t r = 1; r < records.size(); ++r) {
     if (records[r].size() != header.size()) {
-      return absl::InvalidArgumentError(fmt::format("{}: CSV row {} has {} fields, the header has {}", what, r + 1,
-                                                    records[r].size(), header.size()));
+      return absl::InvalidArgumentError(fmt::format("{}: CSV row {} has {} fields, the header has {}", what,
+                                                    r + 1, records[r].size(), header.size()));
     }
     testing::FixtureRow row;
     for (size_t c = 0; c < header.size(); ++c) row[header[c].value_or("")] = records[r][c];
@@ -187,7 +191,8 @@ std::optional<std::string> ReadText(const fs::path& path) {
   return ss.str();
 }
 
-absl::StatusOr<std::vector<testing::FixtureRow>> FixtureRows(const Value& spec, const project::LoadedProject& project,
+absl::StatusOr<std::vector<testing::FixtureRow>> FixtureRows(const Value& spec,
+                                                             const project::LoadedProject& project,
                                                              const std::string& what) {
   std::string format = Str(spec.Find("format"), "dict");
   std::string fixture = Str(spec.Find("fixture"));
@@ -202,26 +207,29 @@ absl::StatusOr<std::vector<testing::FixtureRow>> FixtureRows(const Value& spec, 
         std::optional<std::string> text = ReadText(entry.path());
         if (!text.has_value()) break;
         if (entry.path().extension() == ".csv") return ParseCsvRows(*text, entry.path().string());
-        return absl::UnimplementedError(fmt::format(
-            "{}: fixture {} is SQL; flinkdbt loads dict and csv fixtures (write the rows as CSV)", what,
-            entry.path().string()));
+        return absl::UnimplementedError(
+            fmt::format("{}: fixture {} is SQL; flinkdbt loads dict and csv fixtures (write the rows as CSV)",
+                        what, entry.path().string()));
       }
     }
-    return absl::NotFoundError(fmt::format("{}: fixture '{}' not found under tests/fixtures/", what, fixture));
+    return absl::NotFoundError(
+        fmt::format("{}: fixture '{}' not found under tests/fixtures/", what, fixture));
   }
   if (format == "csv") {
-    if (rows == nullptr || !rows->is_string()) return absl::InvalidArgumentError(what + ": csv rows must be a string");
+    if (rows == nullptr || !rows->is_string())
+      return absl::InvalidArgumentError(what + ": csv rows must be a string");
     return ParseCsvRows(rows->as_string(), what);
   }
   if (format == "sql") {
-    return absl::UnimplementedError(fmt::format(
-        "{}: format: sql fixtures are not supported yet; write the rows as dict or csv", what));
+    return absl::UnimplementedError(
+        fmt::format("{}: format: sql fixtures are not supported yet; write the rows as dict or csv", what));
   }
   std::vector<testing::FixtureRow> out;
   if (rows == nullptr || rows->is_null()) return out;
   if (!rows->is_list()) return absl::InvalidArgumentError(what + ": rows must be a list of mappings");
   for (const Value& r : rows->list()) {
-    if (!r.is_map()) return absl::InvalidArgumentError(what + ": every row must be a mapping of column to value");
+    if (!r.is_map())
+      return absl::InvalidArgumentError(what + ": every row must be a mapping of column to value");
     testing::FixtureRow row;
     for (const auto& [k, v] : r.map()) row[k] = CellText(v);
     out.push_back(std::move(row));
@@ -279,7 +287,8 @@ class TargetCatalog : public sql::Catalog {
 
 // Where a model declares no typed columns, the columns its query produces (the Python adapter
 // needs them declared; flinkdbt derives them).
-void DeriveColumns(materialize::ModelSpec& spec, const sql::Catalog& catalog, std::vector<std::string>* notes) {
+void DeriveColumns(materialize::ModelSpec& spec, const sql::Catalog& catalog,
+                   std::vector<std::string>* notes) {
   if (!spec.columns.empty() || spec.materialized == materialize::Materialized::kStreamingSource ||
       spec.materialized == materialize::Materialized::kView ||
       spec.materialized == materialize::Materialized::kEphemeral) {
@@ -290,19 +299,21 @@ void DeriveColumns(materialize::ModelSpec& spec, const sql::Catalog& catalog, st
   options.confluent_system_columns = true;
   sql::ValidationResult checked = sql::ValidateModelSql(spec.sql, catalog, options);
   if (!checked.ok() || checked.schema.empty()) {
-    if (notes != nullptr) notes->push_back(fmt::format("could not derive the columns of {} from its query", spec.name));
+    if (notes != nullptr)
+      notes->push_back(fmt::format("could not derive the columns of {} from its query", spec.name));
     return;
   }
   for (const sql::Column& c : checked.schema) {
     if (c.type.root == sql::TypeRoot::kRaw) {
       spec.columns.clear();
       if (notes != nullptr) {
-        notes->push_back(fmt::format("could not derive the type of column {} of {}; declare it in schema.yml", c.name,
-                                     spec.name));
+        notes->push_back(fmt::format("could not derive the type of column {} of {}; declare it in schema.yml",
+                                     c.name, spec.name));
       }
       return;
     }
-    bool in_key = std::find(spec.primary_key.begin(), spec.primary_key.end(), c.name) != spec.primary_key.end();
+    bool in_key =
+        std::find(spec.primary_key.begin(), spec.primary_key.end(), c.name) != spec.primary_key.end();
     spec.columns.push_back({c.name, sql::TypeToSqlString(c.type.WithNullable(true).WithoutTimeAttribute()),
                             !c.type.nullable || in_key});
   }
@@ -371,13 +382,14 @@ class Executor {
   std::string Description(const Node& n) const {
     switch (n.resource_type) {
       case ResourceType::kModel:
-        return fmt::format("sql {} model {}.{}", n.materialized().empty() ? "view" : n.materialized(), n.schema,
-                           n.alias.empty() ? n.name : n.alias);
+        return fmt::format("sql {} model {}.{}", n.materialized().empty() ? "view" : n.materialized(),
+                           n.schema, n.alias.empty() ? n.name : n.alias);
       case ResourceType::kUnitTest: {
         const Node* model = parsed_.manifest->FindNode(n.tested_model);
         return fmt::format("unit_test {}::{}", model ? model->name : n.tested_model, n.name);
       }
-      default: return fmt::format("test {}", n.name);
+      default:
+        return fmt::format("test {}", n.name);
     }
   }
 
@@ -405,12 +417,19 @@ class Executor {
     auto start = std::chrono::steady_clock::now();
     NodeState state;
     switch (n.resource_type) {
-      case ResourceType::kModel: state = RunModel(n, r); break;
-      case ResourceType::kUnitTest: state = RunUnitTest(n, r); break;
-      case ResourceType::kTest: state = RunDataTest(n, r); break;
+      case ResourceType::kModel:
+        state = RunModel(n, r);
+        break;
+      case ResourceType::kUnitTest:
+        state = RunUnitTest(n, r);
+        break;
+      case ResourceType::kTest:
+        state = RunDataTest(n, r);
+        break;
       default:
         r.status = "skipped";
-        r.message = fmt::format("{} nodes are not executed by flinkdbt yet", compile::ResourceTypeName(n.resource_type));
+        r.message = fmt::format("{} nodes are not executed by flinkdbt yet",
+                                compile::ResourceTypeName(n.resource_type));
         state = NodeState::kSuccess;
         break;
     }
@@ -421,7 +440,7 @@ class Executor {
       // The brackets show what the materialization did, as dbt shows the adapter's response.
       label = r.adapter_message.empty() ? "OK" : r.adapter_message;
       description = label == "SKIP" ? fmt::format("OK skipped {} (already exists)", Description(n))
-                                     : fmt::format("OK created {}", Description(n));
+                                    : fmt::format("OK created {}", Description(n));
     } else if (r.status == "pass") {
       label = "PASS";
       description = fmt::format("PASS {}", n.name);
@@ -463,7 +482,7 @@ class Executor {
     r.message = outcome->message;
     r.adapter_message = outcome->action == materialize::Outcome::Action::kSkip      ? "SKIP"
                         : outcome->action == materialize::Outcome::Action::kRestart ? "RESTART"
-                                                                                     : "CREATE";
+                                                                                    : "CREATE";
     if (!outcome->statements.empty()) r.query_id = outcome->statements.back().name;
     return NodeState::kSuccess;
   }
@@ -476,8 +495,10 @@ class Executor {
     config.error_if = Str(c.Find("error_if"), "!= 0");
     config.severity = Str(c.Find("severity"), "ERROR");
     for (char& ch : config.severity) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (const Value* limit = c.Find("limit"); limit != nullptr && limit->is_int()) config.limit = limit->as_int();
-    absl::StatusOr<testing::DataTestOutcome> out = testing::RunDataTest(client_, n.compiled_code, config, prefix_);
+    if (const Value* limit = c.Find("limit"); limit != nullptr && limit->is_int())
+      config.limit = limit->as_int();
+    absl::StatusOr<testing::DataTestOutcome> out =
+        testing::RunDataTest(client_, n.compiled_code, config, prefix_);
     if (!out.ok()) return Failed(r, out.status());
     r.status = out->status;
     r.failures = out->failures;
@@ -491,7 +512,8 @@ class Executor {
 
   NodeState RunUnitTest(const Node& n, NodeResult& r) {
     const Node* model = parsed_.manifest->FindNode(n.tested_model);
-    if (model == nullptr) return Failed(r, absl::NotFoundError("the tested model " + n.tested_model + " is unknown"));
+    if (model == nullptr)
+      return Failed(r, absl::NotFoundError("the tested model " + n.tested_model + " is unknown"));
     const project::Target& t = *parsed_.project->target;
     testing::UnitTestCase test;
     test.name = n.name;
@@ -504,8 +526,8 @@ class Executor {
         std::string input = Str(g.Find("input"));
         const Node* upstream = ResolveInput(input, *model);
         if (upstream == nullptr) {
-          return Failed(r, absl::InvalidArgumentError(fmt::format("{}: input {} is not a parent of {}", what, input,
-                                                                  model->name)));
+          return Failed(r, absl::InvalidArgumentError(
+                               fmt::format("{}: input {} is not a parent of {}", what, input, model->name)));
         }
         testing::FixtureInput fixture;
         fixture.catalog = upstream->database;
@@ -580,7 +602,8 @@ class Executor {
     r.status = "skipped";
     r.relation_name = n.relation_name;
     if (o.state == NodeState::kCancelled) r.message = "cancelled before it started";
-    if (o.skipped_because >= 0) r.message = "an upstream node failed: " + nodes_[static_cast<size_t>(o.skipped_because)]->name;
+    if (o.skipped_because >= 0)
+      r.message = "an upstream node failed: " + nodes_[static_cast<size_t>(o.skipped_because)]->name;
     int index = NextIndex();
     ctx_.log.Emit(NodeFinished(index, total_, fmt::format("SKIP {}", Description(n)), "skipped", "SKIP",
                                std::nullopt, InfoOf(n)));
@@ -599,19 +622,21 @@ class Executor {
       std::string kind = n.resource_type == ResourceType::kModel
                              ? fmt::format("{} model", n.materialized().empty() ? "view" : n.materialized())
                          : n.resource_type == ResourceType::kUnitTest ? "unit test"
-                                                                       : "data test";
+                                                                      : "data test";
       ++kinds[kind];
     }
     std::vector<std::string> what;
-    for (const auto& [kind, count] : kinds) what.push_back(fmt::format("{} {}{}", count, kind, count == 1 ? "" : "s"));
+    for (const auto& [kind, count] : kinds)
+      what.push_back(fmt::format("{} {}{}", count, kind, count == 1 ? "" : "s"));
     ctx_.log.Emit(Info(""));
     ctx_.log.Emit(FinishedRunning(what.empty() ? "0 nodes" : absl::StrJoin(what, ", "), elapsed));
     ctx_.log.Emit(Info(""));
     if (counts.error == 0 && counts.skip == 0) {
       ctx_.log.Emit(Info("Completed successfully"));
     } else {
-      ctx_.log.Emit(Error(fmt::format("Completed with {} error{} and {} warning{}:", counts.error,
-                                      counts.error == 1 ? "" : "s", counts.warn, counts.warn == 1 ? "" : "s")));
+      ctx_.log.Emit(
+          Error(fmt::format("Completed with {} error{} and {} warning{}:", counts.error,
+                            counts.error == 1 ? "" : "s", counts.warn, counts.warn == 1 ? "" : "s")));
       for (const std::string& f : failures_) {
         ctx_.log.Emit(Info(""));
         ctx_.log.Emit(Error(f));
@@ -672,9 +697,12 @@ class Executor {
 
 std::vector<ResourceType> DefaultTypes(Which which) {
   switch (which) {
-    case Which::kRun: return {ResourceType::kModel};
-    case Which::kTest: return {ResourceType::kTest, ResourceType::kUnitTest};
-    case Which::kBuild: return {ResourceType::kModel, ResourceType::kTest, ResourceType::kUnitTest, ResourceType::kSeed};
+    case Which::kRun:
+      return {ResourceType::kModel};
+    case Which::kTest:
+      return {ResourceType::kTest, ResourceType::kUnitTest};
+    case Which::kBuild:
+      return {ResourceType::kModel, ResourceType::kTest, ResourceType::kUnitTest, ResourceType::kSeed};
   }
   return {};
 }
@@ -809,7 +837,8 @@ CommandSpec RetryCommandSpec() {
   spec.help = "Re-run the nodes that failed or were skipped in the last run, with its command";
   spec.add_flags = [](CLI::App& sub, InvocationOptions& options) {
     AddProjectFlags(sub, options);
-    sub.add_option("--state", options.state, "Where the previous run_results.json is (default: the target path)");
+    sub.add_option("--state", options.state,
+                   "Where the previous run_results.json is (default: the target path)");
   };
   spec.run = Retry;
   return spec;

@@ -23,11 +23,13 @@ std::string Cell(const client::Value& v) {
 }
 
 // dbt's preview table: | a | b | / | - | - | / rows.
-std::string TextTable(const std::vector<client::Column>& schema, const std::vector<std::vector<client::Value>>& rows) {
+std::string TextTable(const std::vector<client::Column>& schema,
+                      const std::vector<std::vector<client::Value>>& rows) {
   std::vector<size_t> width;
   for (const client::Column& c : schema) width.push_back(std::max<size_t>(c.name.size(), 3));
   for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], Cell(row[i]).size());
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i)
+      width[i] = std::max(width[i], Cell(row[i]).size());
   }
   auto line = [&](const std::vector<std::string>& cells) {
     std::string out = "|";
@@ -52,11 +54,21 @@ std::string TextTable(const std::vector<client::Column>& schema, const std::vect
 void WriteCell(JsonWriter& w, const client::Value& v) {
   using K = client::Value::Kind;
   switch (v.kind) {
-    case K::kNull: w.Null(); break;
-    case K::kBool: w.Bool(v.bool_value); break;
-    case K::kInt: w.Int(v.int_value); break;
-    case K::kDouble: w.Double(v.double_value); break;
-    default: w.String(Cell(v)); break;
+    case K::kNull:
+      w.Null();
+      break;
+    case K::kBool:
+      w.Bool(v.bool_value);
+      break;
+    case K::kInt:
+      w.Int(v.int_value);
+      break;
+    case K::kDouble:
+      w.Double(v.double_value);
+      break;
+    default:
+      w.String(Cell(v));
+      break;
   }
 }
 
@@ -76,12 +88,14 @@ int RunShow(CommandContext& ctx) {
   } else {
     graph::ListOptions list = SelectionOptions(ctx.options);
     list.resource_types = {"model"};
-    absl::StatusOr<std::vector<graph::CompiledNode>> compiled = graph::CompileCommand(*parsed, list, std::nullopt, false);
+    absl::StatusOr<std::vector<graph::CompiledNode>> compiled =
+        graph::CompileCommand(*parsed, list, std::nullopt, false);
     if (!compiled.ok()) return ReportError(ctx, compiled.status());
     if (compiled->size() != 1) {
-      ctx.log.Emit(Error(fmt::format("show needs exactly one model (--select MODEL) or --inline SQL; the selection "
-                                     "matched {}",
-                                     compiled->size())));
+      ctx.log.Emit(
+          Error(fmt::format("show needs exactly one model (--select MODEL) or --inline SQL; the selection "
+                            "matched {}",
+                            compiled->size())));
       return kExitError;
     }
     sql = compiled->front().compiled_code;
@@ -91,8 +105,10 @@ int RunShow(CommandContext& ctx) {
   if (!target.ok()) return ReportError(ctx, target.status());
   client::SubmitRequest request;
   const project::Target& t = *parsed->project->target;
-  request.name = client::AdHocStatementName(t.statement_name_prefix.empty() ? "dbt-" : t.statement_name_prefix);
-  request.sql = ctx.options.limit >= 0 ? fmt::format("SELECT * FROM (\n{}\n) LIMIT {}", sql, ctx.options.limit) : sql;
+  request.name =
+      client::AdHocStatementName(t.statement_name_prefix.empty() ? "dbt-" : t.statement_name_prefix);
+  request.sql =
+      ctx.options.limit >= 0 ? fmt::format("SELECT * FROM (\n{}\n) LIMIT {}", sql, ctx.options.limit) : sql;
   request.mode = client::ExecutionMode::kSnapshot;
   request.hidden = true;
   absl::StatusOr<client::QueryResult> result = client::ExecuteStatement(**target, request);
@@ -114,7 +130,8 @@ int RunShow(CommandContext& ctx) {
     w.EndArray().EndObject();
     if (ctx.io.out) ctx.io.out(ctx.secrets.Scrub(w.str()) + "\n");
   } else {
-    ctx.log.Emit(Info(fmt::format("Previewing node '{}':\n{}", node_name, TextTable(result->schema, result->rows))));
+    ctx.log.Emit(
+        Info(fmt::format("Previewing node '{}':\n{}", node_name, TextTable(result->schema, result->rows))));
   }
   return kExitSuccess;
 }
@@ -132,8 +149,9 @@ int RunDebug(CommandContext& ctx) {
     return kExitFailure;
   }
   const project::LoadedProject& p = *parsed->project;
-  say(fmt::format("Using dbt_project.yml file at {}",
-                  (std::filesystem::path(p.root.config.root_dir) / "dbt_project.yml").lexically_normal().string()));
+  say(fmt::format(
+      "Using dbt_project.yml file at {}",
+      (std::filesystem::path(p.root.config.root_dir) / "dbt_project.yml").lexically_normal().string()));
   say("Configuration:");
   say("  dbt_project.yml file [OK found and valid]");
   say("  profiles.yml file [OK found and valid]");
@@ -142,7 +160,9 @@ int RunDebug(CommandContext& ctx) {
     return kExitFailure;
   }
   const project::Target& t = *p.target;
-  auto masked = [](const std::string& secret) { return secret.empty() ? std::string("None") : std::string("*****"); };
+  auto masked = [](const std::string& secret) {
+    return secret.empty() ? std::string("None") : std::string("*****");
+  };
   say("Required dependencies:");
   say(" - libcurl [OK found]");
   say("Connection:");
@@ -197,7 +217,8 @@ CommandSpec ShowCommandSpec() {
     AddSelectionFlags(sub, options);
     sub.add_option("--inline", options.inline_sql, "Preview this SQL, compiled in the project's context");
     sub.add_option("--limit", options.limit, "How many rows (default 5; -1 for all)");
-    sub.add_option("--output", options.output, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+    sub.add_option("--output", options.output, "text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}));
   };
   spec.run = RunShow;
   return spec;

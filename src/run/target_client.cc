@@ -25,16 +25,18 @@ client::ConfluentConnectionOptions ConfluentOptions(const project::Target& t) {
   return o;
 }
 
-absl::StatusOr<std::unique_ptr<client::StatementClient>> OpenTargetClient(const project::LoadedProject& project) {
+absl::StatusOr<std::unique_ptr<client::StatementClient>> OpenTargetClient(
+    const project::LoadedProject& project) {
   namespace fs = std::filesystem;
   if (!project.target.has_value()) {
-    return absl::FailedPreconditionError("no target: the profile of this project could not be found or has no outputs");
+    return absl::FailedPreconditionError(
+        "no target: the profile of this project could not be found or has no outputs");
   }
   const project::Target& t = *project.target;
   if (t.type == "confluent") return client::MakeConfluentClient(ConfluentOptions(t));
   if (t.type != "local") {
-    return absl::InvalidArgumentError(fmt::format("target '{}' has type '{}': flinkdbt knows confluent and local",
-                                                  t.name, t.type));
+    return absl::InvalidArgumentError(
+        fmt::format("target '{}' has type '{}': flinkdbt knows confluent and local", t.name, t.type));
   }
   client::LocalClientOptions o;
   fs::path folder = t.path.empty() ? fs::path(project.target_path) / "local" : fs::path(t.path);

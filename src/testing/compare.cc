@@ -58,7 +58,8 @@ std::string CanonicalTemporal(std::string_view s) {
   }
   // A time part with minutes only gets ":00" seconds.
   size_t space = t.find(' ');
-  std::string_view time = space == std::string::npos ? std::string_view(t) : std::string_view(t).substr(space + 1);
+  std::string_view time =
+      space == std::string::npos ? std::string_view(t) : std::string_view(t).substr(space + 1);
   if (std::count(time.begin(), time.end(), ':') == 1) t += ":00";
   return fraction.empty() ? t : t + "." + fraction;
 }
@@ -75,7 +76,8 @@ bool ValueMatches(const client::Value& actual, const std::optional<std::string>&
   switch (actual.kind) {
     case K::kBool: {
       std::string v = absl::AsciiStrToLower(ToAbsl(e));
-      return (v == "true" || v == "1") == actual.bool_value && (v == "true" || v == "false" || v == "1" || v == "0");
+      return (v == "true" || v == "1") == actual.bool_value &&
+             (v == "true" || v == "false" || v == "1" || v == "0");
     }
     case K::kInt: {
       int64_t v = 0;
@@ -95,12 +97,15 @@ bool ValueMatches(const client::Value& actual, const std::optional<std::string>&
     }
     case K::kString:
     case K::kBytes:
-    case K::kRaw: return actual.text == e;
+    case K::kRaw:
+      return actual.text == e;
     case K::kDate:
     case K::kTime:
     case K::kTimestamp:
-    case K::kTimestampLtz: return CanonicalTemporal(actual.ToString()) == CanonicalTemporal(e);
-    default: return actual.ToString() == e;
+    case K::kTimestampLtz:
+      return CanonicalTemporal(actual.ToString()) == CanonicalTemporal(e);
+    default:
+      return actual.ToString() == e;
   }
 }
 
@@ -113,13 +118,15 @@ std::string RenderDiff(const std::vector<std::string>& columns,
   auto text = [](const std::optional<std::string>& v) { return v.has_value() ? *v : std::string("NULL"); };
   for (const auto* rows : {&both, &actual_only, &expected_only}) {
     for (const auto& row : *rows) {
-      for (size_t c = 0; c < columns.size() && c < row.size(); ++c) width[c] = std::max(width[c], text(row[c]).size());
+      for (size_t c = 0; c < columns.size() && c < row.size(); ++c)
+        width[c] = std::max(width[c], text(row[c]).size());
     }
   }
   auto line = [&](std::string_view marker, const std::vector<std::string>& cells) {
     std::string out = fmt::format("{:<3}", marker);
     for (size_t c = 0; c < cells.size(); ++c) {
-      out += c + 1 == cells.size() ? fmt::format(",{}", cells[c]) : fmt::format(",{:<{}}", cells[c], width[c]);
+      out +=
+          c + 1 == cells.size() ? fmt::format(",{}", cells[c]) : fmt::format(",{:<{}}", cells[c], width[c]);
     }
     return out;
   };

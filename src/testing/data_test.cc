@@ -15,10 +15,14 @@ std::string FlinkCondition(std::string_view condition) {
 
 bool Truthy(const client::Value& v) {
   switch (v.kind) {
-    case client::Value::Kind::kBool: return v.bool_value;
-    case client::Value::Kind::kInt: return v.int_value != 0;
-    case client::Value::Kind::kString: return absl::AsciiStrToLower(ToAbsl(v.text)) == "true";
-    default: return false;
+    case client::Value::Kind::kBool:
+      return v.bool_value;
+    case client::Value::Kind::kInt:
+      return v.int_value != 0;
+    case client::Value::Kind::kString:
+      return absl::AsciiStrToLower(ToAbsl(v.text)) == "true";
+    default:
+      return false;
   }
 }
 
@@ -40,7 +44,8 @@ std::string DataTestSql(std::string_view main_sql, const DataTestConfig& config)
       FlinkCondition(config.warn_if), FlinkCondition(config.error_if), config.fail_calc, main_sql, limit);
 }
 
-DataTestOutcome JudgeDataTest(int64_t failures, bool should_warn, bool should_error, const DataTestConfig& config) {
+DataTestOutcome JudgeDataTest(int64_t failures, bool should_warn, bool should_error,
+                              const DataTestConfig& config) {
   DataTestOutcome out;
   out.failures = failures;
   bool severity_error = absl::AsciiStrToLower(ToAbsl(config.severity)) != "warn";
@@ -69,7 +74,8 @@ absl::StatusOr<DataTestOutcome> RunDataTest(client::StatementClient& client, std
   absl::StatusOr<client::QueryResult> result = client::ExecuteStatement(client, request, execute);
   if (!result.ok()) return result.status();
   if (result->rows.size() != 1 || result->rows[0].size() < 3) {
-    return absl::DataLossError(fmt::format("a data test query returned {} rows instead of one", result->rows.size()));
+    return absl::DataLossError(
+        fmt::format("a data test query returned {} rows instead of one", result->rows.size()));
   }
   const auto& row = result->rows[0];
   int64_t failures = row[0].kind == client::Value::Kind::kInt ? row[0].int_value : 0;

@@ -1,33 +1,26 @@
 // RunUnitTest: fixtures as real tables (CTEs cannot carry watermarks), a bounded query, a multiset
 // comparison, and cleanup that always runs.
+#include "flinkdbt/testing/unit_test.h"
+
 #include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
+#include "flinkdbt/base/digest.h"
 #include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
-#include "flinkdbt/base/digest.h"
 #include "flinkdbt/client/naming.h"
-#include "flinkdbt/testing/unit_test.h"
 #include "fmt/format.h"
 
 namespace flinkdbt::testing {
 namespace {
 
-std::string Literal(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string Lower(std::string_view s) { return absl::AsciiStrToLower(ToAbsl(s)); }
 
 class UnitTestRun {
  public:
-  UnitTestRun(client::StatementClient& client, materialize::RelationInspector& inspector, const UnitTestCase& test)
+  UnitTestRun(client::StatementClient& client, materialize::RelationInspector& inspector,
+              const UnitTestCase& test)
       : client_(client), inspector_(inspector), test_(test) {}
 
   ~UnitTestRun() { Cleanup(); }
@@ -78,13 +71,15 @@ class UnitTestRun {
                               inspector_.Describe(input.catalog, input.database, input.identifier));
     if (!info.has_value()) {
       return absl::FailedPreconditionError(fmt::format(
-          "unit test {}: the input {} ({}) does not exist on the target; run `flinkdbt run` (or `flinkdbt build`) "
+          "unit test {}: the input {} ({}) does not exist on the target; run `flinkdbt run` (or `flinkdbt "
+          "build`) "
           "for it first",
           test_.name, input.description.empty() ? input.identifier : input.description, original));
     }
     std::string identifier = FixtureIdentifier(test_.name, input.identifier);
-    FLINKDBT_ASSIGN_OR_RETURN(std::string fixture,
-                              materialize::RelationName(input.fixture_catalog, input.fixture_database, identifier));
+    FLINKDBT_ASSIGN_OR_RETURN(
+        std::string fixture,
+        materialize::RelationName(input.fixture_catalog, input.fixture_database, identifier));
     // Types come from the upstream relation; fixture columns it does not have are an error.
     std::map<std::string, const materialize::Column*> by_name;
     for (const materialize::Column& c : info->columns) by_name[Lower(c.name)] = &c;
@@ -100,11 +95,14 @@ class UnitTestRun {
         }
       }
     }
-    FLINKDBT_RETURN_IF_ERROR(Submit(fmt::format("DROP TABLE IF EXISTS {}", fixture),
-                                    client::ExecutionMode::kStreamingDdl, false).status());
+    FLINKDBT_RETURN_IF_ERROR(
+        Submit(fmt::format("DROP TABLE IF EXISTS {}", fixture), client::ExecutionMode::kStreamingDdl, false)
+            .status());
     created_.push_back(fixture);
-    FLINKDBT_RETURN_IF_ERROR(Submit(fmt::format("CREATE TABLE {} LIKE {} (EXCLUDING OPTIONS)", fixture, original),
-                                    client::ExecutionMode::kStreamingDdl, false).status());
+    FLINKDBT_RETURN_IF_ERROR(
+        Submit(fmt::format("CREATE TABLE {} LIKE {} (EXCLUDING OPTIONS)", fixture, original),
+               client::ExecutionMode::kStreamingDdl, false)
+            .status());
     if (input.rows.empty()) return fixture;
     std::vector<std::string> column_names, tuples;
     for (const materialize::Column& c : info->columns) column_names.push_back(fmt::format("`{}`", c.name));
@@ -115,7 +113,8 @@ class UnitTestRun {
       for (const materialize::Column& c : info->columns) {
         auto it = lowered.find(Lower(c.name));
         bool null = it == lowered.end() || !it->second.has_value();
-        values.push_back(fmt::format("CAST({} AS {})", null ? "NULL" : Literal(*it->second), c.data_type));
+        values.push_back(fmt::format(
+            "CAST({} AS {})", null ? "NULL" : materialize::SqlStringLiteral(*it->second), c.data_type));
       }
       tuples.push_back("(" + absl::StrJoin(values, ", ") + ")");
     }
@@ -145,7 +144,8 @@ class UnitTestRun {
             fmt::format("unit test {}: loading a fixture failed: {}", test_.name, st->detail));
       }
       if (absl::Now() > deadline) {
-        return absl::DeadlineExceededError(fmt::format("unit test {}: loading a fixture timed out", test_.name));
+        return absl::DeadlineExceededError(
+            fmt::format("unit test {}: loading a fixture timed out", test_.name));
       }
       std::this_thread::sleep_for(absl::ToChronoNanoseconds(delay));
       delay = std::min(delay * 2, absl::Milliseconds(500));
@@ -185,7 +185,8 @@ class UnitTestRun {
         if (used[a]) continue;
         bool all = true;
         for (size_t c = 0; c < columns.size() && all; ++c) {
-          all = ValueMatches(result_.actual[a][static_cast<size_t>(index[c])], expected_cell(row, columns[c]));
+          all =
+              ValueMatches(result_.actual[a][static_cast<size_t>(index[c])], expected_cell(row, columns[c]));
         }
         if (all) {
           used[a] = true;
@@ -260,7 +261,8 @@ std::string FixtureIdentifier(std::string_view unit_test, std::string_view ident
   return fmt::format("__dbt__cte__{}_{}", identifier, flinkdbt::Md5Hex(unit_test).substr(0, 8));
 }
 
-absl::StatusOr<UnitTestResult> RunUnitTest(client::StatementClient& client, materialize::RelationInspector& inspector,
+absl::StatusOr<UnitTestResult> RunUnitTest(client::StatementClient& client,
+                                           materialize::RelationInspector& inspector,
                                            const UnitTestCase& test) {
   UnitTestRun run(client, inspector, test);
   return run.Execute();

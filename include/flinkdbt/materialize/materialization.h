@@ -150,6 +150,8 @@ absl::StatusOr<std::string> QuoteIdentifier(std::string_view identifier);
 // `catalog`.`database`.`identifier`
 absl::StatusOr<std::string> RelationName(std::string_view catalog, std::string_view database,
                                          std::string_view identifier);
+// 'text' as a Flink SQL string literal, single quotes doubled.
+std::string SqlStringLiteral(std::string_view text);
 // WITH ( 'k' = 'v', ... ) with single quotes doubled; "" when there are no options.
 std::string RenderWith(const std::vector<std::pair<std::string, std::string>>& options);
 // DISTRIBUTED BY HASH(`a`, `b`) [INTO n BUCKETS]
