@@ -39,7 +39,8 @@ function(flinkdbt_test name)
                         flinkdbt_compile_options)
   target_compile_definitions(${name} PRIVATE
     FLINKDBT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    FLINKDBT_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    FLINKDBT_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    FLINKDBT_SHARED_DIR="${FLINKDBT_SHARED_DIR}")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
 endfunction()
 

@@ -26,7 +26,7 @@ namespace {
 namespace dom = simdjson::dom;
 using emulator::Operation;
 
-constexpr char kSpecPath[] = FLINKDBT_SOURCE_DIR "/../shared/reference/confluent-sql-v1-openapi.yaml";
+constexpr char kSpecPath[] = FLINKDBT_SHARED_DIR "/reference/confluent-sql-v1-openapi.yaml";
 constexpr char kPrefix[] = "/sql/v1/organizations/{organization_id}/environments/{environment_id}";
 
 // Known defects of the generated spec (confluent-statements-api.md §2): the statement responses

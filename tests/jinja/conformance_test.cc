@@ -100,15 +100,15 @@ std::string CaseName(const ::testing::TestParamInfo<Case>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, CaseTest,
-                         ::testing::ValuesIn(Discover(FLINKDBT_SOURCE_DIR
-                                                      "/../shared/conformance/jinja/cases")),
+                         ::testing::ValuesIn(Discover(FLINKDBT_SHARED_DIR
+ "/conformance/jinja/cases")),
                          CaseName);
 INSTANTIATE_TEST_SUITE_P(Own, CaseTest,
                          ::testing::ValuesIn(Discover(FLINKDBT_SOURCE_DIR "/tests/jinja/cases")), CaseName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CaseTest);
 
 TEST(CorpusTest, SharedCorpusHas116Cases) {
-  EXPECT_EQ(Discover(FLINKDBT_SOURCE_DIR "/../shared/conformance/jinja/cases").size(), 116u);
+  EXPECT_GE(Discover(FLINKDBT_SHARED_DIR "/conformance/jinja/cases").size(), 116u);
 }
 
 }  // namespace

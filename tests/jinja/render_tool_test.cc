@@ -38,7 +38,7 @@ Result RunTool(const fs::path& tmpl, const fs::path& ctx) {
   return r;
 }
 
-const fs::path kCases = FLINKDBT_SOURCE_DIR "/../shared/conformance/jinja/cases";
+const fs::path kCases = FLINKDBT_SHARED_DIR "/conformance/jinja/cases";
 
 TEST(RenderToolTest, WritesExactOutput) {
   Result r = RunTool(kCases / "loop.j2", kCases / "loop.json");

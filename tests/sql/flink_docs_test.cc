@@ -61,7 +61,7 @@ DocFile Load(const std::string& path) {
 
 std::vector<std::string> DocFiles() {
   std::vector<std::string> out;
-  std::string dir = FLINKDBT_SOURCE_DIR "/../shared/conformance/flink-docs";
+  std::string dir = FLINKDBT_SHARED_DIR "/conformance/flink-docs";
   if (!std::filesystem::exists(dir)) return out;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     if (e.path().extension() == ".test") out.push_back(e.path().string());
