@@ -81,6 +81,7 @@ struct Node {
   bool has_caller = false;
   bool maybe_method = false;  // kGetAttr: the name is a str/list/dict method name
   uint32_t offset = 0;        // byte offset in the template source, for locations
+  uint32_t tag_offset = 0;    // statements/prints/text in a body: where the `{%`/`{{`/text starts
   Value value;
   std::string_view name;  // interned in TemplateImpl::names
   Node* a = nullptr;
@@ -118,6 +119,7 @@ struct TemplateImpl {
     Node& n = arena.emplace_back();
     n.kind = kind;
     n.offset = offset;
+    n.tag_offset = offset;
     return &n;
   }
   SourceLocation Location(uint32_t offset) const { return LocationOfOffset(source, offset, name); }

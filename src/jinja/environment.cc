@@ -124,6 +124,7 @@ absl::StatusOr<std::shared_ptr<const Template>> Environment::GetTemplate(std::st
 absl::StatusOr<std::string> Environment::Render(const Template& tmpl, const Value& context,
                                                 const RenderOptions& render) const {
   internal::Renderer r(*this, render);
+  if (render.source_map != nullptr) r.EnableSourceMap(render.source_map);
   std::string out;
   out.reserve(tmpl.source().size() + 64);
   absl::Status st = r.RenderRoot(tmpl.shared_from_this(), context, &out, nullptr);

@@ -612,8 +612,12 @@ class Parser {
             if (cur().text == e) return absl::OkStatus();
           }
         }
+        uint32_t tag_offset = t.offset;
         FLINKDBT_ASSIGN_OR_RETURN(Node * n, ParseStatement());
-        if (n != nullptr) body->push_back(n);
+        if (n != nullptr) {
+          n->tag_offset = tag_offset;
+          body->push_back(n);
+        }
       } else {
         return Fail(t, "internal lexer error");
       }

@@ -349,6 +349,8 @@ absl::Status Renderer::Budget() {
 }
 
 absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
+  if (sm_active_) [[unlikely]]
+    return ExecBodyMapped(body, f);
   if (opts_.max_steps > 0 || opts_.max_output_bytes > 0) FLINKDBT_RETURN_IF_ERROR(Budget());
   for (const Node* n : body) {
     if (n->kind == NodeKind::kText) {
@@ -357,6 +359,45 @@ absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
     }
     absl::Status st = n->kind == NodeKind::kPrint ? ExecPrint(n, f) : Exec(n, f);
     if (!st.ok()) return st;
+    if (flow_ != Flow::kNormal) return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Renderer::ExecBodyMapped(const std::vector<Node*>& body, Frame* f) {
+  if (opts_.max_steps > 0 || opts_.max_output_bytes > 0) FLINKDBT_RETURN_IF_ERROR(Budget());
+  for (const Node* n : body) {
+    size_t start = out_->size();
+    if (!sm_active_) {
+      // The root template ran {% extends %}: the rest of its top level writes nowhere.
+      absl::Status st = Exec(n, f);
+      if (!st.ok()) return st;
+    } else if (n->kind == NodeKind::kText) {
+      out_->append(static_cast<StringObject*>(n->value.heap_ptr())->str);
+      if (out_->size() > start) smap_->push_back(SourceMapEntry{start, n->tag_offset, true});
+      continue;
+    } else if (n->kind == NodeKind::kIf || n->kind == NodeKind::kFor || n->kind == NodeKind::kWith ||
+               n->kind == NodeKind::kAutoescape || n->kind == NodeKind::kBlock) {
+      // Containers: their bodies are the root template's own nodes and record themselves.
+      absl::Status st = Exec(n, f);
+      if (!st.ok()) return st;
+    } else {
+      sm_active_ = false;
+      absl::Status st = n->kind == NodeKind::kPrint ? ExecPrint(n, f) : Exec(n, f);
+      if (!st.ok()) {
+        sm_active_ = true;
+        return st;
+      }
+      if (n->kind == NodeKind::kExtends) {
+        // Output now goes nowhere until the parent layout runs (ExecTemplate attributes all of it
+        // to this tag); recording stays off.
+        sm_extended_ = true;
+        sm_extends_offset_ = n->tag_offset;
+      } else {
+        sm_active_ = true;
+        if (out_->size() > start) smap_->push_back(SourceMapEntry{start, n->tag_offset, false});
+      }
+    }
     if (flow_ != Flow::kNormal) return absl::OkStatus();
   }
   return absl::OkStatus();
@@ -637,9 +678,12 @@ absl::StatusOr<Value> Renderer::CallRecursiveLoop(const Node* n, Frame* f, const
   std::string* saved = out_;
   out_ = &buf;
   Flow saved_flow = flow_;
+  bool saved_sm = sm_active_;
+  sm_active_ = false;
   ++depth_;
   absl::Status st = RunLoop(n, f, std::move(items), depth);
   --depth_;
+  sm_active_ = saved_sm;
   out_ = saved;
   flow_ = saved_flow;
   FLINKDBT_RETURN_IF_ERROR(st);
@@ -739,6 +783,8 @@ absl::Status Renderer::ExecTemplate(std::shared_ptr<const Template> t, Frame* ro
   impl_ = &current->impl();
   keep_ = &current;
   absl::Status st;
+  bool map_layout = false;  // recording a source map and the root template extends a layout
+  size_t layout_start = 0;
   while (true) {
     for (const auto& [bname, node] : impl_->blocks) {
       root->blocks->blocks[bname].emplace_back(node, impl_);
@@ -746,6 +792,12 @@ absl::Status Renderer::ExecTemplate(std::shared_ptr<const Template> t, Frame* ro
     st = ExecBody(impl_->body, root);
     flow_ = Flow::kNormal;
     out_ = saved_out;
+    if (sm_extended_) {
+      sm_extended_ = false;
+      sm_active_ = false;
+      map_layout = true;
+      layout_start = out_->size();
+    }
     if (!st.ok() || pending_parent_ == nullptr) break;
     std::shared_ptr<const Template> parent = std::move(pending_parent_);
     pending_parent_ = nullptr;
@@ -755,6 +807,9 @@ absl::Status Renderer::ExecTemplate(std::shared_ptr<const Template> t, Frame* ro
     }
     current = std::move(parent);
     impl_ = &current->impl();
+  }
+  if (map_layout && st.ok() && out_->size() > layout_start) {
+    smap_->push_back(SourceMapEntry{layout_start, sm_extends_offset_, false});
   }
   depth_ -= 1;
   impl_ = saved_impl;
@@ -793,7 +848,10 @@ absl::StatusOr<Value> Renderer::CaptureBlock(const std::string& name, size_t ind
   std::string buf;
   std::string* saved = out_;
   out_ = &buf;
+  bool saved_sm = sm_active_;
+  sm_active_ = false;
   absl::Status st = RenderBlock(name, index, f, table);
+  sm_active_ = saved_sm;
   out_ = saved;
   FLINKDBT_RETURN_IF_ERROR(st);
   return Value::String(std::move(buf));
@@ -860,7 +918,10 @@ absl::Status Renderer::RenderRoot(std::shared_ptr<const Template> tmpl, const Va
   root->context = context;
   root->blocks = std::make_shared<BlockTable>();
   out_ = out;
+  sm_active_ = smap_ != nullptr;
   absl::Status st = ExecTemplate(std::move(tmpl), root.get());
+  sm_active_ = false;
+  smap_ = nullptr;
   if (IsReturnSignal(st)) {
     returning_ = false;
     st = absl::OkStatus();
@@ -973,6 +1034,8 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   const std::shared_ptr<const Template>* saved_keep = keep_;
   impl_ = m->impl;
   keep_ = &m->keep;
+  bool saved_sm = sm_active_;  // a macro body is never the root template's own output
+  sm_active_ = false;
   absl::Status st;
   for (size_t i = 0; i < nparams && st.ok(); ++i) {
     if (have[i]) continue;
@@ -995,6 +1058,7 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   flow_ = saved_flow;
   impl_ = saved_impl;
   keep_ = saved_keep;
+  sm_active_ = saved_sm;
   --depth_;
   if (returning_ && (st.ok() || IsReturnSignal(st))) {
     returning_ = false;

@@ -114,6 +114,12 @@ class Renderer : public CallContext {
   absl::StatusOr<Value> Call(const Value& callable, const CallArgs& args) override;
   Value Resolve(std::string_view name) const override;
 
+  // Makes the next RenderRoot record the root template's output source map into *map.
+  void EnableSourceMap(std::vector<SourceMapEntry>* map) {
+    map->clear();
+    smap_ = map;
+  }
+
   // Entry points.
   absl::Status RenderRoot(std::shared_ptr<const Template> tmpl, const Value& context, std::string* out,
                           Ref<Frame>* root_out);
@@ -144,6 +150,8 @@ class Renderer : public CallContext {
   friend class LoopObject;
   friend class SelfObject;
   absl::Status ExecBody(const std::vector<Node*>& body, Frame* f);
+  // ExecBody for the root template's own nodes while a source map is being recorded.
+  absl::Status ExecBodyMapped(const std::vector<Node*>& body, Frame* f);
   absl::Status Exec(const Node* n, Frame* f);
   absl::Status Eval(const Node* n, Frame* f, Value& out);
   absl::Status EvalSlow(const Node* n, Frame* f, Value& out);
@@ -195,6 +203,12 @@ class Renderer : public CallContext {
   Frame* current_frame_ = nullptr;
   int64_t steps_ = 0;
   std::vector<Ref<Frame>> macro_frames_;  // frames that hold macros: frame <-> macro cycles
+  // Source map recording (Environment::Render with RenderOptions::source_map): sm_active_ is true
+  // exactly while the nodes being executed are the root template's own and write to the output.
+  std::vector<SourceMapEntry>* smap_ = nullptr;
+  bool sm_active_ = false;
+  bool sm_extended_ = false;  // the root template ran {% extends %} at sm_extends_offset_
+  size_t sm_extends_offset_ = 0;
 
  public:
   // Breaks the frame <-> macro reference cycles created by this render by dropping the variables of

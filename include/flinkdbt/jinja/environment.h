@@ -126,6 +126,23 @@ struct BlockTag {
   std::function<std::string(const BlockDefinition&)> macro_name;
 };
 
+// One entry per chunk of output written by the rendered (root) template's own nodes, in increasing
+// output_offset order. literal=true: output bytes [output_offset, next entry's output_offset) are a
+// verbatim copy of source bytes starting at source_offset (after whitespace control). literal=false:
+// the chunk was produced by an expression or statement ({{ }}, {% %}, including everything macros,
+// includes or calls inside it wrote) that starts at source_offset (the position of its `{{`/`{%`).
+// Source offsets index Template::source() (the source with line breaks normalised to "\n", which
+// is byte-identical to the input for "\n"-only files). The last entry's chunk ends at the end of the
+// output. Text inside root-level `{% if %}`/`{% for %}`/`{% with %}`/`{% block %}` bodies gets
+// entries of its own; statements that write nothing (`{% set %}`, `{% macro %}`...) get none. When
+// the root template `{% extends %}` another, everything the parent layout writes is attributed to
+// the `{% extends %}` tag.
+struct SourceMapEntry {
+  size_t output_offset = 0;
+  size_t source_offset = 0;
+  bool literal = false;
+};
+
 // Per-render settings.
 struct RenderOptions {
   // Opaque pointer handed to NativeFunctions through CallContext::user_data() (e.g. dbt's
@@ -137,6 +154,9 @@ struct RenderOptions {
   // statements and loop iterations executed, and bytes of output (including captured text).
   int64_t max_steps = 0;
   int64_t max_output_bytes = 0;
+  // When set, Environment::Render clears it and fills it with the output source map of the root
+  // template (see SourceMapEntry). Ignored by MakeModule and Call. Not owned.
+  std::vector<SourceMapEntry>* source_map = nullptr;  // filled by Render when set
 };
 
 // Handed to every NativeFunction and Object::Call: the render in progress.
