@@ -1211,7 +1211,20 @@ Value IsAlphaFn(const Args& a, const BExpr& e, EvalContext&) {
 }
 
 absl::Status BindTypeOf(BExpr& e, const Types& t, CallSyntax&) {
-  e.strs.push_back(sql::TypeToString(t[0]));
+  // TYPEOF(input, force_serializable): a TRUE literal asks for the serializable type string.
+  bool serializable = false;
+  if (e.args.size() > 1) {
+    if (e.args[1]->kind != BExpr::Kind::kConst || (t[1].root != TypeRoot::kBoolean && !IsNullType(t[1])))
+      return Error("TYPEOF: force_serializable must be a BOOLEAN literal");
+    serializable = e.args[1]->value.kind() == ValueKind::kBool && e.args[1]->value.bool_value();
+  }
+  std::string name = sql::TypeToString(t[0]);
+  if (serializable) {
+    // LogicalType#asSerializableString spells TIMESTAMP_LTZ(p) out.
+    static const RE2 kLtz("TIMESTAMP_LTZ\\((\\d+)\\)");
+    RE2::GlobalReplace(&name, kLtz, "TIMESTAMP(\\1) WITH LOCAL TIME ZONE");
+  }
+  e.strs.push_back(name);
   e.type = DataType::String(false);
   return absl::OkStatus();
 }
@@ -1336,11 +1349,12 @@ std::vector<Builtin> MakeTable() {
       {"MAP_KEYS", 1, 1, true, true, false, BindMapKeys, MapKeysFn},
       {"MAP_VALUES", 1, 1, true, true, false, BindMapKeys, MapKeysFn},
       {"$GROUPING", 1, 1, true, true, false, BindGrouping, GroupingFn},
-      {"TYPEOF", 1, 1, false, true, false, BindTypeOf, TypeOfFn},
+      {"TYPEOF", 1, 2, false, true, false, BindTypeOf, TypeOfFn},
   };
   AddTemporalBuiltins(&t);
   AddJsonBuiltins(&t);
   AddCollectionBuiltins(&t);
+  AddEncodingBuiltins(&t);
   return t;
 }
 

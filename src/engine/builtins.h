@@ -31,6 +31,7 @@ std::vector<std::string> BuiltinFunctionNames();
 void AddTemporalBuiltins(std::vector<Builtin>* out);
 void AddJsonBuiltins(std::vector<Builtin>* out);
 void AddCollectionBuiltins(std::vector<Builtin>* out);
+void AddEncodingBuiltins(std::vector<Builtin>* out);  // encoding.cc: SHA*, ENCODE/DECODE, PRINTF
 
 // Helpers shared by the builtin files.
 bool AnyNullable(const std::vector<sql::DataType>& types);

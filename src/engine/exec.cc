@@ -11,6 +11,7 @@
 #include "engine/connectors.h"
 #include "engine/functions.h"
 #include "engine/plan.h"
+#include "flinkdbt/base/json_writer.h"
 #include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
 #include "fmt/format.h"
@@ -95,6 +96,16 @@ void Accumulate(const AggCall& call, AggAcc& acc, const std::vector<Value>& args
     return;
   }
   const Value& v = args[0];
+  if (call.fn == AggFn::kPercentile) {
+    // Flink keeps the first row's percentage(s); frequency NULL or <= 0 skips the row.
+    if (acc.sum.is_null() && args.size() > 1) acc.sum = args[1].is_null() ? Value::Array({}) : args[1];
+    int64_t freq = args.size() > 2 ? (args[2].is_null() ? 0 : args[2].int_value()) : 1;
+    if (v.is_null() || freq <= 0) return;
+    auto& n = acc.values[v];
+    n += add ? freq : -freq;
+    if (n == 0) acc.values.erase(v);
+    return;
+  }
   if (v.is_null() && call.fn != AggFn::kFirstValue && call.fn != AggFn::kLastValue) return;
   if (call.distinct) {
     auto& n = acc.values[v];
@@ -200,8 +211,62 @@ Value AvgOf(const Value& sum, int64_t count, const DataType& t, EvalContext& ctx
   return Value::Int(s / count);
 }
 
+double NumberToDouble(const Value& v) {
+  return v.kind() == ValueKind::kInt      ? static_cast<double>(v.int_value())
+         : v.kind() == ValueKind::kDouble ? v.double_value()
+                                          : v.decimal_value().ToDouble();
+}
+
+// Flink's PercentileAccumulator.getValue: position p * (n - 1) + 1 over the sorted value counts,
+// linear interpolation between neighbouring values.
+Value PercentileOf(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
+  if (acc.sum.is_null()) return Value::Null();
+  bool multi = acc.sum.kind() == ValueKind::kArray;
+  std::vector<double> pct;
+  if (multi) {
+    for (const Value& p : acc.sum.items()) {
+      if (p.is_null()) return Fail(ctx, "Percentage of PERCENTILE must not be NULL.");
+      pct.push_back(NumberToDouble(p));
+    }
+    if (pct.empty()) return Value::Null();
+  } else {
+    pct.push_back(NumberToDouble(acc.sum));
+  }
+  for (double p : pct) {
+    if (p < 0.0 || p > 1.0)
+      return Fail(ctx, fmt::format("Percentage of PERCENTILE should be between [0.0, 1.0], but was '{}'.",
+                                   FormatDoubleShortest(p)));
+  }
+  std::vector<std::pair<double, int64_t>> sorted;
+  int64_t total = 0;
+  for (const auto& [v, n] : acc.values) {
+    double d = NumberToDouble(v);
+    if (!sorted.empty() && sorted.back().first == d)
+      sorted.back().second += n;
+    else
+      sorted.emplace_back(d, n);
+    total += n;
+  }
+  (void)call;
+  if (total <= 0) return Value::Null();
+  std::vector<Value> out;
+  for (double p : pct) {
+    double position = p * static_cast<double>(total - 1) + 1;
+    auto lower = static_cast<int64_t>(std::floor(position));
+    auto higher = static_cast<int64_t>(std::ceil(position));
+    size_t j = 0;
+    int64_t pre = sorted[0].second;
+    while (pre < lower) pre += sorted[++j].second;
+    double r = pre >= higher ? sorted[j].first
+                             : (static_cast<double>(higher) - position) * sorted[j].first +
+                                   (position - static_cast<double>(lower)) * sorted[j + 1].first;
+    out.push_back(Value::Double(r));
+  }
+  return multi ? Value::Array(std::move(out)) : out[0];
+}
+
 Value Finish(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
-  if (call.distinct) {
+  if (call.distinct && call.fn != AggFn::kPercentile) {
     // Recompute over the distinct values.
     AggCall plain;
     plain.fn = call.fn;
@@ -297,6 +362,8 @@ Value Finish(const AggCall& call, const AggAcc& acc, EvalContext& ctx) {
       }
       return Value::Int(r);
     }
+    case AggFn::kPercentile:
+      return PercentileOf(call, acc, ctx);
     case AggFn::kJsonArrayAgg: {
       // ABSENT ON NULL (the default): NULL values were never accumulated.
       std::string out = "[";

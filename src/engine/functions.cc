@@ -245,7 +245,8 @@ std::optional<AggFn> AggregateFunction(const std::string& n) {
                                        {"BIT_AND", AggFn::kBitAnd},
                                        {"BIT_OR", AggFn::kBitOr},
                                        {"BIT_XOR", AggFn::kBitXor},
-                                       {"APPROX_COUNT_DISTINCT", AggFn::kCount}};
+                                       {"APPROX_COUNT_DISTINCT", AggFn::kCount},
+                                       {"PERCENTILE", AggFn::kPercentile}};
   auto it = kAggs->find(n);
   if (it == kAggs->end()) return std::nullopt;
   return it->second;
@@ -308,6 +309,23 @@ absl::StatusOr<DataType> AggregateResultType(AggFn fn, const std::vector<DataTyp
       if (!sql::IsIntegral(args[0]))
         return absl::InvalidArgumentError("BIT_AND/BIT_OR/BIT_XOR need an integral argument");
       return args[0].WithNullable(true).WithoutTimeAttribute();
+    case AggFn::kPercentile: {
+      // Flink's PercentileAggFunction: PERCENTILE(numeric, DOUBLE | ARRAY<DOUBLE>[, integral]).
+      if (args.size() < 2 || args.size() > 3)
+        return absl::InvalidArgumentError("PERCENTILE expects (value, percentage[, frequency])");
+      if (!sql::IsNumeric(args[0]) && args[0].root != TypeRoot::kNull)
+        return absl::InvalidArgumentError(
+            fmt::format("PERCENTILE expects a numeric value, got {}", sql::TypeToString(args[0])));
+      bool multi = args[1].root == TypeRoot::kArray;
+      const DataType& p = multi ? args[1].children[0] : args[1];
+      if (!sql::IsNumeric(p))
+        return absl::InvalidArgumentError(fmt::format(
+            "PERCENTILE expects a numeric percentage or an array of them, got {}", sql::TypeToString(args[1])));
+      if (args.size() == 3 && !sql::IsIntegral(args[2]) && args[2].root != TypeRoot::kNull)
+        return absl::InvalidArgumentError(
+            fmt::format("PERCENTILE expects an integral frequency, got {}", sql::TypeToString(args[2])));
+      return multi ? DataType::Array(DataType::Double(true), true) : DataType::Double(true);
+    }
   }
   return absl::InvalidArgumentError("unknown aggregate");
 }

@@ -121,7 +121,8 @@ enum class AggFn {
   kJsonObjectAgg,
   kBitAnd,
   kBitOr,
-  kBitXor
+  kBitXor,
+  kPercentile
 };
 
 struct AggCall {

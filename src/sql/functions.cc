@@ -180,6 +180,18 @@ TypeResult Collect(const std::vector<DataType>& a, const Expr&) {
   m.children.push_back(a[0].WithoutTimeAttribute());
   return Ok(m);
 }
+// PERCENTILE(value, percentage[, frequency]): DOUBLE, or ARRAY<DOUBLE> for an array of percentages
+// (Flink's PercentileAggFunction).
+TypeResult Percentile(const std::vector<DataType>& a, const Expr& c) {
+  TypeResult r = RequireNumeric(a, c, 0);
+  if (!r.error.empty()) return r;
+  if (a.size() > 1 && a[1].root == TypeRoot::kArray) return Ok(DataType::Array(DataType::Double(true), true));
+  if (a.size() > 1) {
+    r = RequireNumeric(a, c, 1);
+    if (!r.error.empty()) return r;
+  }
+  return Ok(DataType::Double(true));
+}
 TypeResult ArrayAgg(const std::vector<DataType>& a, const Expr&) {
   if (a.empty()) return Ok(Raw());
   return Ok(DataType::Array(a[0].WithoutTimeAttribute(), true));
@@ -330,7 +342,7 @@ const std::vector<FunctionInfo>& Table() {
       {"BIN", K::kScalar, 1, 1, String, "BIN(integer)"},
       {"HEX", K::kScalar, 1, 1, String, "HEX(numeric or string)"},
       {"UNHEX", K::kScalar, 1, 1, Bytes, "UNHEX(string)"},
-      {"PERCENTILE", K::kAggregate, 2, 3, Unknown, "PERCENTILE(value, percentage[, frequency])"},
+      {"PERCENTILE", K::kAggregate, 2, 3, Percentile, "PERCENTILE(value, percentage[, frequency])"},
       // strings
       {"CHAR_LENGTH", K::kScalar, 1, 1, Int, "CHAR_LENGTH(string)"},
       {"CHARACTER_LENGTH", K::kScalar, 1, 1, Int, "CHARACTER_LENGTH(string)"},
