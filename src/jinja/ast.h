@@ -3,6 +3,7 @@
 #ifndef FLINKDBT_SRC_JINJA_AST_H_
 #define FLINKDBT_SRC_JINJA_AST_H_
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
@@ -84,6 +85,7 @@ struct Node {
   uint32_t tag_offset = 0;    // statements/prints/text in a body: where the `{%`/`{{`/text starts
   Value value;
   std::string_view name;  // interned in TemplateImpl::names
+  size_t name_hash = 0;   // ValueHasher()(name), for dict lookups
   Node* a = nullptr;
   Node* b = nullptr;
   Node* c = nullptr;
@@ -114,6 +116,8 @@ struct TemplateImpl {
   std::vector<MacroInfo> macros;
   std::vector<BlockDefinition> block_defs;
   bool has_extends = false;
+  // Size of the last rendered output, to size the next render's buffer (a hint, racy by design).
+  mutable std::atomic<size_t> output_hint{0};
 
   Node* New(NodeKind kind, uint32_t offset) {
     Node& n = arena.emplace_back();

@@ -126,10 +126,12 @@ absl::StatusOr<std::string> Environment::Render(const Template& tmpl, const Valu
   internal::Renderer r(*this, render);
   if (render.source_map != nullptr) r.EnableSourceMap(render.source_map);
   std::string out;
-  out.reserve(tmpl.source().size() + 64);
+  const internal::TemplateImpl& impl = tmpl.impl();
+  out.reserve(std::max(impl.source.size() + 64, impl.output_hint.load(std::memory_order_relaxed)));
   absl::Status st = r.RenderRoot(tmpl.shared_from_this(), context, &out, nullptr);
   r.ReleaseCycles(nullptr);
   FLINKDBT_RETURN_IF_ERROR(st);
+  impl.output_hint.store(out.size(), std::memory_order_relaxed);
   return out;
 }
 

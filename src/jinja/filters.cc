@@ -892,7 +892,8 @@ Result FWordcount(Renderer& r, const Value& v, const CallArgs&) {
 Result FWordwrap(Renderer& r, const Value& v, const CallArgs& a) {
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
   int64_t width = IntArg(a, 0, "width", 79);
-  if (width <= 0) return absl::InvalidArgumentError(fmt::format("ValueError: invalid width {} (must be > 0)", width));
+  if (width <= 0)
+    return absl::InvalidArgumentError(fmt::format("ValueError: invalid width {} (must be > 0)", width));
   bool break_long = BoolArg(a, 1, "break_long_words", true);
   std::string wrapstring = StrArg(a, 2, "wrapstring", "\n");
   std::vector<std::string> out_lines;
@@ -1320,6 +1321,9 @@ class RangeObject : public Object {
   std::string_view TypeName() const override { return "range"; }
   std::optional<std::vector<Value>> Iterate() const override {
     std::vector<Value> out;
+    int64_t n = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
+                         : (start > stop ? (start - stop - step - 1) / -step : 0);
+    out.reserve(static_cast<size_t>(n));
     if (step > 0) {
       for (int64_t i = start; i < stop; i += step) out.push_back(Value::Int(i));
     } else {

@@ -47,14 +47,27 @@ struct ListObject : HeapObject {
   std::vector<Value> items;
 };
 
+// A string key whose hash (ValueHasher) is already known: names in the AST carry theirs.
+struct PrehashedKey {
+  std::string_view s;
+  size_t hash;
+};
+
 struct ValueHasher {
   using is_transparent = void;
   size_t operator()(const Value& v) const { return v.Hash(); }
   size_t operator()(std::string_view s) const;
+  size_t operator()(const PrehashedKey& k) const { return k.hash; }
 };
 struct ValueEqual {
   using is_transparent = void;
   bool operator()(const Value& a, const Value& b) const { return a.Equals(b); }
+  bool operator()(const Value& a, const PrehashedKey& b) const {
+    return a.is_string() && a.AsString() == b.s;
+  }
+  bool operator()(const PrehashedKey& a, const Value& b) const {
+    return b.is_string() && b.AsString() == a.s;
+  }
   bool operator()(const Value& a, std::string_view b) const { return a.is_string() && a.AsString() == b; }
   bool operator()(std::string_view a, const Value& b) const { return b.is_string() && b.AsString() == a; }
 };
@@ -67,6 +80,7 @@ struct DictObject : HeapObject {
 
   int64_t FindIndex(const Value& key) const;
   int64_t FindIndex(std::string_view key) const;
+  int64_t FindIndex(const PrehashedKey& key) const;
   void Set(Value key, Value value);
   bool Erase(const Value& key);
   void Reindex();
@@ -83,6 +97,14 @@ struct ObjectBox : HeapObject {
 
 // Macro payload; defined by the renderer.
 struct MacroObject;
+
+// Dict/namespace lookup of a string key with a known hash; nullptr if absent or not a mapping.
+inline const Value* FindPrehashed(const Value& m, std::string_view key, size_t hash) {
+  if (!m.is_mapping()) return nullptr;
+  auto* d = static_cast<DictObject*>(m.heap_ptr());
+  int64_t i = d->FindIndex(PrehashedKey{key, hash});
+  return i < 0 ? nullptr : &d->entries[i].second;
+}
 
 inline StringObject* Str(const Value& v) { return static_cast<StringObject*>(v.heap_ptr()); }
 inline ListObject* List(const Value& v) { return static_cast<ListObject*>(v.heap_ptr()); }

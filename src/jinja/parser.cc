@@ -687,6 +687,7 @@ class Parser {
     const Token& t = cur();
     next();
     Node* n = New(NodeKind::kFor, t);
+    n->name = impl_->Intern("loop");  // frames compare interned names by pointer first
     FLINKDBT_ASSIGN_OR_RETURN(n->a, ParseAssignTarget(true, false, {"in"}, false));
     FLINKDBT_RETURN_IF_ERROR(ExpectName("in"));
     FLINKDBT_ASSIGN_OR_RETURN(n->b, ParseTuple(false, false, {"recursive"}, false));
@@ -1687,7 +1688,12 @@ absl::Status ParseTemplate(const Environment& env, TemplateImpl* impl) {
   Lexer lexer(*impl, env.options());
   FLINKDBT_RETURN_IF_ERROR(lexer.Run(&tokens));
   Parser parser(env, impl, std::move(tokens));
-  return parser.Run();
+  FLINKDBT_RETURN_IF_ERROR(parser.Run());
+  // Names looked up in dicts at render time carry their hash, computed once here.
+  for (Node& n : impl->arena) {
+    if (!n.name.empty()) n.name_hash = internal::ValueHasher()(n.name);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace flinkdbt::jinja::internal

@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view kReturnMessage = "__flinkdbt_jinja_return__";
 
 Ref<Frame> NewFrame(Frame* parent) {
-  Ref<Frame> f(new Frame());
+  Ref<Frame> f(new Frame);  // not Frame(): no zero-fill of the whole object
   if (parent != nullptr) {
     parent->refs.fetch_add(1, std::memory_order_relaxed);
     f->parent = Ref<Frame>(parent);
@@ -208,11 +208,12 @@ Value Renderer::Resolve(std::string_view name) const {
   return out;
 }
 
-const Value* Renderer::LookupRef(std::string_view name, Frame* f) {
+const Value* Renderer::LookupRef(std::string_view name, Frame* f, size_t hash) {
   for (Frame* fr = f; fr != nullptr; fr = fr->parent.get()) {
     if (Value* v = fr->FindLocal(name)) return v;
     if (fr->is_root && fr->context.is_mapping()) {
-      if (const Value* v = fr->context.Find(name)) return v;
+      if (const Value* v = hash != 0 ? FindPrehashed(fr->context, name, hash) : fr->context.Find(name))
+        return v;
     }
   }
   return nullptr;
@@ -224,7 +225,7 @@ absl::Status Renderer::EvalRef(const Node* n, Frame* f, Value& tmp, const Value*
     return absl::OkStatus();
   }
   if (n->kind == NodeKind::kName) {
-    if (const Value* v = LookupRef(n->name, f)) {
+    if (const Value* v = LookupRef(n->name, f, n->name_hash)) {
       out = v;
       return absl::OkStatus();
     }
@@ -233,14 +234,14 @@ absl::Status Renderer::EvalRef(const Node* n, Frame* f, Value& tmp, const Value*
   return Eval(n, f, tmp);
 }
 
-absl::Status Renderer::Lookup(std::string_view name, Frame* f, Value& out) {
+absl::Status Renderer::Lookup(std::string_view name, Frame* f, Value& out, size_t hash) {
   for (Frame* fr = f; fr != nullptr; fr = fr->parent.get()) {
     if (Value* v = fr->FindLocal(name)) {
       out = *v;
       return absl::OkStatus();
     }
     if (fr->is_root && fr->context.is_mapping()) {
-      if (const Value* v = fr->context.Find(name)) {
+      if (const Value* v = hash != 0 ? FindPrehashed(fr->context, name, hash) : fr->context.Find(name)) {
         out = *v;
         return absl::OkStatus();
       }
@@ -408,15 +409,15 @@ absl::Status Renderer::ExecPrint(const Node* n, Frame* f) {
   // {{ macro(...) }}: the macro writes straight into the output.
   if (n->a->kind == NodeKind::kCall && n->a->a->kind == NodeKind::kName && !autoescape_) {
     const Node* call = n->a;
-    const Value* fnp = LookupRef(call->a->name, f);
+    const Value* fnp = LookupRef(call->a->name, f, call->a->name_hash);
     if (fnp != nullptr && fnp->is_macro()) {
       Value fn = *fnp;
       ArgVector args;
       KwargVector kwargs;
       FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
       bool streamed = false;
-      auto r =
-          CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()), CallArgs{args, kwargs}, out_, &streamed);
+      auto r = CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()), CallArgs{args, kwargs}, out_,
+                         &streamed, &args);
       if (!r.ok()) return Locate(r.status(), call);
       if (streamed) return absl::OkStatus();
       return Locate(Print(*r), call);
@@ -722,7 +723,7 @@ absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items
     }
     if (loop) {
       loop->index0 = static_cast<int64_t>(i);
-      if (i == 0) lf->Set("loop", loop_value);
+      if (i == 0) lf->Set(n->name, loop_value);  // `loop`, interned by the parser
     }
     if (target->kind == NodeKind::kName) {
       lf->Set(target->name, (*seq)[i]);
@@ -953,19 +954,26 @@ absl::StatusOr<Value> Renderer::Call(const Value& callable, const CallArgs& args
 }
 
 absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& args, std::string* direct,
-                                          bool* streamed) {
+                                          bool* streamed, ArgVector* owned) {
   if (streamed != nullptr) *streamed = false;
   const Node* node = m->node;
   const std::string& mname = m->name;
   size_t nparams = node->params.size();
-  Ref<Frame> fr(new Frame());
+  Ref<Frame> fr(new Frame);
   fr->parent = m->closure;
   size_t npos = std::min(args.positional.size(), nparams);
   absl::InlinedVector<bool, 8> have(nparams, false);
   fr->vars.reserve(nparams + 2);
-  for (size_t i = 0; i < npos; ++i) {
-    fr->SetNew(node->params[i], args.positional[i]);
-    have[i] = true;
+  if (owned != nullptr) {
+    for (size_t i = 0; i < npos; ++i) {
+      fr->SetNew(node->params[i], std::move((*owned)[i]));
+      have[i] = true;
+    }
+  } else {
+    for (size_t i = 0; i < npos; ++i) {
+      fr->SetNew(node->params[i], args.positional[i]);
+      have[i] = true;
+    }
   }
   absl::InlinedVector<bool, 8> used(args.keyword.size(), false);
   bool found_caller = false;
@@ -1262,7 +1270,7 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       out = n->value;
       return absl::OkStatus();
     case NodeKind::kName:
-      return Lookup(n->name, f, out);
+      return Lookup(n->name, f, out, n->name_hash);
     default:
       return EvalSlow(n, f, out);
   }
@@ -1282,7 +1290,7 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
         }
       }
       if (obj->is_mapping() && (!obj->is_dict() || !n->maybe_method)) {  // plain key lookup
-        if (const Value* v = obj->Find(n->name)) {
+        if (const Value* v = FindPrehashed(*obj, n->name, n->name_hash)) {
           out = *v;
           return absl::OkStatus();
         }
@@ -1346,7 +1354,9 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
       FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
       Frame* saved_frame = current_frame_;
       current_frame_ = f;
-      auto r = Call(fn, CallArgs{args, kwargs});
+      auto r = fn.is_macro() ? CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()),
+                                         CallArgs{args, kwargs}, nullptr, nullptr, &args)
+                             : Call(fn, CallArgs{args, kwargs});
       current_frame_ = saved_frame;
       if (!r.ok()) {
         if (IsReturnSignal(r.status())) return r.status();

@@ -160,9 +160,10 @@ class Renderer : public CallContext {
   // traffic): *out points either into a frame/the AST or at `tmp`. Use the result before
   // evaluating anything else.
   absl::Status EvalRef(const Node* n, Frame* f, Value& tmp, const Value*& out);
-  const Value* LookupRef(std::string_view name, Frame* f);
+  // `hash` is ValueHasher()(name) when known (names in the AST), else 0.
+  const Value* LookupRef(std::string_view name, Frame* f, size_t hash = 0);
   absl::Status EvalArgs(const Node* n, Frame* f, ArgVector& args, KwargVector& kwargs);
-  absl::Status Lookup(std::string_view name, Frame* f, Value& out);
+  absl::Status Lookup(std::string_view name, Frame* f, Value& out, size_t hash = 0);
   absl::Status ExecFor(const Node* n, Frame* f);
   absl::Status RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth);
   absl::Status Assign(const Node* target, const Value& v, Frame* f);
@@ -172,8 +173,9 @@ class Renderer : public CallContext {
                            const std::shared_ptr<BlockTable>& table);
   // Calls a macro. With `direct`, the macro's output is appended straight to *direct (no capture)
   // and *streamed is set; a return(value) instead rolls the output back and yields the value.
+  // With `owned`, `args.positional` views *owned and the parameters are moved out of it.
   absl::StatusOr<Value> CallMacro(const MacroObject* m, const CallArgs& args, std::string* direct = nullptr,
-                                  bool* streamed = nullptr);
+                                  bool* streamed = nullptr, ArgVector* owned = nullptr);
   absl::StatusOr<Value> CallMethod(const Value& obj, std::string_view name, const CallArgs& args,
                                    bool* found);
   absl::Status Print(const Value& v);

@@ -254,6 +254,18 @@ int64_t DictObject::FindIndex(std::string_view key) const {
   return -1;
 }
 
+int64_t DictObject::FindIndex(const PrehashedKey& key) const {
+  if (!index.empty()) {
+    auto it = index.find(key);
+    return it == index.end() ? int64_t{-1} : static_cast<int64_t>(it->second);
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Value& k = entries[i].first;
+    if (k.is_string() && k.AsString() == key.s) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
 void DictObject::Set(Value key, Value value) {
   int64_t i = FindIndex(key);
   if (i >= 0) {
