@@ -32,6 +32,12 @@ absl::Duration BackoffOptions::Nominal(int attempt) const {
   return std::min(d, max);
 }
 
+absl::Duration BackoffOptions::Adaptive(int attempt, absl::Duration elapsed) const {
+  absl::Duration d = Nominal(attempt);
+  if (elapsed_fraction > 0) d = std::max(d, elapsed * elapsed_fraction);
+  return std::min(d, max);
+}
+
 bool IsConfluentHost(std::string_view host) {
   std::string h = absl::AsciiStrToLower(ToAbsl(host));
   return h == "confluent.cloud" || absl::EndsWith(h, ".confluent.cloud");
@@ -317,7 +323,8 @@ absl::StatusOr<Statement> ConfluentClient::Submit(const SubmitRequest& request) 
   for (const auto& [k, v] : request.labels) labels[k] = v;
   const std::string body = StatementBody(request, properties, labels);
   const std::string what = fmt::format("submitting statement '{}'", request.name);
-  const absl::Time teardown_deadline = absl::Now() + options_.name_teardown_timeout;
+  const absl::Time teardown_start = absl::Now();
+  const absl::Time teardown_deadline = teardown_start + options_.name_teardown_timeout;
   int teardown_polls = 0;
   for (int attempt = 0;;) {
     HttpResponse r = Call("POST", base_url_ + "/statements", body, Retry::kCreate);
@@ -336,7 +343,8 @@ absl::StatusOr<Statement> ConfluentClient::Submit(const SubmitRequest& request) 
         return absl::AbortedError(fmt::format("{}: a statement of that name is still being deleted after {}",
                                               what, absl::FormatDuration(options_.name_teardown_timeout)));
       }
-      absl::SleepFor(PollJittered(options_.poll_backoff.Nominal(teardown_polls++)));
+      absl::SleepFor(
+          PollJittered(options_.poll_backoff.Adaptive(teardown_polls++, absl::Now() - teardown_start)));
       continue;
     }
     const bool unknown_outcome = r.error == NetError::kTimeout || r.error == NetError::kNetwork ||
@@ -365,7 +373,8 @@ absl::StatusOr<Statement> ConfluentClient::Get(std::string_view name) {
 
 absl::StatusOr<Statement> ConfluentClient::WaitUntilReady(std::string_view name, ExecutionMode mode,
                                                           absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + timeout;
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<Statement> s = Get(name);
     if (!s.ok()) {
@@ -406,7 +415,7 @@ absl::StatusOr<Statement> ConfluentClient::WaitUntilReady(std::string_view name,
       return absl::DeadlineExceededError(fmt::format("statement '{}' is still {} after {}", name,
                                                      s->phase_name, absl::FormatDuration(timeout)));
     }
-    absl::SleepFor(std::min(PollJittered(options_.poll_backoff.Nominal(attempt)), deadline - now));
+    absl::SleepFor(std::min(PollJittered(options_.poll_backoff.Adaptive(attempt, now - start)), deadline - now));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/project/config.h"
 #include "flinkdbt/project/yaml.h"
@@ -302,7 +303,9 @@ const std::vector<std::string_view>& ConfluentKeys() {
                                                      "endpoint",
                                                      "execution_mode",
                                                      "statement_name_prefix",
-                                                     "statement_label"};
+                                                     "statement_label",
+                                                     "poll_interval",
+                                                     "poll_max_interval"};
   return keys;
 }
 const std::vector<std::string_view>& LocalKeys() {
@@ -476,6 +479,21 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
     FLINKDBT_ASSIGN_OR_RETURN(t.path, Str(out, "path", ctx));
     if (t.path.empty()) t.path = (fs::path(project_target_path) / "local").lexically_normal().string();
     return t;
+  }
+  for (auto [key, field] : {std::pair{"poll_interval", &t.poll_interval},
+                             std::pair{"poll_max_interval", &t.poll_max_interval}}) {
+    const Value* v = out.Find(key);
+    if (!v || v->is_null()) continue;
+    double seconds = -1;
+    if (v->is_number()) {
+      seconds = v->as_double();
+    } else if (v->is_string() && !absl::SimpleAtod(v->as_string(), &seconds)) {
+      seconds = -1;
+    }
+    if (!(seconds > 0)) {
+      return ErrorAt(*v, fmt::format("{}: '{}' must be a positive number of seconds", ctx, key));
+    }
+    *field = seconds;
   }
   FLINKDBT_ASSIGN_OR_RETURN(t.organization_id, Str(out, "organization_id", ctx));
   auto require = [&](const std::string& value, std::string_view key) -> absl::Status {

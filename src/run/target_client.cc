@@ -22,6 +22,9 @@ client::ConfluentConnectionOptions ConfluentOptions(const project::Target& t) {
   o.catalog = t.database;
   o.database = t.schema;
   o.statement_label = t.statement_label;
+  if (t.poll_interval > 0) o.poll_backoff.initial = absl::Seconds(t.poll_interval);
+  if (t.poll_max_interval > 0) o.poll_backoff.max = absl::Seconds(t.poll_max_interval);
+  if (o.poll_backoff.max < o.poll_backoff.initial) o.poll_backoff.max = o.poll_backoff.initial;
   return o;
 }
 

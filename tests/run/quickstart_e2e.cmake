@@ -1,7 +1,8 @@
 # End to end on the bundled example: a copy of examples/quickstart is built on the embedded `local`
 # target by separate processes, as a user would: `build` (everything passes), `build` again (stateful
-# models are skipped, not redeployed), `test --select test_type:unit`, a failing unit test selected by
-# name (exit 1 with dbt's diff), then `retry` runs only what failed.
+# models are skipped, not redeployed), `test --select test_type:unit` without the known-failing tag, the
+# unit test tagged known_failing (left out by selectors.yml's default selector) selected by tag (exit 1
+# with dbt's diff), then `retry` runs only what failed.
 set(work ${WORK_DIR}/quickstart)
 file(REMOVE_RECURSE ${work})
 file(COPY ${SOURCE_DIR}/examples/quickstart/ DESTINATION ${work})
@@ -17,7 +18,7 @@ function(run expect_rc)
 endfunction()
 
 run(0 build)
-if(NOT out MATCHES "Done. PASS=12 WARN=0 ERROR=0 SKIP=0 TOTAL=12")
+if(NOT out MATCHES "Done. PASS=16 WARN=0 ERROR=0 SKIP=0 TOTAL=16")
   message(FATAL_ERROR "first build:\n${out}")
 endif()
 if(NOT EXISTS ${work}/target/run_results.json OR NOT EXISTS ${work}/target/manifest.json)
@@ -28,25 +29,17 @@ run(0 build)
 if(NOT out MATCHES "OK skipped sql streaming_table model [^\n]*int_order_totals")
   message(FATAL_ERROR "second build did not skip the streaming table:\n${out}")
 endif()
+if(out MATCHES "known_failing")
+  message(FATAL_ERROR "the default selector did not leave out the known-failing unit test:\n${out}")
+endif()
 
-run(0 test --select test_type:unit)
+run(0 test --select test_type:unit --exclude tag:known_failing)
 if(NOT out MATCHES "PASS test_stg_orders")
   message(FATAL_ERROR "unit tests:\n${out}")
 endif()
 
-# A unit test that fails: dbt's diff, exit 1; retry re-runs only it.
-file(APPEND ${work}/models/staging/schema.yml "
-  - name: test_stg_orders_failing
-    model: stg_orders
-    given:
-      - input: source('marketplace', 'orders')
-        rows:
-          - {order_id: 1, customer_id: 100, product_id: 10, price: 29.99}
-    expect:
-      rows:
-        - {order_id: 1, customer_id: 100, product_id: 10, price: 30.00}
-")
-run(1 test --select test_stg_orders_failing)
+# The unit test tagged known_failing: dbt's diff, exit 1; retry re-runs only it.
+run(1 test --select tag:known_failing)
 if(NOT out MATCHES "actual differs from expected" OR NOT out MATCHES "\\+\\+\\+" OR NOT out MATCHES "---")
   message(FATAL_ERROR "failing unit test shows no diff:\n${out}")
 endif()

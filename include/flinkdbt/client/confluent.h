@@ -29,16 +29,28 @@ enum class LogLevel { kDebug, kInfo, kWarning };
 using LogSink = std::function<void(LogLevel level, std::string_view message)>;
 
 // Exponential backoff: initial, initial*multiplier, ... capped at `max`, each wait scaled by a
-// random factor in [1 - jitter, 1 + jitter].
+// random factor in [1 - jitter, 1 + jitter]. With `elapsed_fraction` > 0 the wait is also at least
+// that fraction of the time already waited (adaptive polling: a fine grain for quick statements, and
+// at most ~elapsed_fraction of overshoot, relative to its duration, for slow ones).
 struct BackoffOptions {
   absl::Duration initial = absl::Seconds(1);
   double multiplier = 1.5;
   absl::Duration max = absl::Seconds(30);
   double jitter = 0.25;
+  double elapsed_fraction = 0;
 
   // The wait before retry/poll number `attempt` (0-based), without jitter.
   absl::Duration Nominal(int attempt) const;
+  // The same, for a wait that has already lasted `elapsed`: max(Nominal, elapsed * elapsed_fraction),
+  // capped at `max`.
+  absl::Duration Adaptive(int attempt, absl::Duration elapsed) const;
 };
+
+// The default statement poll: 50 ms, then 10 % of the time waited so far, at most 5 s, ±10 % jitter.
+// (The Python adapter starts at 1 s ×1.5, which makes a 200 ms DDL cost a whole second; the Confluent
+// CLI polls PENDING statements every 300 ms, growing slowly.) Profile keys `poll_interval` and
+// `poll_max_interval` (seconds) set `initial` and `max`.
+inline constexpr BackoffOptions kDefaultPollBackoff{absl::Milliseconds(50), 1.0, absl::Seconds(5), 0.1, 0.1};
 
 // Everything the Confluent backend needs; the CLI/project layer maps profiles.yml onto it.
 struct ConfluentConnectionOptions {
@@ -71,7 +83,7 @@ struct ConfluentConnectionOptions {
   int max_retries = 4;  // per HTTP call
   BackoffOptions retry_backoff{absl::Seconds(1), 2.0, absl::Seconds(30), 0.25};
   absl::Duration max_retry_after = absl::Seconds(60);  // Retry-After values above this are capped
-  BackoffOptions poll_backoff{absl::Seconds(1), 1.5, absl::Seconds(30), 0.25};
+  BackoffOptions poll_backoff = kDefaultPollBackoff;
   // Results-not-ready 409: retried this many times this far apart.
   int results_not_ready_retries = 20;
   absl::Duration results_not_ready_interval = absl::Milliseconds(250);

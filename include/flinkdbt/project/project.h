@@ -122,6 +122,8 @@ struct Target {
   std::string execution_mode = "streaming_query";
   std::string statement_name_prefix = "dbt-";
   std::string statement_label = "dbt-confluent";
+  // Statement polling in seconds (`poll_interval`, `poll_max_interval`); 0 = the client's default.
+  double poll_interval = 0, poll_max_interval = 0;
   // local
   std::string path;
   Value raw;  // rendered output entry (secrets included; never serialise it)

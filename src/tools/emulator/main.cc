@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   using flinkdbt::emulator::EmulatorOptions;
   EmulatorOptions options;
   int latency_ms = 0, pending_ms = 200, running_ms = 200, stopping_ms = 100, deleting_ms = 100;
-  int exhaust_pool = 0;
+  int exhaust_pool = 0, statement_latency_ms = -1;
   std::vector<std::string> faults, fail_named, bad_sql;
   std::string script;
   bool accept_unscripted = false;
@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   app.add_option("--api-key", options.api_key, "the API key Basic auth accepts");
   app.add_option("--api-secret", options.api_secret, "the API secret Basic auth accepts");
   app.add_option("--latency-ms", latency_ms, "delay added to every response");
+  app.add_option("--statement-latency-ms", statement_latency_ms,
+                 "every statement takes this long from creation to its final phase (PENDING this long, "
+                 "then straight to COMPLETED/RUNNING); overrides --pending-ms and --running-ms");
   app.add_option("--pending-ms", pending_ms, "how long statements stay PENDING");
   app.add_option("--running-ms", running_ms, "how long bounded statements stay RUNNING");
   app.add_option("--stopping-ms", stopping_ms, "how long STOPPING lasts");
@@ -52,6 +55,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   options.latency = absl::Milliseconds(latency_ms);
+  if (statement_latency_ms >= 0) {
+    pending_ms = statement_latency_ms;
+    running_ms = 0;
+  }
   options.pending_time = absl::Milliseconds(pending_ms);
   options.running_time = absl::Milliseconds(running_ms);
   options.stopping_time = absl::Milliseconds(stopping_ms);
