@@ -22,21 +22,10 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || { echo "the emulator did not start"; cat "$work/emulator.log"; exit 1; }
 
-cat >"$work/profiles.yml" <<YAML
-my_flink_project:
-  target: rehearsal
-  outputs:
-    rehearsal:
-      type: confluent
-      endpoint: "http://127.0.0.1:$port"
-      organization_id: org-e2e
-      environment_id: env-e2e
-      compute_pool_id: lfcp-e2e
-      flink_api_key: "{{ env_var('CONFLUENT_FLINK_API_KEY') }}"
-      flink_api_secret: "{{ env_var('CONFLUENT_FLINK_API_SECRET') }}"
-      dbname: cluster-e2e
-      threads: 4
-YAML
+# The example's own `emulator` target (profiles.yml), as the README shows it, pointed at this port.
+export FLINKDBT_EMULATOR_ENDPOINT="http://127.0.0.1:$port" CONFLUENT_ORGANIZATION_ID=org-e2e \
+  CONFLUENT_ENVIRONMENT_ID=env-e2e CONFLUENT_COMPUTE_POOL_ID=lfcp-e2e CONFLUENT_KAFKA_CLUSTER=cluster-e2e
+export DBT_TARGET=emulator
 export CONFLUENT_FLINK_API_KEY=KEY-E2E CONFLUENT_FLINK_API_SECRET=SECRET-E2E-VALUE
 cd "$work"
 "$flinkdbt" debug --profiles-dir . | tee debug.out
