@@ -62,6 +62,36 @@ bool IsRankFunction(const std::string& n) { return n == "ROW_NUMBER" || n == "RA
 
 int64_t IntervalMillis(const BExpr& e) { return e.value.int_value(); }
 
+// Which join sides' rowtime attributes an expression reads: 1 left, 2 right, 3 both.
+int RowtimeSides(const BExpr& e, const std::vector<PlanColumn>& cols, int lw) {
+  if (e.kind == BExpr::Kind::kInput)
+    return cols[e.index].type.time_attribute == sql::TimeAttribute::kRowtime ? (e.index < lw ? 1 : 2) : 0;
+  int sides = 0;
+  for (const auto& a : e.args)
+    if (a) sides |= RowtimeSides(*a, cols, lw);
+  return sides;
+}
+
+// Flink's interval join (IntervalJoinUtil): the non-equi conditions bound the left rowtime from
+// below and from above by expressions of the right rowtime (e.g. `l.ts BETWEEN r.ts - INTERVAL
+// '1' HOUR AND r.ts`).
+bool IsIntervalJoin(const std::vector<BExprPtr>& conjuncts, const std::vector<PlanColumn>& cols, int lw) {
+  bool lower = false, upper = false;
+  for (const auto& c : conjuncts) {
+    if (c->kind != BExpr::Kind::kCall || c->args.size() != 2) continue;
+    bool less = c->name == "<" || c->name == "<=";
+    bool greater = c->name == ">" || c->name == ">=";
+    if (!less && !greater) continue;
+    int a = RowtimeSides(*c->args[0], cols, lw), b = RowtimeSides(*c->args[1], cols, lw);
+    if (a == 1 && b == 2) {
+      (less ? upper : lower) = true;  // left < right + x: the left row's upper bound
+    } else if (a == 2 && b == 1) {
+      (less ? lower : upper) = true;
+    }
+  }
+  return lower && upper;
+}
+
 }  // namespace
 
 std::string NormalizeSql(std::string_view text) {
@@ -897,8 +927,18 @@ absl::StatusOr<Binder::FromResult> Binder::BindFrom(const sql::TableRef& ref, co
         }
         rest.push_back(std::move(c));
       }
-      j->emit_at_end = win_start && win_end;
-      if (!j->emit_at_end) {
+      // Window joins and interval joins are insert-only: a row without a match is emitted NULL-padded
+      // once the watermark passes its window / interval (at the end of bounded input), never
+      // emitted first and retracted later.
+      bool rowtime_key = false;  // `l.ts = r.ts` bounds both ways
+      for (size_t k = 0; k < j->left_keys.size(); ++k) {
+        int li = j->left_keys[k]->index, ri = j->right_keys[k]->index + lw;
+        rowtime_key |= j->columns[li].type.time_attribute == sql::TimeAttribute::kRowtime &&
+                       j->columns[ri].type.time_attribute == sql::TimeAttribute::kRowtime;
+      }
+      j->interval_join = !(win_start && win_end) && (rowtime_key || IsIntervalJoin(rest, j->columns, lw));
+      j->emit_at_end = (win_start && win_end) || j->interval_join;
+      if (!(win_start && win_end)) {
         for (auto& c : j->columns) {
           if (c.window == WindowAttr::kStart || c.window == WindowAttr::kEnd) c.window = WindowAttr::kNone;
         }

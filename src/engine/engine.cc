@@ -46,7 +46,8 @@ std::string ExplainPlan(const PlanNode& p, int depth = 0) {
   std::string name = kNames[static_cast<int>(p.kind)];
   if (p.kind == PlanNode::Kind::kAggregate && p.window_aligned) name = "WindowAggregate";
   if (p.kind == PlanNode::Kind::kRank && p.window_aligned) name = "WindowRank";
-  if (p.kind == PlanNode::Kind::kJoin && p.emit_at_end) name = "WindowJoin";
+  if (p.kind == PlanNode::Kind::kJoin && p.emit_at_end)
+    name = p.interval_join ? "IntervalJoin" : "WindowJoin";
   std::string detail;
   if (p.kind == PlanNode::Kind::kScan && p.table)
     detail = fmt::format("table=[{}.{}.{}], ", p.table->catalog, p.table->database, p.table->name);

@@ -187,6 +187,7 @@ struct PlanNode {
   BExprPtr condition;                           // over the concatenated row
   bool semi = false, anti = false;              // (unused: subqueries evaluate per row)
   bool emit_at_end = false;                     // window/interval join: outer rows at end, insert-only
+  bool interval_join = false;                   // time-bounded on both sides' rowtime attributes
   // kAggregate
   std::vector<BExprPtr> group_keys;
   std::vector<std::vector<int>> grouping_sets;  // indices into group_keys; empty = plain GROUP BY

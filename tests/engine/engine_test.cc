@@ -56,6 +56,33 @@ TEST(ValueTest, FormatsLikeTheSqlClient) {
   EXPECT_EQ(FormatValue(Value(), sql::DataType::Int()), "NULL");
 }
 
+TEST(EngineTest, OuterIntervalJoinIsInsertOnlyAndExplainedAsIntervalJoin) {
+  Engine engine(Fixed());
+  ASSERT_TRUE(engine
+                  .ExecuteScript("CREATE TABLE l (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts);"
+                                 "CREATE TABLE r (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts);"
+                                 "INSERT INTO l VALUES (1, TIMESTAMP '2024-01-01 00:00:00'), (2, TIMESTAMP "
+                                 "'2024-01-01 00:00:00');"
+                                 "INSERT INTO r VALUES (1, TIMESTAMP '2024-01-01 00:00:30')")
+                  .ok());
+  const std::string join =
+      "SELECT l.id, r.id FROM l LEFT JOIN r ON l.id = r.id AND r.ts BETWEEN l.ts AND l.ts + INTERVAL '1' "
+      "MINUTE";
+  auto r = engine.Execute(join);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->insert_only);
+  for (const auto& c : r->changelog) EXPECT_EQ(c.kind, RowKind::kInsert);
+  EXPECT_EQ(Rows(*r), (std::vector<std::string>{"1|1", "2|NULL"}));
+  auto plan = engine.Execute("EXPLAIN " + join);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_FALSE(plan->rows.empty());
+  EXPECT_NE(plan->FormatRow(plan->rows[0])[0].find("IntervalJoin"), std::string::npos);
+  // Without time bounds the same outer join retracts its padded row.
+  auto regular = engine.Execute("SELECT l.id, r.id FROM l LEFT JOIN r ON l.id = r.id");
+  ASSERT_TRUE(regular.ok());
+  EXPECT_FALSE(regular->insert_only);
+}
+
 TEST(EngineTest, QueryReturnsSchemaChangelogAndFinalRows) {
   Engine engine(Fixed());
   auto r = engine.Execute(
