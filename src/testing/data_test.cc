@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_replace.h"
+#include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/client/naming.h"
 #include "fmt/format.h"
@@ -65,10 +66,53 @@ DataTestOutcome JudgeDataTest(int64_t failures, bool should_warn, bool should_er
 
 absl::StatusOr<DataTestOutcome> RunDataTest(client::StatementClient& client, std::string_view main_sql,
                                             const DataTestConfig& config, std::string statement_name_prefix,
-                                            client::ExecuteOptions execute) {
+                                            client::ExecuteOptions execute,
+                                            materialize::RelationInspector* inspector) {
+  std::vector<materialize::SubmittedStatement> stored;
+  std::string stored_relation;
+  std::string counted(main_sql);
+  if (config.store_failures_as == "table" || config.store_failures_as == "view") {
+    FLINKDBT_ASSIGN_OR_RETURN(
+        stored_relation,
+        materialize::RelationName(config.audit_catalog, config.audit_database, config.audit_identifier));
+    std::optional<materialize::RelationInfo> existing;
+    if (inspector != nullptr) {
+      FLINKDBT_ASSIGN_OR_RETURN(existing, inspector->Describe(config.audit_catalog, config.audit_database,
+                                                              config.audit_identifier));
+    }
+    std::vector<std::pair<std::string, client::ExecutionMode>> statements;
+    bool was_view = existing.has_value() && existing->kind == materialize::RelationInfo::Kind::kView;
+    if (inspector == nullptr || existing.has_value()) {
+      statements.emplace_back(
+          fmt::format("DROP {} IF EXISTS {}", was_view ? "VIEW" : "TABLE", stored_relation),
+          client::ExecutionMode::kStreamingDdl);
+    }
+    if (config.store_failures_as == "table") {
+      statements.emplace_back(fmt::format("CREATE TABLE {} AS\n{}", stored_relation, main_sql),
+                              client::ExecutionMode::kSnapshotDdl);
+    } else {
+      statements.emplace_back(fmt::format("CREATE VIEW {} AS\n{}", stored_relation, main_sql),
+                              client::ExecutionMode::kStreamingDdl);
+    }
+    for (const auto& [sql, mode] : statements) {
+      client::SubmitRequest store;
+      store.name = client::AdHocStatementName(statement_name_prefix);
+      store.sql = sql;
+      store.mode = mode;
+      client::ExecuteOptions options = execute;
+      options.fetch_results = false;
+      stored.push_back({store.name, sql, mode});
+      absl::StatusOr<client::QueryResult> r = client::ExecuteStatement(client, store, options);
+      if (!r.ok()) {
+        return absl::Status(r.status().code(), fmt::format("storing the failing rows in {} failed: {}",
+                                                           stored_relation, ToStd(r.status().message())));
+      }
+    }
+    counted = fmt::format("select * from {}", stored_relation);
+  }
   client::SubmitRequest request;
   request.name = client::AdHocStatementName(statement_name_prefix);
-  request.sql = DataTestSql(main_sql, config);
+  request.sql = DataTestSql(counted, config);
   request.mode = client::ExecutionMode::kSnapshot;
   execute.fetch_results = true;
   absl::StatusOr<client::QueryResult> result = client::ExecuteStatement(client, request, execute);
@@ -80,7 +124,10 @@ absl::StatusOr<DataTestOutcome> RunDataTest(client::StatementClient& client, std
   const auto& row = result->rows[0];
   int64_t failures = row[0].kind == client::Value::Kind::kInt ? row[0].int_value : 0;
   if (row[0].kind == client::Value::Kind::kDecimal) failures = std::stoll(row[0].text);
-  return JudgeDataTest(failures, Truthy(row[1]), Truthy(row[2]), config);
+  DataTestOutcome outcome = JudgeDataTest(failures, Truthy(row[1]), Truthy(row[2]), config);
+  outcome.stored_relation = std::move(stored_relation);
+  outcome.statements = std::move(stored);
+  return outcome;
 }
 
 }  // namespace flinkdbt::testing

@@ -2,14 +2,13 @@
 // comparison, and cleanup that always runs.
 #include "flinkdbt/testing/unit_test.h"
 
-#include <thread>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "flinkdbt/base/digest.h"
 #include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/client/naming.h"
+#include "flinkdbt/materialize/seed.h"
 #include "fmt/format.h"
 
 namespace flinkdbt::testing {
@@ -21,7 +20,7 @@ class UnitTestRun {
  public:
   UnitTestRun(client::StatementClient& client, materialize::RelationInspector& inspector,
               const UnitTestCase& test)
-      : client_(client), inspector_(inspector), test_(test) {}
+      : client_(client), inspector_(inspector), test_(test), expect_(test.expect) {}
 
   ~UnitTestRun() { Cleanup(); }
 
@@ -32,6 +31,17 @@ class UnitTestRun {
       FLINKDBT_ASSIGN_OR_RETURN(std::string original,
                                 materialize::RelationName(input.catalog, input.database, input.identifier));
       replacements[original] = fixture;
+    }
+    if (test_.expect_sql.has_value()) {
+      FLINKDBT_ASSIGN_OR_RETURN(client::QueryResult expected, Query(*test_.expect_sql));
+      expect_.clear();
+      for (const auto& row : expected.rows) {
+        FixtureRow r;
+        for (size_t c = 0; c < expected.schema.size() && c < row.size(); ++c) {
+          r[expected.schema[c].name] = Cells(row, {static_cast<int>(c)})[0];
+        }
+        expect_.push_back(std::move(r));
+      }
     }
     std::string sql = ReplaceRelations(test_.model_sql, replacements);
     FLINKDBT_ASSIGN_OR_RETURN(client::QueryResult query, Query(sql));
@@ -103,9 +113,19 @@ class UnitTestRun {
         Submit(fmt::format("CREATE TABLE {} LIKE {} (EXCLUDING OPTIONS)", fixture, original),
                client::ExecutionMode::kStreamingDdl, false)
             .status());
-    if (input.rows.empty()) return fixture;
     std::vector<std::string> column_names, tuples;
     for (const materialize::Column& c : info->columns) column_names.push_back(fmt::format("`{}`", c.name));
+    if (input.sql.has_value()) {
+      FLINKDBT_ASSIGN_OR_RETURN(
+          client::QueryResult inserted,
+          Submit(
+              fmt::format("INSERT INTO {} ({})\nSELECT {}\nFROM (\n{}\n) AS __dbt_fixture", fixture,
+                          absl::StrJoin(column_names, ", "), absl::StrJoin(column_names, ", "), *input.sql),
+              client::ExecutionMode::kStreamingQuery, false));
+      FLINKDBT_RETURN_IF_ERROR(WaitForCompletion(inserted.statement.name));
+      return fixture;
+    }
+    if (input.rows.empty()) return fixture;
     for (const FixtureRow& row : input.rows) {
       std::map<std::string, std::optional<std::string>> lowered;
       for (const auto& [k, v] : row) lowered[Lower(k)] = v;
@@ -129,27 +149,10 @@ class UnitTestRun {
 
   // A bounded INSERT is "ready" once RUNNING; the fixture is complete only when it is COMPLETED.
   absl::Status WaitForCompletion(const std::string& name) {
-    absl::Time deadline = absl::Now() + test_.execute.timeout;
-    absl::Duration delay = absl::Milliseconds(1);
-    while (true) {
-      absl::StatusOr<client::Statement> st = client_.Get(name);
-      if (!st.ok()) {
-        // Reaped after it finished: ExecuteStatement deletes terminal statements.
-        if (st.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
-        return st.status();
-      }
-      if (st->phase == client::Phase::kCompleted) return absl::OkStatus();
-      if (st->phase == client::Phase::kFailed || st->phase == client::Phase::kStopped) {
-        return absl::FailedPreconditionError(
-            fmt::format("unit test {}: loading a fixture failed: {}", test_.name, st->detail));
-      }
-      if (absl::Now() > deadline) {
-        return absl::DeadlineExceededError(
-            fmt::format("unit test {}: loading a fixture timed out", test_.name));
-      }
-      std::this_thread::sleep_for(absl::ToChronoNanoseconds(delay));
-      delay = std::min(delay * 2, absl::Milliseconds(500));
-    }
+    absl::Status done = materialize::WaitUntilCompleted(client_, name, test_.execute.timeout);
+    if (done.ok()) return done;
+    return absl::Status(done.code(), fmt::format("unit test {}: loading a fixture failed: {}", test_.name,
+                                                 ToStd(done.message())));
   }
 
   void Compare() {
@@ -157,7 +160,7 @@ class UnitTestRun {
     std::vector<std::string> columns;
     std::vector<int> index;
     std::map<std::string, bool> named;
-    for (const FixtureRow& row : test_.expect) {
+    for (const FixtureRow& row : expect_) {
       for (const auto& [k, v] : row) named[Lower(k)] = true;
     }
     for (size_t i = 0; i < result_.columns.size(); ++i) {
@@ -179,7 +182,7 @@ class UnitTestRun {
     };
     std::vector<bool> used(result_.actual.size(), false);
     std::vector<std::vector<std::optional<std::string>>> both, actual_only, expected_only;
-    for (const FixtureRow& row : test_.expect) {
+    for (const FixtureRow& row : expect_) {
       bool matched = false;
       for (size_t a = 0; a < result_.actual.size() && !matched; ++a) {
         if (used[a]) continue;
@@ -252,6 +255,7 @@ class UnitTestRun {
   UnitTestResult result_;
   std::vector<std::string> created_;
   std::vector<std::string> missing_columns_;
+  std::vector<FixtureRow> expect_;  // test_.expect, or the rows of test_.expect_sql
 };
 
 }  // namespace

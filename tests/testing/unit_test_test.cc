@@ -75,16 +75,19 @@ TEST_F(UnitTestTest, BuildsFixturesRunsTheModelAndPasses) {
   EXPECT_EQ(client_.log[2],
             "SUBMIT [streaming_query] INSERT INTO " + fixture +
                 " (`order_id`, `price`, `order_time`)\nVALUES\n"
-                "  (CAST('1' AS BIGINT), CAST('29.99' AS DECIMAL(10, 2)), CAST('2024-01-15 10:00:00' AS TIMESTAMP(3))),\n"
+                "  (CAST('1' AS BIGINT), CAST('29.99' AS DECIMAL(10, 2)), CAST('2024-01-15 10:00:00' AS "
+                "TIMESTAMP(3))),\n"
                 "  (CAST('2' AS BIGINT), CAST('49.99' AS DECIMAL(10, 2)), CAST(NULL AS TIMESTAMP(3)))");
-  EXPECT_EQ(client_.log[3], "SUBMIT [snapshot] SELECT order_id, price, order_time FROM " + fixture + " WHERE price > 0");
+  EXPECT_EQ(client_.log[3],
+            "SUBMIT [snapshot] SELECT order_id, price, order_time FROM " + fixture + " WHERE price > 0");
   EXPECT_EQ(client_.log[4], "SUBMIT [streaming_ddl] DROP TABLE IF EXISTS " + fixture);
 }
 
 TEST_F(UnitTestTest, FailureShowsDbtDiffAndStillDropsFixtures) {
-  client_.scripts = {{"WHERE price > 0",
-                      {Col("order_id", "BIGINT"), Col("price", "DECIMAL"), Col("order_time", "TIMESTAMP")},
-                      {{Value::Int(1), Decimal("29.99"), Ts(1705312800)}, {Value::Int(3), Decimal("1.00"), Value::Null()}}}};
+  client_.scripts = {
+      {"WHERE price > 0",
+       {Col("order_id", "BIGINT"), Col("price", "DECIMAL"), Col("order_time", "TIMESTAMP")},
+       {{Value::Int(1), Decimal("29.99"), Ts(1705312800)}, {Value::Int(3), Decimal("1.00"), Value::Null()}}}};
   absl::StatusOr<UnitTestResult> r = RunUnitTest(client_, inspector_, Case());
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_FALSE(r->passed);
@@ -111,8 +114,9 @@ TEST_F(UnitTestTest, UnknownFixtureColumnAndMissingUpstreamAreClearErrors) {
   absl::StatusOr<UnitTestResult> r = RunUnitTest(client_, inspector_, t);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("a column 'discount' that `examples`.`marketplace`.`orders` does not have"),
-            absl::string_view::npos)
+  EXPECT_NE(
+      r.status().message().find("a column 'discount' that `examples`.`marketplace`.`orders` does not have"),
+      absl::string_view::npos)
       << r.status();
   EXPECT_TRUE(client_.log.empty());
 
@@ -146,6 +150,34 @@ TEST(CompareTest, TypeAwareEquality) {
 TEST(CompareTest, ReplaceRelations) {
   EXPECT_EQ(ReplaceRelations("SELECT * FROM `a`.`b`.`c` JOIN `a`.`b`.`c` x", {{"`a`.`b`.`c`", "`f`"}}),
             "SELECT * FROM `f` JOIN `f` x");
+}
+
+TEST_F(UnitTestTest, SqlFormatFixturesLoadByColumnNameAndSqlExpectRowsAreQueried) {
+  client_.scripts = {{"WHERE price > 0",
+                      {Col("order_id", "BIGINT"), Col("price", "DECIMAL")},
+                      {{Value::Int(1), Decimal("29.99")}}},
+                     {"select 1 as order_id, 29.99 as price",
+                      {Col("order_id", "BIGINT"), Col("price", "DECIMAL")},
+                      {{Value::Int(1), Decimal("29.99")}, {Value::Int(7), Decimal("1.00")}}}};
+  UnitTestCase t = Case();
+  t.model_sql = "SELECT order_id, price FROM `examples`.`marketplace`.`orders` WHERE price > 0";
+  t.given[0].rows.clear();
+  t.given[0].sql = "select 29.99 as price, 1 as order_id, cast(null as timestamp(3)) as order_time";
+  t.expect.clear();
+  t.expect_sql = "select 1 as order_id, 29.99 as price union all select 7, 1.00";
+  absl::StatusOr<UnitTestResult> r = RunUnitTest(client_, inspector_, t);
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::string fixture = "`env`.`db`.`" + FixtureIdentifier(t.name, "orders") + "`";
+  EXPECT_EQ(client_.log[2],
+            "SUBMIT [streaming_query] INSERT INTO " + fixture +
+                " (`order_id`, `price`, `order_time`)\nSELECT `order_id`, `price`, `order_time`\n"
+                "FROM (\n" +
+                *t.given[0].sql + "\n) AS __dbt_fixture");
+  // The expected query ran and its second row is missing from the actual result: a diff.
+  EXPECT_EQ(client_.log[3], "SUBMIT [snapshot] " + *t.expect_sql);
+  EXPECT_FALSE(r->passed);
+  EXPECT_NE(r->diff.find("---"), std::string::npos) << r->diff;
+  EXPECT_NE(r->diff.find("7"), std::string::npos) << r->diff;
 }
 
 }  // namespace

@@ -32,6 +32,9 @@ struct FixtureInput {
   // Where the fixture table is created (the target's catalog and database).
   std::string fixture_catalog, fixture_database;
   std::vector<FixtureRow> rows;
+  // format: sql — a query providing every column of the input (matched by name), loaded with
+  // INSERT INTO <fixture> (<columns>) SELECT <columns> FROM (<sql>); replaces `rows`.
+  std::optional<std::string> sql;
   std::string description;  // "source('marketplace', 'orders')", for messages
 };
 
@@ -41,6 +44,8 @@ struct UnitTestCase {
   std::string model_sql;   // the model's compiled SQL, naming the original input relations
   std::vector<FixtureInput> given;
   std::vector<FixtureRow> expect;
+  // format: sql for `expect`: a query whose rows (run as a bounded query) are the expected rows.
+  std::optional<std::string> expect_sql;
   std::string statement_name_prefix = "dbt-";
   client::ExecuteOptions execute;
 };
@@ -62,7 +67,8 @@ std::string FixtureIdentifier(std::string_view unit_test, std::string_view ident
 // upstream relation, an unknown fixture column, a failed statement. Fixture tables are dropped
 // whatever happens.
 absl::StatusOr<UnitTestResult> RunUnitTest(client::StatementClient& client,
-                                           materialize::RelationInspector& inspector, const UnitTestCase& test);
+                                           materialize::RelationInspector& inspector,
+                                           const UnitTestCase& test);
 
 // ---- comparison (exposed for tests and for data-test result checks) ----
 // Whether an actual value equals an expected one written as text: exact DECIMAL comparison,
