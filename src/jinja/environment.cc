@@ -151,10 +151,18 @@ absl::StatusOr<Module> Environment::MakeModule(std::shared_ptr<const Template> t
     if (!k.starts_with("_")) exports.emplace_back(Value::String(k), v);
   }
   m.exports = Value::Dict(std::move(exports));
+  // The module's macros resolve free names through the context dict, which the caller usually fills
+  // with those very macros: hold it weakly so that dict <-> macro cycle does not leak. The scope
+  // handle keeps it alive as well.
+  Value strong_context = root->context;
+  if (root->context.is_mapping()) {
+    root->weak_context = static_cast<const internal::DictObject*>(root->context.heap_ptr())->WeakRef();
+    root->context = Value();
+  }
   // The scope handle owns the root frame; dropping it breaks the frame <-> macro cycle.
   internal::Frame* raw = root.get();
   raw->refs.fetch_add(1, std::memory_order_relaxed);
-  m.scope = std::shared_ptr<const void>(raw, [](const void* p) {
+  m.scope = std::shared_ptr<const void>(raw, [strong_context](const void* p) {
     auto* f = const_cast<internal::Frame*>(static_cast<const internal::Frame*>(p));
     auto vars = std::move(f->vars);
     f->vars.clear();

@@ -1345,6 +1345,21 @@ class RangeObject : public Object {
   int64_t start, stop, step;
 };
 
+}  // namespace
+
+bool GetRange(const Value& v, int64_t* start, int64_t* step, int64_t* count) {
+  if (!v.is_object()) return false;
+  const auto* r = dynamic_cast<const RangeObject*>(v.AsObject());
+  if (r == nullptr) return false;
+  *start = r->start;
+  *step = r->step;
+  *count = r->step > 0 ? (r->stop > r->start ? (r->stop - r->start + r->step - 1) / r->step : 0)
+                       : (r->start > r->stop ? (r->start - r->stop - r->step - 1) / -r->step : 0);
+  return true;
+}
+
+namespace {
+
 // Not a sandbox limit (Jinja2 has none outside its sandbox): a bound that keeps `range(10**12)`
 // from exhausting memory or hanging a render.
 constexpr int64_t kMaxRange = 10000000;

@@ -2,6 +2,7 @@
 #ifndef FLINKDBT_SRC_JINJA_HEAP_H_
 #define FLINKDBT_SRC_JINJA_HEAP_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,8 +73,67 @@ struct ValueEqual {
   bool operator()(std::string_view a, const Value& b) const { return b.is_string() && b.AsString() == a; }
 };
 
+struct DictObject;
+
+// The target of weak references to a dict (see DictObject::WeakRef): reset when the dict dies.
+struct WeakDictAnchor {
+  std::atomic<int32_t> refs{1};
+  std::atomic<const DictObject*> target{nullptr};
+  void Unref() {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+};
+
+// A weak reference to a dict: Get() is the dict while something else keeps it alive, else null.
+// (Reading it while another thread drops the dict's last strong reference is a race the holder
+// must avoid, as with any Value.)
+class WeakDictRef {
+ public:
+  WeakDictRef() = default;
+  explicit WeakDictRef(WeakDictAnchor* adopt) : a_(adopt) {}
+  WeakDictRef(const WeakDictRef&) = delete;
+  WeakDictRef& operator=(const WeakDictRef&) = delete;
+  WeakDictRef& operator=(WeakDictRef&& o) noexcept {
+    std::swap(a_, o.a_);
+    return *this;
+  }
+  ~WeakDictRef() {
+    if (a_ != nullptr) a_->Unref();
+  }
+  const DictObject* Get() const {
+    return a_ == nullptr ? nullptr : a_->target.load(std::memory_order_acquire);
+  }
+  explicit operator bool() const { return a_ != nullptr; }
+
+ private:
+  WeakDictAnchor* a_ = nullptr;
+};
+
 // Insertion-ordered dict; a hash index is built once the dict grows past a few entries.
 struct DictObject : HeapObject {
+  ~DictObject() override {
+    if (WeakDictAnchor* a = weak.load(std::memory_order_acquire)) {
+      a->target.store(nullptr, std::memory_order_release);
+      a->Unref();
+    }
+  }
+  // A new weak reference to this dict.
+  WeakDictRef WeakRef() const {
+    WeakDictAnchor* a = weak.load(std::memory_order_acquire);
+    if (a == nullptr) {
+      auto* fresh = new WeakDictAnchor();
+      fresh->target.store(this, std::memory_order_relaxed);
+      if (weak.compare_exchange_strong(a, fresh, std::memory_order_acq_rel)) {
+        a = fresh;
+      } else {
+        delete fresh;
+      }
+    }
+    a->refs.fetch_add(1, std::memory_order_relaxed);
+    return WeakDictRef(a);
+  }
+  mutable std::atomic<WeakDictAnchor*> weak{nullptr};  // owns one reference to the anchor
+
   std::vector<std::pair<Value, Value>> entries;
   absl::flat_hash_map<Value, uint32_t, ValueHasher, ValueEqual> index;  // empty while small
   static constexpr size_t kIndexThreshold = 8;

@@ -67,7 +67,7 @@ class LoopObject : public Object {
  public:
   std::string_view TypeName() const override { return "LoopContext"; }
   std::optional<Value> GetAttr(std::string_view name) const override {
-    int64_t len = static_cast<int64_t>(items.size());
+    int64_t len = size();
     if (name == "index") return Value::Int(index0 + 1);
     if (name == "index0") return Value::Int(index0);
     if (name == "first") return Value::Bool(index0 == 0);
@@ -79,11 +79,11 @@ class LoopObject : public Object {
     if (name == "depth0") return Value::Int(depth0);
     if (name == "previtem") {
       if (index0 == 0) return Value::UndefinedWithHint("there is no previous item");
-      return items[index0 - 1];
+      return At(index0 - 1);
     }
     if (name == "nextitem") {
       if (index0 + 1 >= len) return Value::UndefinedWithHint("there is no next item");
-      return items[index0 + 1];
+      return At(index0 + 1);
     }
     if (name == "cycle") {
       int64_t i = index0;
@@ -116,7 +116,12 @@ class LoopObject : public Object {
   }
   std::string Str() const override { return "<LoopContext>"; }
 
-  std::vector<Value> items;
+  int64_t size() const { return range ? range_count : static_cast<int64_t>(items.size()); }
+  Value At(int64_t i) const { return range ? Value::Int(range_start + i * range_step) : items[i]; }
+
+  std::vector<Value> items;  // unless `range`
+  bool range = false;        // iterating range(range_start, ..., range_step): items not materialised
+  int64_t range_start = 0, range_step = 1, range_count = 0;
   int64_t index0 = 0;
   int depth0 = 0;
   bool recursive = false;
@@ -137,7 +142,7 @@ uint8_t LoopAttributeCode(std::string_view name) {
 
 namespace {
 Value LoopAttribute(const LoopObject& l, uint8_t code) {
-  int64_t len = static_cast<int64_t>(l.items.size());
+  int64_t len = l.size();
   switch (code) {
     case 1:
       return Value::Int(l.index0 + 1);
@@ -186,7 +191,7 @@ absl::Status Renderer::ErrorAt(const Node* n, std::string_view msg) const {
   return MakeError(absl::StatusCode::kInvalidArgument, *impl_, n ? n->offset : 0, msg);
 }
 
-absl::Status Renderer::Locate(absl::Status st, const Node* n) const {
+absl::Status Renderer::LocateSlow(absl::Status st, const Node* n) const {
   if (st.ok() || IsReturnSignal(st) || GetLocation(st).has_value() || impl_ == nullptr) return st;
   return MakeError(st.code(), *impl_, n ? n->offset : 0, ToStd(st.message()));
 }
@@ -208,12 +213,20 @@ Value Renderer::Resolve(std::string_view name) const {
   return out;
 }
 
+namespace {
+const Value* FindInContext(const Frame* fr, std::string_view name, size_t hash) {
+  const DictObject* d = fr->ContextDict();
+  if (d == nullptr) return nullptr;
+  int64_t i = hash != 0 ? d->FindIndex(PrehashedKey{name, hash}) : d->FindIndex(name);
+  return i < 0 ? nullptr : &d->entries[i].second;
+}
+}  // namespace
+
 const Value* Renderer::LookupRef(std::string_view name, Frame* f, size_t hash) {
   for (Frame* fr = f; fr != nullptr; fr = fr->parent.get()) {
     if (Value* v = fr->FindLocal(name)) return v;
-    if (fr->is_root && fr->context.is_mapping()) {
-      if (const Value* v = hash != 0 ? FindPrehashed(fr->context, name, hash) : fr->context.Find(name))
-        return v;
+    if (fr->is_root) {
+      if (const Value* v = FindInContext(fr, name, hash)) return v;
     }
   }
   return nullptr;
@@ -240,8 +253,8 @@ absl::Status Renderer::Lookup(std::string_view name, Frame* f, Value& out, size_
       out = *v;
       return absl::OkStatus();
     }
-    if (fr->is_root && fr->context.is_mapping()) {
-      if (const Value* v = hash != 0 ? FindPrehashed(fr->context, name, hash) : fr->context.Find(name)) {
+    if (fr->is_root) {
+      if (const Value* v = FindInContext(fr, name, hash)) {
         out = *v;
         return absl::OkStatus();
       }
@@ -643,6 +656,10 @@ Value Renderer::MakeMacro(const Node* n, Frame* f, std::string name) {
 absl::Status Renderer::ExecFor(const Node* n, Frame* f) {
   Value iter;
   FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, iter));
+  RangeSpec range;
+  if (n->c == nullptr && GetRange(iter, &range.start, &range.step, &range.count)) {
+    return RunLoop(n, f, {}, 0, &range);  // range(...) is not materialised
+  }
   auto items = Iterate(iter);
   if (!items.ok()) return Locate(items.status(), n->b);
   if (n->c != nullptr) {
@@ -691,17 +708,24 @@ absl::StatusOr<Value> Renderer::CallRecursiveLoop(const Node* n, Frame* f, const
   return Value::String(std::move(buf));
 }
 
-absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth) {
+absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth,
+                               const RangeSpec* range) {
   Ref<Frame> lf = NewFrame(f);
-  if (items.empty()) return ExecBody(n->else_body, lf.get());
+  size_t count = range != nullptr ? static_cast<size_t>(range->count) : items.size();
+  if (count == 0) return ExecBody(n->else_body, lf.get());
   std::shared_ptr<LoopObject> loop;
   Value loop_value;
-  size_t count = items.size();
   const std::vector<Value>* seq = &items;
   if (n->flag2) {
     loop = std::make_shared<LoopObject>();
     loop->items = std::move(items);
     seq = &loop->items;
+    if (range != nullptr) {
+      loop->range = true;
+      loop->range_start = range->start;
+      loop->range_step = range->step;
+      loop->range_count = range->count;
+    }
     loop->depth0 = depth;
     loop->recursive = n->flag;
     loop->node = n;
@@ -709,7 +733,8 @@ absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items
     loop_value = Value::FromObject(loop);
   }
   const Node* target = n->a;
-  size_t base = 0;  // vars owned by the loop itself (`loop`, the targets); the rest is per-iteration
+  size_t base = 0;         // vars owned by the loop itself (`loop`, the targets); the rest is per-iteration
+  size_t target_slot = 0;  // kName target: its index in lf->vars after the first iteration
   for (size_t i = 0; i < count; ++i) {
     if (i > 0 && lf->vars.size() > base) {
       // Names assigned in the body do not carry over to the next iteration (Jinja2 scoping).
@@ -726,9 +751,20 @@ absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items
       if (i == 0) lf->Set(n->name, loop_value);  // `loop`, interned by the parser
     }
     if (target->kind == NodeKind::kName) {
-      lf->Set(target->name, (*seq)[i]);
+      Value item =
+          range != nullptr ? Value::Int(range->start + static_cast<int64_t>(i) * range->step) : (*seq)[i];
+      if (i == 0) {
+        lf->Set(target->name, std::move(item));
+        for (size_t k = 0; k < lf->vars.size(); ++k) {
+          if (lf->vars[k].first.data() == target->name.data()) target_slot = k;
+        }
+      } else {
+        lf->vars[target_slot].second = std::move(item);  // slots below `base` survive iterations
+      }
     } else {
-      FLINKDBT_RETURN_IF_ERROR(Locate(Assign(target, (*seq)[i], lf.get()), n));
+      Value item =
+          range != nullptr ? Value::Int(range->start + static_cast<int64_t>(i) * range->step) : (*seq)[i];
+      FLINKDBT_RETURN_IF_ERROR(Locate(Assign(target, item, lf.get()), n));
     }
     if (i == 0) base = lf->vars.size();
     FLINKDBT_RETURN_IF_ERROR(ExecBody(n->body, lf.get()));
@@ -1436,10 +1472,18 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
       return absl::OkStatus();
     }
     case NodeKind::kBinary: {
-      Value a, btmp;
+      Value atmp, btmp;
+      const Value* ap;
       const Value* bp;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, a));
+      if (n->b->kind == NodeKind::kConst || n->b->kind == NodeKind::kName) {
+        // Evaluating b cannot run code that invalidates a borrowed a.
+        FLINKDBT_RETURN_IF_ERROR(EvalRef(n->a, f, atmp, ap));
+      } else {
+        FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, atmp));
+        ap = &atmp;
+      }
       FLINKDBT_RETURN_IF_ERROR(EvalRef(n->b, f, btmp, bp));
+      const Value& a = *ap;
       const Value& b = *bp;
       if (a.is_small_int() && b.is_small_int()) {
         int64_t x = a.AsSmallInt(), y = b.AsSmallInt(), r;

@@ -51,6 +51,14 @@ struct Frame : HeapObject {
   Ref<Frame> parent;
   bool is_root = false;
   Value context;  // root frames: the context dict
+  // Module scopes (MakeModule) hold their context dict weakly instead: the dict usually ends up
+  // holding the module's macros, which hold this frame.
+  WeakDictRef weak_context;
+  // The dict names fall back to in a root frame (nullptr if none).
+  const DictObject* ContextDict() const {
+    if (context.is_mapping()) return static_cast<const DictObject*>(context.heap_ptr());
+    return weak_context.Get();
+  }
   std::shared_ptr<BlockTable> blocks;
   const TemplateImpl* impl = nullptr;  // root frames: the template
   absl::InlinedVector<std::pair<std::string_view, Value>, 6> vars;
@@ -165,7 +173,12 @@ class Renderer : public CallContext {
   absl::Status EvalArgs(const Node* n, Frame* f, ArgVector& args, KwargVector& kwargs);
   absl::Status Lookup(std::string_view name, Frame* f, Value& out, size_t hash = 0);
   absl::Status ExecFor(const Node* n, Frame* f);
-  absl::Status RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth);
+  struct RangeSpec {
+    int64_t start = 0, step = 1, count = 0;
+  };
+  // Runs a for loop over `items`, or over `*range` (then `items` is empty).
+  absl::Status RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth,
+                       const RangeSpec* range = nullptr);
   absl::Status Assign(const Node* target, const Value& v, Frame* f);
   absl::Status ExecInclude(const Node* n, Frame* f);
   absl::Status ExecImport(const Node* n, Frame* f);
@@ -179,7 +192,12 @@ class Renderer : public CallContext {
   absl::StatusOr<Value> CallMethod(const Value& obj, std::string_view name, const CallArgs& args,
                                    bool* found);
   absl::Status Print(const Value& v);
-  absl::Status Locate(absl::Status st, const Node* n) const;
+  absl::Status Locate(absl::Status st, const Node* n) const {
+    if (st.ok()) [[likely]]
+      return st;
+    return LocateSlow(std::move(st), n);
+  }
+  absl::Status LocateSlow(absl::Status st, const Node* n) const;
   absl::Status ErrorAt(const Node* n, std::string_view msg) const;
   absl::StatusOr<std::shared_ptr<const Template>> Load(const Value& name, const Node* n, bool ignore_missing);
   Value MakeMacro(const Node* n, Frame* f, std::string name);
@@ -241,6 +259,8 @@ bool HasBuiltinMethod(const Value& obj, std::string_view name);
 uint8_t LoopAttributeCode(std::string_view name);
 // Whether `name` is a method of any of str, list, tuple or dict.
 bool IsBuiltinMethodName(std::string_view name);
+// Whether `v` is a range() object; if so its start, step and length.
+bool GetRange(const Value& v, int64_t* start, int64_t* step, int64_t* count);
 // Builtin globals (range, dict, lipsum, cycler, joiner, namespace, return); undefined if absent.
 const Value* FindBuiltinGlobal(std::string_view name);
 // The "x object" description Jinja uses in undefined messages.

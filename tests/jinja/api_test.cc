@@ -278,6 +278,47 @@ TEST(CallMacroTest, ReturnValueAndLateBoundContext) {
   EXPECT_EQ(r4->Str(), "CAST(z AS STRING)");
 }
 
+// Sets *dead when destroyed.
+class Canary : public Object {
+ public:
+  explicit Canary(bool* dead) : dead_(dead) {}
+  ~Canary() override { *dead_ = true; }
+
+ private:
+  bool* dead_;
+};
+
+TEST(CallMacroTest, ContextHoldingTheModulesOwnMacrosIsFreed) {
+  bool dead = false;
+  Environment env;
+  Value survivor;
+  {
+    auto lib = env.Parse(
+        "{% macro a() %}{{ b() }}{% endmacro %}{% macro b() %}B{{ canary is defined }}{% endmacro %}",
+        "lib.sql");
+    ASSERT_TRUE(lib.ok());
+    // dbt's arrangement: the module's macros go into the very dict the module resolves names in.
+    Value ctx = Value::Dict();
+    ctx.SetItem(Value::String("canary"), Value::FromObject(std::make_shared<Canary>(&dead)));
+    auto module = env.MakeModule(*lib, ctx);
+    ASSERT_TRUE(module.ok());
+    for (const auto& [k, v] : module->exports.DictItems()) ctx.SetItem(k, v);
+    auto r = env.Call(*ctx.Find("a"), {});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->Str(), "BTrue");
+    module = absl::StatusOr<Module>();  // the scope is gone: names still resolve through ctx
+    r = env.Call(*ctx.Find("a"), {});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->Str(), "BTrue");
+    survivor = *ctx.Find("a");
+  }
+  // ctx -> macros -> module scope -> ctx does not keep the dict alive once the caller drops it.
+  EXPECT_TRUE(dead);
+  // A macro that outlives its context dict sees no context names: an error, not a crash.
+  auto r = env.Call(survivor, {});
+  EXPECT_FALSE(r.ok());
+}
+
 TEST(LoaderTest, MemoryLoaderIncludeImportExtends) {
   Environment env;
   auto loader = std::make_shared<MemoryLoader>();

@@ -208,6 +208,11 @@ class Template : public std::enable_shared_from_this<Template> {
 // top-level names are dropped and its macros then resolve free names only through the context dict
 // given to MakeModule and the globals (which is how dbt resolves macros anyway). Keep `scope` alive
 // as long as the macros need their siblings by module scope.
+//
+// The macros hold the context dict weakly (`scope` holds it strongly): a caller that stores the
+// macros in that same dict (dbt's "every macro sees every other macro") creates no reference cycle,
+// and everything is freed when the caller drops the dict. A macro called after its context dict is
+// gone sees no context names.
 struct Module {
   Value exports;  // a dict: name -> value
   std::string output;
