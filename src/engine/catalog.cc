@@ -8,6 +8,10 @@
 
 namespace flinkdbt::engine {
 
+std::string SystemWatermarkSql(const CatalogObject& table) {
+  return table.connector() == "examples" ? "`SOURCE_WATERMARK`()" : "`$rowtime` - INTERVAL '0.001' SECOND";
+}
+
 const char* ObjectKindName(ObjectKind kind) {
   switch (kind) {
     case ObjectKind::kTable:
@@ -142,7 +146,7 @@ std::shared_ptr<CatalogObject> InformationSchema(const Catalog& catalog, const s
         bool dist = o->distribution.has_value();
         bool wm = o->kind == ObjectKind::kTable;
         std::string wcol = o->watermark ? o->watermark->column : "$rowtime";
-        std::string wexpr = o->watermark ? o->watermark->expr_sql : "`$rowtime` - INTERVAL '0.001' SECOND";
+        std::string wexpr = o->watermark ? o->watermark->expr_sql : SystemWatermarkSql(*o);
         add({S(cat), S(cat), S(db), S(db), S(name), S(type), S(dist ? "YES" : "NO"),
              dist && !o->distribution->algorithm.empty() ? S(o->distribution->algorithm) : Value(),
              dist && o->distribution->buckets ? Value::Int(*o->distribution->buckets) : Value(),

@@ -587,11 +587,32 @@ absl::Status GenerateDatagen(const CatalogObject& t, const SessionInfo* session,
 }
 
 // ---- examples.marketplace
+//
+// The ranges Confluent documents (example-data.html), read as Java Faker's numberBetween does
+// (lower bound inclusive, upper exclusive; Confluent's clicks table is '#{Number.numberBetween
+// ''3000'',''5000''}'): customer_id 3000-3250 (one row per id here, so every id an order
+// references exists), product_id 1000-1500 (likewise), orders with a UUID order_id, customer_id and
+// product_id in those ranges and price 0.00-100.00; clicks with a UUID click_id, user_id 3000-5000,
+// url matching https://www[.]acme[.]com/product/[a-z]{5} and view_time 10-120.
 
-constexpr int kCustomers = 200;
-constexpr int kProducts = 100;
+constexpr int kFirstCustomer = 3000, kEndCustomer = 3250;  // [first, end)
+constexpr int kFirstProduct = 1000, kEndProduct = 1500;
 constexpr int kOrders = 1000;
 constexpr int kClicks = 1000;
+
+// A random (version 4) UUID string from the generator.
+std::string Uuid(Rng& rng) {
+  uint8_t b[16];
+  for (auto& x : b) x = static_cast<uint8_t>(rng.Next() & 0xff);
+  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
+  std::string id;
+  for (int k = 0; k < 16; ++k) {
+    id += fmt::format("{:02x}", b[k]);
+    if (k == 3 || k == 5 || k == 7 || k == 9) id += "-";
+  }
+  return id;
+}
 
 absl::Status GenerateExample(const CatalogObject& t, std::vector<Change>* out,
                              std::vector<int64_t>* rowtimes) {
@@ -601,43 +622,36 @@ absl::Status GenerateExample(const CatalogObject& t, std::vector<Change>* out,
     rowtimes->push_back(ts);
   };
   if (t.name == "customers") {
-    for (int i = 0; i < kCustomers; ++i) {
+    for (int id = kFirstCustomer; id < kEndCustomer; ++id) {
       std::string first = Pick(rng, "firstname"), last = Pick(rng, "lastname");
-      add({Value::Int(3000 + i), Value::String(first + " " + last),
+      add({Value::Int(id), Value::String(first + " " + last),
            Value::String(std::to_string(rng.Between(1, 999)) + " " + Pick(rng, "street")),
            Value::String(Digits(rng, 5)), Value::String(Pick(rng, "city")),
            Value::String(absl::AsciiStrToLower(ToAbsl(first + "." + last)) + "@" + Pick(rng, "domain"))},
-          kBaseMillis + i * 10);
+          kBaseMillis + (id - kFirstCustomer) * 10);
     }
   } else if (t.name == "products") {
-    for (int i = 0; i < kProducts; ++i) {
-      add({Value::String(std::to_string(1000 + i)), Value::String(Pick(rng, "productname")),
-           Value::String(Pick(rng, "brand")), Value::String(Pick(rng, "company")),
-           Value::String(Pick(rng, "department"))},
-          kBaseMillis + i * 10);
+    for (int id = kFirstProduct; id < kEndProduct; ++id) {
+      add({Value::Int(id), Value::String(Pick(rng, "productname")), Value::String(Pick(rng, "brand")),
+           Value::String(Pick(rng, "company")), Value::String(Pick(rng, "department"))},
+          kBaseMillis + (id - kFirstProduct) * 10);
     }
   } else if (t.name == "orders") {
     for (int i = 0; i < kOrders; ++i) {
-      std::string id;
-      for (int k = 0; k < 16; ++k) {
-        id += fmt::format("{:02x}", static_cast<unsigned>(rng.Next() & 0xff));
-        if (k == 3 || k == 5 || k == 7 || k == 9) id += "-";
-      }
-      double price = std::round((10 + rng.Unit() * 90) * 100) / 100;
-      add({Value::String(id), Value::Int(3000 + rng.Between(0, kCustomers)),
-           Value::String(std::to_string(1000 + rng.Between(0, kProducts))), Value::Double(price)},
+      std::string id = Uuid(rng);
+      double price = std::round(rng.Unit() * 10000) / 100;
+      add({Value::String(id), Value::Int(rng.Between(kFirstCustomer, kEndCustomer)),
+           Value::Int(rng.Between(kFirstProduct, kEndProduct)), Value::Double(price)},
           kBaseMillis + 60000 + i * 1000);
     }
   } else if (t.name == "clicks") {
     for (int i = 0; i < kClicks; ++i) {
-      std::string id;
-      for (int k = 0; k < 16; ++k) {
-        id += fmt::format("{:02x}", static_cast<unsigned>(rng.Next() & 0xff));
-        if (k == 3 || k == 5 || k == 7 || k == 9) id += "-";
-      }
-      add({Value::String(id), Value::Int(3000 + rng.Between(0, kCustomers)),
-           Value::String("https://www.acme.com/product/" + std::to_string(1000 + rng.Between(0, kProducts))),
-           Value::String(Pick(rng, "useragent")), Value::Int(rng.Between(10, 120))},
+      std::string id = Uuid(rng);
+      std::string slug;
+      for (int k = 0; k < 5; ++k) slug.push_back(static_cast<char>('a' + rng.Between(0, 26)));
+      add({Value::String(id), Value::Int(rng.Between(3000, 5000)),
+           Value::String("https://www.acme.com/product/" + slug), Value::String(Pick(rng, "useragent")),
+           Value::Int(rng.Between(10, 120))},
           kBaseMillis + 60000 + i * 500);
     }
   } else {
@@ -698,6 +712,10 @@ std::vector<std::shared_ptr<CatalogObject>> ExampleTables() {
     obj->name = rel.name;
     obj->read_only = true;
     obj->options["connector"] = "examples";
+    // Keyed tables are upsert streams, the others append-only (clicks: 'changelog.mode' = 'append'
+    // in Confluent's SHOW CREATE TABLE). `$rowtime` carries the system watermark
+    // (SystemWatermarkSql: SOURCE_WATERMARK() for these tables).
+    obj->options["changelog.mode"] = rel.primary_key.empty() ? "append" : "upsert";
     obj->primary_key = rel.primary_key;
     for (const auto& c : rel.columns) {
       if (c.name == "$rowtime") continue;

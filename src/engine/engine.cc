@@ -1037,7 +1037,12 @@ absl::StatusOr<StatementResult> Engine::Impl::Describe(const sql::Statement& st)
   if (st.extended && o->kind == ObjectKind::kTable) {
     r.rows.push_back({Value::String("$rowtime"),
                       Value::String(o->watermark ? "TIMESTAMP_LTZ(3)" : "TIMESTAMP_LTZ(3) *ROWTIME*"),
-                      Value::String("NOT NULL"), Value::String("METADATA VIRTUAL, SYSTEM")});
+                      Value::String("NOT NULL"),
+                      // The examples tables print their SOURCE_WATERMARK() as Confluent's DESCRIBE
+                      // EXTENDED does.
+                      Value::String(o->connector() == "examples" ? "METADATA VIRTUAL, WATERMARK AS " +
+                                                                       SystemWatermarkSql(*o) + ", SYSTEM"
+                                                                 : "METADATA VIRTUAL, SYSTEM")});
   }
   return r;
 }

@@ -47,10 +47,15 @@ LookupResult InMemoryCatalog::Lookup(const std::vector<std::string>& parts) cons
 }
 
 std::vector<Relation> ExampleMarketplaceRelations() {
-  // Schemas as Confluent Cloud documents them ("Example Data Streams in Confluent Cloud for Apache
-  // Flink"; the clicks DDL as Confluent's Flink 101 course prints it): every physical column NOT
-  // NULL; `$rowtime` is the system column with the watermark. The primary keys of customers and
-  // products (upsert streams keyed by their id) are from the same page as recalled, not re-verified.
+  // Schemas as Confluent documents them in "Example Data Streams in Confluent Cloud for Apache Flink"
+  // (https://docs.confluent.io/cloud/current/flink/reference/example-data.html, "Marketplace
+  // database"): clicks(click_id STRING, user_id INT, url STRING, user_agent STRING, view_time INT);
+  // customers(customer_id INT, name, address, postcode, city, email STRING, PRIMARY KEY
+  // (customer_id)); orders(order_id STRING, customer_id INT, product_id INT, price DOUBLE);
+  // products(product_id INT, name, brand, vendor, department STRING, PRIMARY KEY (product_id)).
+  // Every physical column is NOT NULL and `$rowtime` is TIMESTAMP_LTZ(3) *ROWTIME* NOT NULL,
+  // METADATA VIRTUAL, with WATERMARK AS SOURCE_WATERMARK() — as Confluent Cloud's SHOW CREATE TABLE
+  // / DESCRIBE EXTENDED print them for `clicks`. No distribution is documented.
   auto rel = [](std::string name, std::vector<CatalogColumn> cols, std::vector<std::string> pk) {
     Relation r;
     r.catalog = "examples";
@@ -70,7 +75,7 @@ std::vector<Relation> ExampleMarketplaceRelations() {
   out.push_back(rel("orders",
                     {{"order_id", kString},
                      {"customer_id", kInt},
-                     {"product_id", kString},
+                     {"product_id", kInt},
                      {"price", DataType::Double(false)}},
                     {}));
   out.push_back(rel("customers",
@@ -82,7 +87,7 @@ std::vector<Relation> ExampleMarketplaceRelations() {
                      {"email", kString}},
                     {"customer_id"}));
   out.push_back(rel("products",
-                    {{"product_id", kString},
+                    {{"product_id", kInt},
                      {"name", kString},
                      {"brand", kString},
                      {"vendor", kString},

@@ -49,6 +49,11 @@ struct DistributionDef {
 enum class ChangelogMode { kAppend, kUpsert, kRetract };
 const char* ChangelogModeName(ChangelogMode mode);
 
+struct CatalogObject;
+// The watermark of a table's `$rowtime` system column when it declares none: Confluent's default
+// for Kafka-backed tables, `SOURCE_WATERMARK`() for the read-only `examples` tables.
+std::string SystemWatermarkSql(const CatalogObject& table);
+
 struct TableData {
   std::vector<Change> log;        // normalized changelog (+I/-U/+U/-D), physical columns only
   std::vector<int64_t> rowtimes;  // `$rowtime` (epoch millis) of each change, parallel to log
