@@ -57,6 +57,12 @@ std::string_view ActionName(Outcome::Action a) {
 
 class Scenarios {
  public:
+  Scenarios() {
+    // A DROP takes effect on the target at once.
+    client_.on_submit = [this](const client::SubmitRequest& r) {
+      if (absl::StartsWith(ToAbsl(r.sql), "DROP")) inspector_.existing.reset();
+    };
+  }
   // Runs `spec` against the current target state and renders the result under `title`.
   void Run(const std::string& title, const ModelSpec& spec, bool full_refresh = false) {
     Settings settings;
