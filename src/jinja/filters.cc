@@ -5,10 +5,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "flinkdbt/base/json_writer.h"
+#include "flinkdbt/base/strings.h"
 #include "flinkdbt/base/utf8.h"
 #include "fmt/format.h"
 #include "jinja/render.h"
 #include "jinja/text.h"
+#include "re2/re2.h"
 
 namespace flinkdbt::jinja::internal {
 namespace {
@@ -564,7 +566,208 @@ Result MinMax(Renderer& r, const Value& v, const CallArgs& a, bool want_max) {
 Result FMax(Renderer& r, const Value& v, const CallArgs& a) { return MinMax(r, v, a, true); }
 Result FMin(Renderer& r, const Value& v, const CallArgs& a) { return MinMax(r, v, a, false); }
 
-Result FPprint(Renderer&, const Value& v, const CallArgs&) { return Value::String(v.Repr()); }
+// Python's pprint.pformat(value) (width 80, indent 1, dicts sorted by key).
+namespace pp {
+
+constexpr size_t kWidth = 80;
+
+size_t Cps(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// pprint's _safe_key ordering: natural order when comparable, else by type name.
+bool KeyLess(const Value& a, const Value& b) {
+  auto lt = LessThan(a, b);
+  if (lt.ok()) return *lt;
+  return a.TypeName() < b.TypeName();
+}
+
+std::vector<std::pair<Value, Value>> SortedItems(const Value& d) {
+  std::vector<std::pair<Value, Value>> items(d.DictItems().begin(), d.DictItems().end());
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& x, const auto& y) { return KeyLess(x.first, y.first); });
+  return items;
+}
+
+// repr() with dicts sorted, as pprint's _safe_repr.
+void SafeRepr(const Value& v, std::string* out, int depth = 0) {
+  if (depth > 100) {
+    out->append("...");
+    return;
+  }
+  if (v.is_dict()) {
+    out->push_back('{');
+    bool first = true;
+    for (const auto& [k, x] : SortedItems(v)) {
+      if (!first) out->append(", ");
+      first = false;
+      SafeRepr(k, out, depth + 1);
+      out->append(": ");
+      SafeRepr(x, out, depth + 1);
+    }
+    out->push_back('}');
+    return;
+  }
+  if (v.is_sequence()) {
+    auto items = v.Items();
+    out->push_back(v.is_list() ? '[' : '(');
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i) out->append(", ");
+      SafeRepr(items[i], out, depth + 1);
+    }
+    if (v.is_tuple() && items.size() == 1) out->push_back(',');
+    out->push_back(v.is_list() ? ']' : ')');
+    return;
+  }
+  v.AppendRepr(out);
+}
+
+std::string Repr(const Value& v) {
+  std::string s;
+  SafeRepr(v, &s);
+  return s;
+}
+
+void Format(const Value& v, std::string* out, size_t indent, size_t allowance, int level);
+
+void FormatItems(std::span<const Value> items, std::string* out, size_t indent, size_t allowance, int level) {
+  indent += 1;
+  std::string delimnl = ",\n" + std::string(indent, ' ');
+  for (size_t i = 0; i < items.size(); ++i) {
+    bool last = i + 1 == items.size();
+    if (i) out->append(delimnl);
+    Format(items[i], out, indent, last ? allowance : 1, level);
+  }
+}
+
+void FormatStr(std::string_view s, std::string* out, size_t indent, size_t allowance, int level) {
+  std::string whole;
+  AppendPyString(&whole, s);
+  if (s.empty()) {
+    out->append(whole);
+    return;
+  }
+  // str.splitlines(True) on '\n' (the common case; other line breaks stay inside a line).
+  std::vector<std::string_view> lines;
+  size_t b = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\n') {
+      lines.push_back(s.substr(b, i + 1 - b));
+      b = i + 1;
+    }
+  }
+  if (b < s.size()) lines.push_back(s.substr(b));
+  if (level == 1) {
+    indent += 1;
+    allowance += 1;
+  }
+  auto repr = [](std::string_view x) {
+    std::string r;
+    AppendPyString(&r, x);
+    return r;
+  };
+  int64_t max_width = static_cast<int64_t>(kWidth) - static_cast<int64_t>(indent);
+  int64_t max_width1 = max_width;
+  std::vector<std::string> chunks;
+  std::string rep;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    rep = repr(lines[i]);
+    if (i + 1 == lines.size()) max_width1 -= static_cast<int64_t>(allowance);
+    if (static_cast<int64_t>(Cps(rep)) <= max_width1) {
+      chunks.push_back(rep);
+      continue;
+    }
+    // re.findall(r'\S*\s*', line) minus the final empty match
+    std::vector<std::string_view> parts;
+    std::string_view line = lines[i];
+    size_t p = 0;
+    auto ws = [](char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    };
+    while (p < line.size()) {
+      size_t q = p;
+      while (q < line.size() && !ws(line[q])) ++q;
+      while (q < line.size() && ws(line[q])) ++q;
+      parts.push_back(line.substr(p, q - p));
+      p = q;
+    }
+    int64_t max_width2 = max_width;
+    std::string current;
+    for (size_t j = 0; j < parts.size(); ++j) {
+      std::string candidate = current + std::string(parts[j]);
+      if (j + 1 == parts.size() && i + 1 == lines.size()) max_width2 -= static_cast<int64_t>(allowance);
+      if (static_cast<int64_t>(Cps(repr(candidate))) > max_width2) {
+        if (!current.empty()) chunks.push_back(repr(current));
+        current = std::string(parts[j]);
+      } else {
+        current = std::move(candidate);
+      }
+    }
+    if (!current.empty()) chunks.push_back(repr(current));
+  }
+  if (chunks.size() == 1) {
+    out->append(rep);
+    return;
+  }
+  if (level == 1) out->push_back('(');
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (i) out->append("\n" + std::string(indent, ' '));
+    out->append(chunks[i]);
+  }
+  if (level == 1) out->push_back(')');
+}
+
+void Format(const Value& v, std::string* out, size_t indent, size_t allowance, int level) {
+  std::string rep = Repr(v);
+  int64_t max_width =
+      static_cast<int64_t>(kWidth) - static_cast<int64_t>(indent) - static_cast<int64_t>(allowance);
+  if (static_cast<int64_t>(Cps(rep)) > max_width && level < 100) {
+    if (v.is_dict()) {
+      out->push_back('{');
+      auto items = SortedItems(v);
+      size_t ind = indent + 1;
+      std::string delimnl = ",\n" + std::string(ind, ' ');
+      for (size_t i = 0; i < items.size(); ++i) {
+        bool last = i + 1 == items.size();
+        std::string krep = Repr(items[i].first);
+        out->append(krep);
+        out->append(": ");
+        Format(items[i].second, out, ind + Cps(krep) + 2, last ? allowance + 1 : 1, level + 1);
+        if (!last) out->append(delimnl);
+      }
+      out->push_back('}');
+      return;
+    }
+    if (v.is_list()) {
+      out->push_back('[');
+      FormatItems(v.Items(), out, indent, allowance + 1, level + 1);
+      out->push_back(']');
+      return;
+    }
+    if (v.is_tuple()) {
+      std::string endchar = v.Items().size() == 1 ? ",)" : ")";
+      out->push_back('(');
+      FormatItems(v.Items(), out, indent, allowance + endchar.size(), level + 1);
+      out->append(endchar);
+      return;
+    }
+    if (v.is_string()) {
+      FormatStr(v.AsString(), out, indent, allowance, level + 1);
+      return;
+    }
+  }
+  out->append(rep);
+}
+
+}  // namespace pp
+
+Result FPprint(Renderer&, const Value& v, const CallArgs&) {
+  std::string out;
+  pp::Format(v, &out, 0, 0, 0);
+  return Value::String(std::move(out));
+}
 
 Result FRandom(Renderer& r, const Value& v, const CallArgs&) {
   FLINKDBT_ASSIGN_OR_RETURN(auto items, r.Iterate(v));
@@ -875,7 +1078,165 @@ Result FUrlencode(Renderer&, const Value& v, const CallArgs&) {
   return Value::String(UrlQuote(v.Str(), "/"));
 }
 
-Result FUrlize(Renderer&, const Value& v, const CallArgs&) { return Value::String(HtmlEscape(v.Str())); }
+// Jinja2's urlize (utils.urlize + the filter's rel/target/extra_schemes policies).
+namespace urlize {
+
+const re2::RE2& HttpRe() {
+  static const re2::RE2* re = new re2::RE2(
+      "(?i)("
+      "(https?://|www\\.)(([\\w%-]+\\.)+)?([a-z]{2,63}|xn--[\\w%]{2,59})"
+      "|([\\w%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)"
+      "|(https?://)((([\\d]{1,3})(\\.[\\d]{1,3}){3})|(\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}\\]))"
+      ")(?::[\\d]{1,5})?(?:[/?#]\\S*)?");
+  return *re;
+}
+const re2::RE2& EmailRe() {
+  static const re2::RE2* re = new re2::RE2("\\S+@\\w[\\w.-]*\\.\\w+");
+  return *re;
+}
+const re2::RE2& SchemeRe() {
+  static const re2::RE2* re = new re2::RE2("[\\w.+-]{2,}:(/){0,2}");
+  return *re;
+}
+
+size_t Count(std::string_view s, std::string_view sub) {
+  size_t n = 0;
+  for (size_t p = s.find(sub); p != std::string_view::npos; p = s.find(sub, p + sub.size())) ++n;
+  return n;
+}
+
+bool IsWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+}  // namespace urlize
+
+Result FUrlize(Renderer& r, const Value& v, const CallArgs& a) {
+  FLINKDBT_ASSIGN_OR_RETURN(std::string text, ToStr(r, v));
+  const Value* trim_v = a.Get(0, "trim_url_limit");
+  std::optional<int64_t> trim;
+  if (trim_v != nullptr && !trim_v->is_none()) trim = trim_v->AsInt64();
+  bool nofollow = BoolArg(a, 1, "nofollow", false);
+  const Value* target_v = a.Get(2, "target");
+  const Value* rel_v = a.Get(3, "rel");
+  const Value* schemes_v = a.Get(4, "extra_schemes");
+  // rel: sorted set of words of `rel`, "nofollow" and the default policy "noopener".
+  std::vector<std::string> rel_parts;
+  auto add_words = [&](std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+      while (i < s.size() && urlize::IsWs(s[i])) ++i;
+      size_t b = i;
+      while (i < s.size() && !urlize::IsWs(s[i])) ++i;
+      if (i > b) rel_parts.emplace_back(s.substr(b, i - b));
+    }
+  };
+  if (rel_v != nullptr && !rel_v->is_none() && rel_v->Truthy()) add_words(rel_v->Str());
+  if (nofollow) rel_parts.emplace_back("nofollow");
+  rel_parts.emplace_back("noopener");
+  std::sort(rel_parts.begin(), rel_parts.end());
+  rel_parts.erase(std::unique(rel_parts.begin(), rel_parts.end()), rel_parts.end());
+  std::string rel;
+  for (const auto& p : rel_parts) rel += (rel.empty() ? "" : " ") + p;
+  std::string rel_attr = rel.empty() ? "" : " rel=\"" + HtmlEscape(rel) + "\"";
+  std::string target_attr;
+  if (target_v != nullptr && !target_v->is_none() && target_v->Truthy()) {
+    target_attr = " target=\"" + HtmlEscape(target_v->Str()) + "\"";
+  }
+  std::vector<std::string> schemes;
+  if (schemes_v != nullptr && !schemes_v->is_none()) {
+    FLINKDBT_ASSIGN_OR_RETURN(std::vector<Value> items, r.Iterate(*schemes_v));
+    for (const Value& s : items) {
+      std::string sch = s.Str();
+      if (!re2::RE2::FullMatch(sch, urlize::SchemeRe())) {
+        return absl::InvalidArgumentError(
+            fmt::format("FilterArgumentError: {} is not a valid URI scheme prefix.", s.Repr()));
+      }
+      schemes.push_back(std::move(sch));
+    }
+  }
+  auto trim_url = [&](const std::string& x) {
+    if (trim && static_cast<int64_t>(pp::Cps(x)) > *trim) {
+      size_t i = 0;
+      for (int64_t n = 0; n < *trim && i < x.size(); ++n) utf8::Decode(x, &i);
+      return x.substr(0, i) + "...";
+    }
+    return x;
+  };
+  std::string escaped = HtmlEscape(text);
+  std::string out;
+  size_t i = 0;
+  while (i < escaped.size()) {
+    size_t b = i;
+    if (urlize::IsWs(escaped[i])) {
+      while (i < escaped.size() && urlize::IsWs(escaped[i])) ++i;
+      out.append(escaped, b, i - b);
+      continue;
+    }
+    while (i < escaped.size() && !urlize::IsWs(escaped[i])) ++i;
+    std::string middle = escaped.substr(b, i - b);
+    std::string head, tail;
+    // Leading ( < &lt;
+    size_t h = 0;
+    while (true) {
+      if (h < middle.size() && (middle[h] == '(' || middle[h] == '<')) {
+        ++h;
+      } else if (middle.compare(h, 4, "&lt;") == 0) {
+        h += 4;
+      } else {
+        break;
+      }
+    }
+    head = middle.substr(0, h);
+    middle = middle.substr(h);
+    // Trailing ) > . , \n &gt;
+    size_t t = middle.size();
+    while (t > 0) {
+      char c = middle[t - 1];
+      if (c == ')' || c == '>' || c == '.' || c == ',' || c == '\n') {
+        --t;
+      } else if (t >= 4 && middle.compare(t - 4, 4, "&gt;") == 0) {
+        t -= 4;
+      } else {
+        break;
+      }
+    }
+    tail = middle.substr(t);
+    middle = middle.substr(0, t);
+    static constexpr std::pair<std::string_view, std::string_view> kPairs[] = {
+        {"(", ")"}, {"<", ">"}, {"&lt;", "&gt;"}};
+    for (const auto& [open, close] : kPairs) {
+      size_t start_count = urlize::Count(middle, open);
+      if (start_count <= urlize::Count(middle, close)) continue;
+      size_t moves = std::min(start_count, urlize::Count(tail, close));
+      for (size_t k = 0; k < moves; ++k) {
+        size_t end_index = tail.find(close) + close.size();
+        middle += tail.substr(0, end_index);
+        tail = tail.substr(end_index);
+      }
+    }
+    if (re2::RE2::FullMatch(middle, urlize::HttpRe())) {
+      if (middle.starts_with("https://") || middle.starts_with("http://")) {
+        middle = "<a href=\"" + middle + "\"" + rel_attr + target_attr + ">" + trim_url(middle) + "</a>";
+      } else {
+        middle =
+            "<a href=\"https://" + middle + "\"" + rel_attr + target_attr + ">" + trim_url(middle) + "</a>";
+      }
+    } else if (middle.starts_with("mailto:") && re2::RE2::FullMatch(middle.substr(7), urlize::EmailRe())) {
+      middle = "<a href=\"" + middle + "\">" + middle.substr(7) + "</a>";
+    } else if (middle.find('@') != std::string::npos && !middle.starts_with("www.") &&
+               !middle.starts_with("@") && middle.find(':') == std::string::npos &&
+               re2::RE2::FullMatch(middle, urlize::EmailRe())) {
+      middle = "<a href=\"mailto:" + middle + "\">" + middle + "</a>";
+    } else {
+      for (const std::string& scheme : schemes) {
+        if (middle != scheme && middle.starts_with(scheme)) {
+          middle = "<a href=\"" + middle + "\"" + rel_attr + target_attr + ">" + middle + "</a>";
+        }
+      }
+    }
+    out += head + middle + tail;
+  }
+  return Value::String(std::move(out));
+}
 
 Result FWordcount(Renderer& r, const Value& v, const CallArgs&) {
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
@@ -889,6 +1250,130 @@ Result FWordcount(Renderer& r, const Value& v, const CallArgs&) {
   return Value::Int(n);
 }
 
+// Python's textwrap.TextWrapper as Jinja2's wordwrap configures it (expand_tabs=False,
+// replace_whitespace=False, drop_whitespace=True), over code points.
+namespace wrap {
+
+bool IsWs(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+bool IsWord(char32_t c) { return text::IsAlpha(c) || (c >= '0' && c <= '9') || c == '_'; }
+bool IsLetter(char32_t c) { return text::IsAlpha(c) || c == '_'; }  // [^\d\W]
+bool IsWordPunct(char32_t c) {
+  return IsWord(c) || c == '!' || c == '"' || c == '\'' || c == '&' || c == '.' || c == ',' || c == '?';
+}
+
+// textwrap's wordsep_re (break_on_hyphens) or wordsep_simple_re: whitespace runs and words, words
+// split after hyphens between letters and around em-dashes.
+std::vector<std::u32string> Chunks(const std::u32string& s, bool hyphens) {
+  std::vector<std::u32string> out;
+  size_t i = 0, n = s.size();
+  auto at = [&](size_t k) -> char32_t { return k < n ? s[k] : 0; };
+  while (i < n) {
+    size_t b = i;
+    if (IsWs(s[i])) {
+      while (i < n && IsWs(s[i])) ++i;
+      out.push_back(s.substr(b, i - b));
+      continue;
+    }
+    if (!hyphens) {
+      while (i < n && !IsWs(s[i])) ++i;
+      out.push_back(s.substr(b, i - b));
+      continue;
+    }
+    // em-dash between words: (?<=wp) -{2,} (?=\w)
+    if (s[i] == '-' && b > 0 && IsWordPunct(s[b - 1]) && at(i + 1) == '-') {
+      size_t e = i;
+      while (e < n && s[e] == '-') ++e;
+      if (e < n && IsWord(s[e])) {
+        out.push_back(s.substr(b, e - b));
+        i = e;
+        continue;
+      }
+    }
+    // nws+? followed by a hyphenated-word break, the end of the word, or an em-dash.
+    size_t e = i + 1;
+    while (true) {
+      if (e >= n || IsWs(s[e])) break;  // end of word
+      char32_t prev = s[e - 1];
+      if (s[e] == '-' && e + 1 <= n) {
+        // -(?: (?<=lt{2}-) | (?<=lt-lt-)) (?= lt -? lt): the chunk ends after this hyphen
+        bool behind = (e >= 2 && IsLetter(s[e - 1]) && IsLetter(s[e - 2])) ||
+                      (e >= 3 && IsLetter(s[e - 1]) && s[e - 2] == '-' && IsLetter(s[e - 3]));
+        bool ahead =
+            IsLetter(at(e + 1)) && (IsLetter(at(e + 2)) || (at(e + 2) == '-' && IsLetter(at(e + 3))));
+        if (behind && ahead) {
+          ++e;
+          break;
+        }
+        // em-dash: (?<=wp) (?=-{2,}\w)
+        if (IsWordPunct(prev) && at(e + 1) == '-') {
+          size_t k = e;
+          while (k < n && s[k] == '-') ++k;
+          if (k < n && IsWord(s[k])) break;
+        }
+      }
+      ++e;
+    }
+    out.push_back(s.substr(b, e - b));
+    i = e;
+  }
+  return out;
+}
+
+bool Blank(const std::u32string& c) {
+  for (char32_t ch : c) {
+    if (!text::IsSpace(ch)) return false;
+  }
+  return true;
+}
+
+std::vector<std::u32string> Wrap(const std::u32string& text, size_t width, bool break_long, bool hyphens) {
+  std::vector<std::u32string> chunks = Chunks(text, hyphens);
+  std::reverse(chunks.begin(), chunks.end());
+  std::vector<std::u32string> lines;
+  while (!chunks.empty()) {
+    std::vector<std::u32string> cur;
+    size_t cur_len = 0;
+    if (Blank(chunks.back()) && !lines.empty()) chunks.pop_back();
+    while (!chunks.empty()) {
+      size_t l = chunks.back().size();
+      if (cur_len + l > width) break;
+      cur_len += l;
+      cur.push_back(std::move(chunks.back()));
+      chunks.pop_back();
+    }
+    if (!chunks.empty() && chunks.back().size() > width) {
+      size_t space_left = width < 1 ? 1 : width - cur_len;
+      if (break_long) {
+        size_t end = space_left;
+        std::u32string& chunk = chunks.back();
+        if (hyphens && chunk.size() > space_left) {
+          size_t h = chunk.rfind(U'-', space_left == 0 ? 0 : space_left - 1);
+          if (space_left == 0) h = std::u32string::npos;
+          if (h != std::u32string::npos && h > 0) {
+            bool any = false;
+            for (size_t k = 0; k < h; ++k) any |= chunk[k] != '-';
+            if (any) end = h + 1;
+          }
+        }
+        cur.push_back(chunk.substr(0, end));
+        chunk = chunk.substr(end);
+      } else if (cur.empty()) {
+        cur.push_back(std::move(chunks.back()));
+        chunks.pop_back();
+      }
+    }
+    if (!cur.empty() && Blank(cur.back())) cur.pop_back();
+    if (!cur.empty()) {
+      std::u32string line;
+      for (const auto& c : cur) line += c;
+      lines.push_back(std::move(line));
+    }
+  }
+  return lines;
+}
+
+}  // namespace wrap
+
 Result FWordwrap(Renderer& r, const Value& v, const CallArgs& a) {
   FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
   int64_t width = IntArg(a, 0, "width", 79);
@@ -896,52 +1381,34 @@ Result FWordwrap(Renderer& r, const Value& v, const CallArgs& a) {
     return absl::InvalidArgumentError(fmt::format("ValueError: invalid width {} (must be > 0)", width));
   bool break_long = BoolArg(a, 1, "break_long_words", true);
   std::string wrapstring = StrArg(a, 2, "wrapstring", "\n");
-  std::vector<std::string> out_lines;
-  size_t start = 0;
-  std::vector<std::string> paras;
-  while (true) {
-    size_t p = s.find('\n', start);
-    paras.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
-    if (p == std::string::npos) break;
-    start = p + 1;
-  }
-  for (const std::string& para : paras) {
-    std::vector<std::string> words;
-    std::string cur;
-    for (char c : para) {
-      if (c == ' ' || c == '\t') {
-        if (!cur.empty()) words.push_back(cur);
-        cur.clear();
-      } else {
-        cur.push_back(c);
-      }
+  bool hyphens = BoolArg(a, 3, "break_on_hyphens", true);
+  // str.splitlines()
+  std::vector<std::u32string> paras;
+  std::u32string cur;
+  bool any = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    char32_t c = utf8::Decode(s, &i);
+    any = true;
+    if (c == '\r' && i < s.size() && s[i] == '\n') ++i;
+    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e) || c == 0x85 ||
+        c == 0x2028 || c == 0x2029) {
+      paras.push_back(std::move(cur));
+      cur.clear();
+      any = false;
+      continue;
     }
-    if (!cur.empty()) words.push_back(cur);
-    std::string line;
-    for (std::string w : words) {
-      while (break_long && static_cast<int64_t>(w.size()) > width) {
-        if (!line.empty()) {
-          out_lines.push_back(line);
-          line.clear();
-        }
-        out_lines.push_back(w.substr(0, width));
-        w = w.substr(width);
-      }
-      if (line.empty()) {
-        line = w;
-      } else if (static_cast<int64_t>(line.size() + 1 + w.size()) <= width) {
-        line += " " + w;
-      } else {
-        out_lines.push_back(line);
-        line = w;
-      }
-    }
-    if (!line.empty() || words.empty()) out_lines.push_back(line);
+    cur.push_back(c);
   }
+  if (any) paras.push_back(std::move(cur));
   std::string out;
-  for (size_t i = 0; i < out_lines.size(); ++i) {
-    if (i) out += wrapstring;
-    out += out_lines[i];
+  for (size_t p = 0; p < paras.size(); ++p) {
+    if (p) out += wrapstring;
+    auto lines = wrap::Wrap(paras[p], static_cast<size_t>(width), break_long, hyphens);
+    for (size_t k = 0; k < lines.size(); ++k) {
+      if (k) out += wrapstring;
+      for (char32_t c : lines[k]) utf8::Append(&out, c);
+    }
   }
   return Value::String(std::move(out));
 }

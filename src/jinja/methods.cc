@@ -1,6 +1,7 @@
 // The methods of str, list and dict that templates call (`'a,b'.split(',')`, `cols.append(c)`,
 // `config.get('x')`...), with Python's behaviour.
 #include <algorithm>
+#include <cmath>
 
 #include "absl/container/flat_hash_set.h"
 #include "flinkdbt/base/utf8.h"
@@ -39,6 +40,292 @@ absl::Status NeedStr(const Value* v, std::string_view what) {
     return TypeError(fmt::format("{} arg must be None or str", what));
   }
   return absl::OkStatus();
+}
+
+// ---- Python's format-spec mini-language ------------------------------------------------------
+// [[fill]align][sign][z][#][0][width][grouping][.precision][type]
+
+struct Spec {
+  std::string fill = " ";
+  char align = 0;
+  char sign = 0;
+  bool z = false;
+  bool alt = false;
+  int64_t width = -1;
+  char group = 0;
+  int64_t precision = -1;
+  char type = 0;
+};
+
+size_t CountCp(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+bool IsAlignChar(char32_t c) { return c == '<' || c == '>' || c == '=' || c == '^'; }
+
+absl::StatusOr<Spec> ParseSpec(std::string_view s, std::string_view type_name) {
+  Spec sp;
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        fmt::format("ValueError: Invalid format specifier '{}' for object of type '{}'", s, type_name));
+  };
+  size_t i = 0;
+  size_t first_end = 0;
+  char32_t first = s.empty() ? 0 : utf8::Decode(s, &first_end);
+  if (!s.empty() && first_end < s.size() && IsAlignChar(static_cast<unsigned char>(s[first_end]))) {
+    sp.fill = std::string(s.substr(0, first_end));
+    sp.align = s[first_end];
+    i = first_end + 1;
+  } else if (!s.empty() && IsAlignChar(first)) {
+    sp.align = s[0];
+    i = 1;
+  }
+  if (i < s.size() && (s[i] == '+' || s[i] == '-' || s[i] == ' ')) sp.sign = s[i++];
+  if (i < s.size() && s[i] == 'z') {
+    sp.z = true;
+    ++i;
+  }
+  if (i < s.size() && s[i] == '#') {
+    sp.alt = true;
+    ++i;
+  }
+  if (i < s.size() && s[i] == '0') {
+    if (sp.align == 0) {
+      sp.fill = "0";
+      sp.align = '=';
+    }
+    ++i;
+  }
+  auto digits = [&](int64_t* out) {
+    size_t b = i;
+    int64_t n = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      n = std::min<int64_t>(n * 10 + (s[i] - '0'), 1000000);
+      ++i;
+    }
+    if (i > b) *out = n;
+    return i > b;
+  };
+  digits(&sp.width);
+  if (i < s.size() && (s[i] == ',' || s[i] == '_')) sp.group = s[i++];
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits(&sp.precision))
+      return absl::InvalidArgumentError("ValueError: Format specifier missing precision");
+  }
+  if (i < s.size()) sp.type = s[i++];
+  if (i != s.size()) return bad();
+  if (sp.width > 100000)
+    return absl::InvalidArgumentError("ValueError: Too many decimal digits in format string");
+  return sp;
+}
+
+// Inserts `sep` every `every` digits from the right of `digits`.
+std::string Group(std::string_view digits, char sep, int every) {
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % every == 0) out.push_back(sep);
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string Pad(std::string_view sign_prefix, std::string_view body, const Spec& sp, char default_align) {
+  size_t len = CountCp(sign_prefix) + CountCp(body);
+  char align = sp.align ? sp.align : default_align;
+  std::string out;
+  if (sp.width <= static_cast<int64_t>(len)) {
+    out.append(sign_prefix);
+    out.append(body);
+    return out;
+  }
+  size_t pad = static_cast<size_t>(sp.width) - len;
+  auto fill = [&](size_t n) {
+    for (size_t k = 0; k < n; ++k) out += sp.fill;
+  };
+  switch (align) {
+    case '<':
+      out.append(sign_prefix);
+      out.append(body);
+      fill(pad);
+      break;
+    case '^':
+      fill(pad / 2);
+      out.append(sign_prefix);
+      out.append(body);
+      fill(pad - pad / 2);
+      break;
+    case '=':
+      out.append(sign_prefix);
+      fill(pad);
+      out.append(body);
+      break;
+    default:
+      fill(pad);
+      out.append(sign_prefix);
+      out.append(body);
+  }
+  return out;
+}
+
+std::string SignOf(bool negative, const Spec& sp) {
+  if (negative) return "-";
+  if (sp.sign == '+') return "+";
+  if (sp.sign == ' ') return " ";
+  return "";
+}
+
+// Digits (with grouping) of a number's integer part, zero-padded into the width when the fill is
+// '0' with '=' alignment (Python groups the padding zeros too).
+std::string GroupedDigits(std::string digits, const Spec& sp, int every, size_t other_len) {
+  if (sp.group == 0) return digits;
+  std::string g = Group(digits, sp.group, every);
+  if (sp.fill == "0" && sp.align == '=') {
+    while (static_cast<int64_t>(g.size() + other_len) < sp.width) {
+      digits.insert(digits.begin(), '0');
+      g = Group(digits, sp.group, every);
+    }
+  }
+  return g;
+}
+
+absl::StatusOr<std::string> FormatFloatSpec(double d, Spec sp, bool from_int) {
+  char type = sp.type;
+  if (type == 'n') type = 'g';
+  bool upper = type == 'E' || type == 'F' || type == 'G';
+  bool negative = std::signbit(d) && !std::isnan(d);
+  double a = std::fabs(d);
+  if (sp.z && negative && a == 0) negative = false;
+  std::string body;
+  bool percent = type == '%';
+  if (percent) a *= 100;
+  int64_t prec = sp.precision;
+  if (std::isinf(a) || std::isnan(a)) {
+    body = std::isnan(a) ? "nan" : "inf";
+  } else if (type == 0) {
+    if (prec < 0) {
+      body = from_int ? Value::Float(a).Str() : Value::Float(a).Str();
+    } else {
+      body = fmt::format("{:.{}g}", a, std::max<int64_t>(prec, 1));
+      if (body.find_first_of(".e") == std::string::npos) body += ".0";
+    }
+  } else {
+    if (prec < 0) prec = 6;
+    char t = static_cast<char>(std::tolower(static_cast<unsigned char>(percent ? 'f' : type)));
+    if (t == 'f') {
+      body = sp.alt ? fmt::format("{:#.{}f}", a, prec) : fmt::format("{:.{}f}", a, prec);
+    } else if (t == 'e') {
+      body = sp.alt ? fmt::format("{:#.{}e}", a, prec) : fmt::format("{:.{}e}", a, prec);
+    } else if (t == 'g') {
+      body = sp.alt ? fmt::format("{:#.{}g}", a, std::max<int64_t>(prec, 1))
+                    : fmt::format("{:.{}g}", a, std::max<int64_t>(prec, 1));
+    } else {
+      return absl::InvalidArgumentError(
+          fmt::format("ValueError: Unknown format code '{}' for object of type 'float'", sp.type));
+    }
+  }
+  if (upper) {
+    for (char& c : body) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (percent) body += "%";
+  std::string sign = SignOf(negative, sp);
+  if (sp.group != 0) {
+    size_t int_end = body.find_first_not_of("0123456789");
+    if (int_end == std::string::npos) int_end = body.size();
+    std::string rest = body.substr(int_end);
+    body = GroupedDigits(body.substr(0, int_end), sp, 3, sign.size() + rest.size()) + rest;
+  }
+  return Pad(sign, body, sp, '>');
+}
+
+absl::StatusOr<std::string> FormatIntSpec(const Value& v, const Spec& sp) {
+  char type = sp.type;
+  if (type == 'e' || type == 'E' || type == 'f' || type == 'F' || type == 'g' || type == 'G' || type == '%') {
+    return FormatFloatSpec(v.AsDouble(), sp, true);
+  }
+  if (sp.precision >= 0)
+    return absl::InvalidArgumentError("ValueError: Precision not allowed in integer format specifier");
+  if (type == 'c') {
+    auto cp = v.AsInt64();
+    if (!cp || *cp < 0 || *cp > 0x10FFFF)
+      return absl::InvalidArgumentError("OverflowError: %c arg not in range(0x110000)");
+    std::string ch;
+    utf8::Append(&ch, static_cast<char32_t>(*cp));
+    return Pad("", ch, sp, '<');
+  }
+  std::string dec = v.is_bool() ? (v.AsBool() ? "1" : "0") : v.Str();
+  bool negative = !dec.empty() && dec[0] == '-';
+  if (negative) dec.erase(0, 1);
+  std::string digits;
+  std::string prefix;
+  int every = 3;
+  if (type == 0 || type == 'd' || type == 'n') {
+    digits = dec;
+  } else if (type == 'x' || type == 'X' || type == 'o' || type == 'b') {
+    auto i = v.is_bool() ? std::optional<int128>(v.AsBool() ? 1 : 0) : v.AsInt128();
+    if (!i) return absl::InvalidArgumentError("ValueError: integer too large to format in this base");
+    uint128 m = *i < 0 ? static_cast<uint128>(-(*i + 1)) + 1 : static_cast<uint128>(*i);
+    int base = type == 'o' ? 8 : type == 'b' ? 2 : 16;
+    const char* alphabet = type == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+    do {
+      digits.insert(digits.begin(), alphabet[static_cast<int>(m % base)]);
+      m /= base;
+    } while (m != 0);
+    every = 4;
+    if (sp.alt) prefix = type == 'o' ? "0o" : type == 'b' ? "0b" : type == 'X' ? "0X" : "0x";
+  } else {
+    return absl::InvalidArgumentError(
+        fmt::format("ValueError: Unknown format code '{}' for object of type 'int'", type));
+  }
+  std::string sign = SignOf(negative, sp) + prefix;
+  return Pad(sign, GroupedDigits(digits, sp, every, sign.size()), sp, '>');
+}
+
+// format(v, spec) as Python does it for str, int, bool, float and None.
+absl::StatusOr<std::string> FormatSpec(const Value& v, std::string_view spec) {
+  if (v.is_int() || v.is_bool()) {
+    FLINKDBT_ASSIGN_OR_RETURN(Spec sp, ParseSpec(spec, v.TypeName()));
+    if (v.is_bool() && sp.type == 0 && spec.empty()) return v.Str();
+    return FormatIntSpec(v, sp);
+  }
+  if (v.is_float()) {
+    FLINKDBT_ASSIGN_OR_RETURN(Spec sp, ParseSpec(spec, "float"));
+    return FormatFloatSpec(v.AsDouble(), sp, false);
+  }
+  if (!v.is_string() && !v.is_none() && !v.is_undefined()) {
+    // object.__format__: only an empty spec is allowed.
+    return absl::InvalidArgumentError(
+        fmt::format("TypeError: unsupported format string passed to {}.__format__", v.TypeName()));
+  }
+  FLINKDBT_ASSIGN_OR_RETURN(Spec sp, ParseSpec(spec, "str"));
+  if (v.is_none()) {
+    return absl::InvalidArgumentError("TypeError: unsupported format string passed to NoneType.__format__");
+  }
+  if (sp.type != 0 && sp.type != 's') {
+    return absl::InvalidArgumentError(
+        fmt::format("ValueError: Unknown format code '{}' for object of type 'str'", sp.type));
+  }
+  if (sp.sign != 0)
+    return absl::InvalidArgumentError("ValueError: Sign not allowed in string format specifier");
+  if (sp.alt)
+    return absl::InvalidArgumentError(
+        "ValueError: Alternate form (#) not allowed in string format specifier");
+  if (sp.align == '=') {
+    return absl::InvalidArgumentError("ValueError: '=' alignment not allowed in string format specifier");
+  }
+  if (sp.group != 0) return absl::InvalidArgumentError("ValueError: Cannot specify ',' with 's'.");
+  std::string_view s = v.AsString();
+  std::string body;
+  if (sp.precision >= 0) {
+    size_t i = 0;
+    for (int64_t n = 0; n < sp.precision && i < s.size(); ++n) utf8::Decode(s, &i);
+    body = std::string(s.substr(0, i));
+  } else {
+    body = std::string(s);
+  }
+  return Pad("", body, sp, '<');
 }
 
 // Python's str.format mini-language for the common cases: {}, {0}, {name}, {x.attr}, {x[0]},
@@ -130,42 +417,8 @@ Result StrFormat(Renderer& r, std::string_view f, const CallArgs& a) {
       v.AppendStr(&out);
       continue;
     }
-    std::string sp(spec);
-    try {
-      if (v.is_bool() && sp.find_first_of("dxXobn") == std::string::npos) {
-        v = Value::String(v.Str());
-      }
-      if (v.is_string()) {
-        out += fmt::format(fmt::runtime("{:" + sp + "}"), v.AsString());
-      } else if (v.is_int() || v.is_bool()) {
-        char type = sp.back();
-        if (type == 'f' || type == 'e' || type == 'g' || type == 'F' || type == 'E' || type == 'G' ||
-            type == '%') {
-          if (type == '%') {
-            sp.back() = 'f';
-            out += fmt::format(fmt::runtime("{:" + sp + "}"), v.AsDouble() * 100) + "%";
-          } else {
-            out += fmt::format(fmt::runtime("{:" + sp + "}"), v.AsDouble());
-          }
-        } else if (auto i = v.AsInt64()) {
-          out += fmt::format(fmt::runtime("{:" + sp + "}"), *i);
-        } else {
-          out += v.Str();
-        }
-      } else if (v.is_float()) {
-        char type = sp.back();
-        if (type == '%') {
-          sp.back() = 'f';
-          out += fmt::format(fmt::runtime("{:" + sp + "}"), v.AsDouble() * 100) + "%";
-        } else {
-          out += fmt::format(fmt::runtime("{:" + sp + "}"), v.AsDouble());
-        }
-      } else {
-        out += fmt::format(fmt::runtime("{:" + sp + "}"), v.Str());
-      }
-    } catch (const std::exception& e) {
-      return absl::InvalidArgumentError(fmt::format("ValueError: Invalid format specifier '{}'", spec));
-    }
+    FLINKDBT_ASSIGN_OR_RETURN(std::string formatted, FormatSpec(v, spec));
+    out += formatted;
   }
   return Value::String(std::move(out));
 }

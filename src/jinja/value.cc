@@ -599,12 +599,18 @@ size_t Value::Hash() const {
 
 namespace {
 
-absl::StatusOr<Value> FromJsonElement(simdjson::dom::element el) {
+// Integers simdjson cannot hold (beyond 64 bits) are swapped for marker strings before parsing and
+// swapped back as exact ints: "\u0001bigint:<index into big>".
+constexpr std::string_view kBigIntMarker =
+    "\x01"
+    "bigint:";
+
+absl::StatusOr<Value> FromJsonElement(simdjson::dom::element el, const std::vector<Value>& big) {
   switch (el.type()) {
     case simdjson::dom::element_type::ARRAY: {
       std::vector<Value> items;
       for (simdjson::dom::element child : el.get_array()) {
-        auto v = FromJsonElement(child);
+        auto v = FromJsonElement(child, big);
         if (!v.ok()) return v;
         items.push_back(*std::move(v));
       }
@@ -613,7 +619,7 @@ absl::StatusOr<Value> FromJsonElement(simdjson::dom::element el) {
     case simdjson::dom::element_type::OBJECT: {
       std::vector<std::pair<Value, Value>> items;
       for (auto field : el.get_object()) {
-        auto v = FromJsonElement(field.value);
+        auto v = FromJsonElement(field.value, big);
         if (!v.ok()) return v;
         items.emplace_back(Value::String(std::string_view(field.key)), *std::move(v));
       }
@@ -625,8 +631,15 @@ absl::StatusOr<Value> FromJsonElement(simdjson::dom::element el) {
       return Value::Int128(static_cast<int128>(uint64_t(el)));
     case simdjson::dom::element_type::DOUBLE:
       return Value::Float(double(el));
-    case simdjson::dom::element_type::STRING:
-      return Value::String(std::string_view(el));
+    case simdjson::dom::element_type::STRING: {
+      std::string_view str(el);
+      if (!big.empty() && str.starts_with(kBigIntMarker)) {
+        size_t k = 0;
+        for (char c : str.substr(kBigIntMarker.size())) k = k * 10 + static_cast<size_t>(c - '0');
+        if (k < big.size()) return big[k];
+      }
+      return Value::String(str);
+    }
     case simdjson::dom::element_type::BOOL:
       return Value::Bool(bool(el));
     case simdjson::dom::element_type::NULL_VALUE:
@@ -637,15 +650,67 @@ absl::StatusOr<Value> FromJsonElement(simdjson::dom::element el) {
 
 }  // namespace
 
+// Rewrites integer literals of 19 or more digits into marker strings (see kBigIntMarker), appending
+// their values to *big. Returns false when there is nothing to rewrite (or the input already
+// contains the marker).
+bool RewriteBigInts(std::string_view json, std::string* out, std::vector<Value>* big) {
+  if (json.find("\\u0001bigint:") != std::string_view::npos) return false;
+  bool in_string = false;
+  size_t copied = 0;
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && !(c >= '0' && c <= '9')) continue;
+    size_t b = i;
+    size_t d = c == '-' ? i + 1 : i;
+    size_t e = d;
+    while (e < json.size() && json[e] >= '0' && json[e] <= '9') ++e;
+    bool is_int = e > d && (e >= json.size() || (json[e] != '.' && json[e] != 'e' && json[e] != 'E'));
+    size_t end = e;
+    while (end < json.size() &&
+           (json[end] == '.' || json[end] == 'e' || json[end] == 'E' || json[end] == '+' ||
+            json[end] == '-' || (json[end] >= '0' && json[end] <= '9'))) {
+      ++end;
+    }
+    if (is_int && e - d >= 19) {
+      auto v = Value::ParseInt(json.substr(b, e - b));
+      if (v) {
+        out->append(json.substr(copied, b - copied));
+        out->append(fmt::format("\"\\u0001bigint:{}\"", big->size()));
+        big->push_back(*std::move(v));
+        copied = e;
+      }
+    }
+    i = end - 1;
+  }
+  if (big->empty()) return false;
+  out->append(json.substr(copied));
+  return true;
+}
+
 absl::StatusOr<Value> ValueFromJson(std::string_view json) {
   simdjson::dom::parser parser;
+  std::string rewritten;
+  std::vector<Value> big;
+  if (RewriteBigInts(json, &rewritten, &big)) json = rewritten;
   simdjson::padded_string padded(json.data(), json.size());
   simdjson::dom::element root;
   auto error = parser.parse(padded).get(root);
   if (error) {
     return absl::InvalidArgumentError(fmt::format("invalid JSON: {}", simdjson::error_message(error)));
   }
-  return FromJsonElement(root);
+  return FromJsonElement(root, big);
 }
 
 }  // namespace flinkdbt::jinja
