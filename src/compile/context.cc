@@ -4,9 +4,12 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
 #include "compile/convert.h"
+#include "compile/modules.h"
 #include "flinkdbt/base/digest.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/jinja/environment.h"
@@ -82,6 +85,28 @@ class ConfigRendererImpl : public project::ConfigRenderer {
       : env_(std::move(env)), cli_vars_(std::move(cli_vars)), scrubber_(scrubber) {}
 
   absl::StatusOr<Value> Render(const Value& text, project::RenderScope scope, const Value* target) override {
+    return RenderImpl(text, scope, target, nullptr);
+  }
+
+  absl::StatusOr<Value> RenderWithVars(const Value& text, project::RenderScope scope, const Value* target,
+                                       const Value& vars) override {
+    FLINKDBT_ASSIGN_OR_RETURN(Value v, RenderImpl(text, scope, target, &vars));
+    if (scope != project::RenderScope::kSchema || !v.is_string()) return v;
+    // Properties files render natively (dbt's native rendering): Python literals become values.
+    const std::string& s = v.as_string();
+    if (s == "True" || s == "False") return Value::Bool(s == "True");
+    if (s == "None") return Value::Null();
+    int64_t i;
+    double d;
+    if (!s.empty() && s.find_first_not_of("-0123456789") == std::string::npos && absl::SimpleAtoi(ToAbsl(s), &i))
+      return Value::Int(i);
+    if (!s.empty() && s.find_first_not_of("-0123456789.e") == std::string::npos && absl::SimpleAtod(ToAbsl(s), &d))
+      return Value::Double(d);
+    return v;
+  }
+
+  absl::StatusOr<Value> RenderImpl(const Value& text, project::RenderScope scope, const Value* target,
+                                   const Value* vars) {
     jinja::Environment jenv;
     bool allow_secret = scope == project::RenderScope::kProfile || scope == project::RenderScope::kPackages;
     const project::Environment* env = &env_;
@@ -91,13 +116,17 @@ class ConfigRendererImpl : public project::ConfigRenderer {
                                     return EnvVar(*env, a, allow_secret, scrubber);
                                   }));
     Value cli = cli_vars_;
-    jenv.AddGlobal("var",
-                   JValue::Callable("var", [cli](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
+    Value project_vars = vars ? *vars : Value::MakeMap();
+    const bool schema_vars = vars != nullptr;
+    jenv.AddGlobal("var", JValue::Callable("var", [cli, project_vars, schema_vars](
+                                                      CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
                      const JValue* name = a.Get(0, "name");
                      const JValue* def = a.Get(1, "default");
                      std::string n = ArgStr(name);
                      if (const Value* v = cli.Find(n)) return ToJinja(*v);
+                     if (const Value* v = project_vars.Find(n)) return ToJinja(*v);
                      if (def) return *def;
+                     if (schema_vars) return CompilationError(fmt::format("Required var '{}' not found in config", n));
                      return CompilationError(
                          fmt::format("Required var '{}' not found in config: only --vars are "
                                      "available while rendering project and profile files",
@@ -170,6 +199,29 @@ class RelationObject : public jinja::Object {
 
  private:
   std::string database_, schema_, identifier_, type_, override_;
+};
+
+// `api.Relation.create(database=, schema=, identifier=, type=)` (and `api.Relation` attributes).
+class ApiRelationClass : public jinja::Object {
+ public:
+  std::string_view TypeName() const override { return "Relation"; }
+  std::optional<JValue> GetAttr(std::string_view name) const override {
+    if (name != "create") return std::nullopt;
+    return JValue::Callable("create", [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
+      return JValue::FromObject(std::make_shared<RelationObject>(
+          ArgStr(a.Get(0, "database")), ArgStr(a.Get(1, "schema")), ArgStr(a.Get(2, "identifier")),
+          ArgStr(a.Get(3, "type"))));
+    });
+  }
+};
+
+class ApiObject : public jinja::Object {
+ public:
+  std::string_view TypeName() const override { return "api"; }
+  std::optional<JValue> GetAttr(std::string_view name) const override {
+    if (name == "Relation") return JValue::FromObject(std::make_shared<ApiRelationClass>());
+    return std::nullopt;
+  }
 };
 
 JValue MakeRelation(const Node& n) {
@@ -246,6 +298,8 @@ struct NodeState {
   std::vector<std::pair<std::string, std::string>> ctes;  // (id, sql) for ephemeral refs
   absl::flat_hash_map<std::string, JValue> results;       // load_result
   Value config_sets = Value::MakeMap();                   // config.set() at compile time
+  const Value* overrides = nullptr;                       // a unit test's {vars, env_vars, macros}
+  std::vector<jinja::SourceMapEntry>* source_map = nullptr;  // for the next Render only
 };
 
 class Compiler::Impl {
@@ -337,6 +391,10 @@ class Compiler::Impl {
     std::string n = ArgStr(name);
     std::string pkg = st && st->node ? st->node->package_name : project->root.config.name;
     const Value* found = project->cli_vars.Find(n);
+    if (st && st->overrides) {
+      const Value* vars = st->overrides->Find("vars");
+      if (const Value* o = vars && vars->is_map() ? vars->Find(n) : nullptr) found = o;
+    }
     const Value& root_vars = project->root.config.vars;
     if (!found) {
       if (const Value* scoped = root_vars.Find(pkg); scoped && scoped->is_map()) found = scoped->Find(n);
@@ -380,8 +438,12 @@ class Compiler::Impl {
     auto it = ref_index.find(name);
     if (it == ref_index.end()) return nullptr;
     auto ok = [&](const Node* n) {
-      return version == nullptr || version->is_none() || version->is_undefined() ||
-             n->version.ToPythonStr() == version->Str();
+      if (version == nullptr || version->is_none() || version->is_undefined()) {
+        // An unpinned ref to a versioned model is its latest version.
+        return n->version.is_null() || n->latest_version.is_null() ||
+               n->version.ToPythonStr() == n->latest_version.ToPythonStr();
+      }
+      return n->version.ToPythonStr() == version->Str();
     };
     if (!package.empty()) {
       for (const Node* n : it->second) {
@@ -449,7 +511,8 @@ class Compiler::Impl {
           std::make_shared<RelationObject>("", "", target->alias, "cte", "__dbt__cte__" + target->alias));
     }
     // --defer: use the state relation when favoured and unselected (or when ours is unknown).
-    if (options.defer_manifest && (options.favor_state && !options.selected.count(target->unique_id))) {
+    if (options.defer_manifest && ((options.favor_state && !options.selected.count(target->unique_id)) ||
+                                   options.defer_missing.count(target->unique_id))) {
       const Value* nodes = options.defer_manifest->Find("nodes");
       const Value* other = nodes ? nodes->Find(target->unique_id) : nullptr;
       if (other && other->Find("relation_name") && other->Find("relation_name")->is_string()) {
@@ -481,10 +544,8 @@ class Compiler::Impl {
       for (const auto& [cid, _] : st->ctes) have |= cid == c.first;
       if (!have) st->ctes.push_back(c);
     }
-    std::string body = mutable_target->compiled_code;
     // The target's own compiled code already has its CTEs injected; dbt uses the pre-injected SQL.
-    body = pre_injected_[target.unique_id];
-    st->ctes.emplace_back(id, body);
+    st->ctes.emplace_back(id, pre_injected_[target.unique_id]);
     return absl::OkStatus();
   }
 
@@ -592,13 +653,34 @@ class Compiler::Impl {
     const JValue& ctx = st->execute ? exec_ctx : parse_ctx;
     SetNodeValues(ctx, st);
     for (const auto& [k, v] : extra) ctx.SetItem(JValue::String(k), v);
-    auto tmpl = env.Parse(raw, name);
-    if (!tmpl.ok()) return tmpl.status();
+    const bool test = st->node != nullptr && st->node->resource_type == ResourceType::kTest;
+    FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const jinja::Template> tmpl,
+                              test ? ParseCached(env, raw, name) : env.Parse(raw, name));
     jinja::RenderOptions ro;
     ro.user_data = st;
-    auto out = env.Render(**tmpl, ctx, ro);
+    ro.source_map = std::exchange(st->source_map, nullptr);
+    auto out = env.Render(*tmpl, ctx, ro);
     for (const auto& [k, _] : extra) ctx.SetItem(JValue::String(k), JValue::Undefined());
     return out;
+  }
+
+  // Generic tests share their text ("{{ test_unique(**_dbt_generic_test_kwargs) }}", the model
+  // kwarg of each column's tests): their short templates are parsed once per (environment, file,
+  // text). Models are not cached: each is parsed once per pass, in different environments.
+  absl::StatusOr<std::shared_ptr<const jinja::Template>> ParseCached(const jinja::Environment& env,
+                                                                     const std::string& raw,
+                                                                     const std::string& name) {
+    constexpr size_t kMaxCachedTemplate = 256;
+    if (raw.size() > kMaxCachedTemplate) return env.Parse(raw, name);
+    std::string key;
+    key.reserve(name.size() + raw.size() + 2);
+    key.append(&env == &exec_env ? "x" : "p").append(name).push_back('\0');
+    key.append(raw);
+    auto it = template_cache_.find(key);
+    if (it != template_cache_.end()) return it->second;
+    FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const jinja::Template> t, env.Parse(raw, name));
+    template_cache_.emplace(std::move(key), t);
+    return t;
   }
 
   void SetNodeValues(const JValue& ctx, NodeState* st) {
@@ -647,6 +729,7 @@ class Compiler::Impl {
       if (name == "meta") return ToJinja(n.meta);
       if (name == "description") return JValue::String(n.description);
       if (name == "version") return ToJinja(n.version);
+      if (name == "latest_version") return ToJinja(n.latest_version);
       if (name == "relation_name") return JValue::String(n.relation_name);
       if (name == "depends_on") {
         return JValue::Dict({{JValue::String("nodes"), list(n.depends_on_nodes)},
@@ -675,6 +758,7 @@ class Compiler::Impl {
   absl::Status Compile(Node& node);
   absl::StatusOr<JValue> TestKwargs(Node& node, NodeState* st);
   absl::flat_hash_map<std::string, std::string> pre_injected_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const jinja::Template>> template_cache_;
   // Kept alive for as long as the modules' macros may be called.
   jinja::RenderOptions module_render_options_;
   std::shared_ptr<const Value> defer_holder_;
@@ -956,6 +1040,9 @@ class ModulesObject : public jinja::Object {
  public:
   std::optional<JValue> GetAttr(std::string_view name) const override {
     if (name == "re") return JValue::FromObject(std::make_shared<ReModule>());
+    if (name == "datetime") return DatetimeModule();
+    if (name == "pytz") return PytzModule();
+    if (name == "itertools") return ItertoolsModule();
     return std::nullopt;
   }
 };
@@ -1058,7 +1145,13 @@ void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
       }));
   set("var", JValue::Callable(
                  "var", [self](CallContext& c, const CallArgs& a) { return self->Var(self->State(c), a); }));
-  set("env_var", JValue::Callable("env_var", [self](CallContext&, const CallArgs& a) {
+  set("env_var", JValue::Callable("env_var", [self](CallContext& c, const CallArgs& a) -> absl::StatusOr<JValue> {
+        NodeState* st = self->State(c);
+        const JValue* name = a.Get(0, "var");
+        const Value* env = st && st->overrides ? st->overrides->Find("env_vars") : nullptr;
+        if (env && env->is_map() && name && name->is_string()) {
+          if (const Value* o = env->Find(name->Str())) return JValue::String(o->is_string() ? o->as_string() : o->ToPythonStr());
+        }
         return EnvVar(self->project->env, a, false, self->options.scrubber);
       }));
   set("config", JValue::FromObject(std::make_shared<ConfigObject>(self)));
@@ -1070,7 +1163,10 @@ void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
   set("project_name", JValue::String(project->root.config.name));
   set("dbt_version", JValue::String("1.10.23"));
   set("invocation_id", JValue::String(options.invocation_id));
-  set("run_started_at", JValue::String(options.run_started_at));
+  set("run_started_at", MakeUtcDatetime(options.run_started_at));
+  set("invocation_args_dict", ToJinja(options.invocation_args));
+  set("selected_resources", JValue::List());
+  set("api", JValue::FromObject(std::make_shared<ApiObject>()));
   set("flags", ToJinja(options.flags));
   set("execute", JValue::Bool(execute));
   set("log", JValue::Callable("log", [self](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
@@ -1215,10 +1311,13 @@ absl::Status Compiler::Impl::Compile(Node& node) {
     FLINKDBT_ASSIGN_OR_RETURN(JValue kw, TestKwargs(node, &st));
     extra.emplace_back("_dbt_generic_test_kwargs", kw);
   }
+  std::vector<jinja::SourceMapEntry> source_map;
+  if (options.source_map_sink) st.source_map = &source_map;
   absl::StatusOr<std::string> out = Render(node.raw_code, node.original_file_path, &st, extra);
   compiling.erase(node.unique_id);
   if (!out.ok()) return LocateInNode(out.status(), node);
-  pre_injected_[node.unique_id] = *out;
+  // Only ephemeral models are injected elsewhere (as CTEs, before their own CTEs are added).
+  if (node.is_ephemeral()) pre_injected_[node.unique_id] = *out;
   node.extra_ctes = st.ctes;
   node.compiled_code = InjectCtes(*out, st.ctes);
   node.compiled = true;
@@ -1227,6 +1326,7 @@ absl::Status Compiler::Impl::Compile(Node& node) {
                         : node.original_file_path;
   node.compiled_path = fmt::format("{}/compiled/{}/{}", fs::path(project->target_path).filename().string(),
                                    node.package_name, sub);
+  if (options.source_map_sink) options.source_map_sink(node, std::move(source_map));
   if (options.validator) FLINKDBT_RETURN_IF_ERROR(options.validator(node, node.compiled_code));
   return absl::OkStatus();
 }
@@ -1343,6 +1443,61 @@ void Compiler::SetDefer(std::shared_ptr<const Value> state_manifest, bool favor_
   impl_->options.defer_manifest = impl_->defer_holder_.get();
   impl_->options.favor_state = favor_state;
   impl_->options.selected = std::move(selected);
+}
+
+void Compiler::SetSelectedResources(const std::vector<std::string>& unique_ids) {
+  std::vector<JValue> ids;
+  ids.reserve(unique_ids.size());
+  for (const auto& id : unique_ids) ids.push_back(JValue::String(id));
+  JValue list = JValue::List(std::move(ids));
+  impl_->exec_ctx.SetItem(JValue::String("selected_resources"), list);
+  impl_->parse_ctx.SetItem(JValue::String("selected_resources"), list);
+}
+
+void Compiler::SetDeferMissing(std::set<std::string> unique_ids) {
+  impl_->options.defer_missing = std::move(unique_ids);
+}
+
+absl::StatusOr<std::string> Compiler::RenderHook(const Node* node, std::string_view sql,
+                                                 const std::vector<std::pair<std::string, Value>>& extra) {
+  NodeState st;
+  st.impl = impl_.get();
+  st.node = node;
+  st.execute = true;
+  std::vector<std::pair<std::string, JValue>> values;
+  for (const auto& [k, v] : extra) values.emplace_back(k, ToJinja(v));
+  absl::StatusOr<std::string> out =
+      impl_->Render(std::string(sql), node ? node->original_file_path : "dbt_project.yml", &st, values);
+  if (!out.ok() && node != nullptr) return LocateInNode(out.status(), *node);
+  return out;
+}
+
+absl::StatusOr<std::string> Compiler::CompileWithOverrides(const Node& node, const Value& overrides) {
+  NodeState st;
+  st.impl = impl_.get();
+  st.node = &node;
+  st.execute = true;
+  st.overrides = &overrides;
+  // Macro overrides replace context entries for this render only; a macro becomes a macro that
+  // returns the value (dbt's UnitTestMacroGenerator), anything else is replaced by the value.
+  const JValue& ctx = impl_->exec_ctx;
+  std::vector<std::pair<std::string, JValue>> saved;
+  if (const Value* macros = overrides.Find("macros"); macros && macros->is_map()) {
+    for (const auto& [key, value] : macros->map()) {
+      std::string name = key.rfind("dbt.", 0) == 0 ? key.substr(4) : key;
+      const JValue* original = ctx.Find(name);
+      saved.emplace_back(name, original ? *original : JValue::Undefined());
+      JValue v = ToJinja(value);
+      if (original && original->is_callable_kind()) {
+        v = JValue::Callable(name, [v](CallContext&, const CallArgs&) -> absl::StatusOr<JValue> { return v; });
+      }
+      ctx.SetItem(JValue::String(name), v);
+    }
+  }
+  absl::StatusOr<std::string> out = impl_->Render(node.raw_code, node.original_file_path, &st, {});
+  for (const auto& [name, original] : saved) ctx.SetItem(JValue::String(name), original);
+  if (!out.ok()) return LocateInNode(out.status(), node);
+  return InjectCtes(*out, st.ctes);
 }
 
 absl::StatusOr<std::string> Compiler::CompileInline(std::string_view sql) {

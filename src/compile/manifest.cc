@@ -95,6 +95,26 @@ absl::Status Manifest::AddNode(std::unique_ptr<Node> node) {
   return absl::OkStatus();
 }
 
+absl::Status Manifest::RenameNode(std::string_view old_id, std::string new_id) {
+  auto it = node_index_.find(ToAbsl(old_id));
+  if (it == node_index_.end()) {
+    return absl::NotFoundError(ToAbsl(fmt::format("no node '{}' to rename", old_id)));
+  }
+  size_t index = it->second;
+  if (auto other = node_index_.find(new_id); other != node_index_.end()) {
+    const Node& a = *nodes_[other->second];
+    const Node& b = *nodes_[index];
+    return WithLocation(absl::InvalidArgumentError(ToAbsl(fmt::format(
+                            "dbt found two models with the unique id \"{}\":\n- {}\n- {}", new_id,
+                            a.original_file_path, b.original_file_path))),
+                        b.location);
+  }
+  node_index_.erase(it);
+  nodes_[index]->unique_id = new_id;
+  node_index_.emplace(std::move(new_id), index);
+  return absl::OkStatus();
+}
+
 absl::Status Manifest::AddMacro(std::unique_ptr<Macro> macro) {
   auto [it, inserted] = macro_index_.emplace(macro->unique_id, macros_.size());
   if (!inserted) {
@@ -305,7 +325,11 @@ void WriteNodeJson(JsonWriter& w, const Node& n) {
   }
   w.Field("alias", n.alias);
   w.Key("checksum").BeginObject().Field("name", n.checksum_name).Field("checksum", n.checksum).EndObject();
-  WriteValue(w, "config", ConfigForJson(n.config));
+  if (n.config.Has("pre-hook") || n.config.Has("post-hook")) {
+    WriteValue(w, "config", ConfigForJson(n.config));
+  } else {
+    WriteValue(w, "config", n.config);  // no copy of every node's config when there are no hooks
+  }
   StringList(w, "tags", n.tags);
   w.Field("description", n.description);
   WriteValue(w, "columns", n.columns);

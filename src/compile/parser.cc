@@ -1,12 +1,17 @@
 #include "flinkdbt/compile/parser.h"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_replace.h"
 #include "flinkdbt/base/digest.h"
 #include "flinkdbt/base/strings.h"
+#include "flinkdbt/jinja/environment.h"
 #include "flinkdbt/project/config.h"
 #include "flinkdbt/project/yaml.h"
 #include "fmt/format.h"
@@ -237,6 +242,7 @@ class Builder {
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddGenericTests(*pkg));
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddUnitTests(*pkg));
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddExposures(*pkg));
+    FLINKDBT_RETURN_IF_ERROR(RenderDescriptions());
     FLINKDBT_RETURN_IF_ERROR(ResolveDependencies());
     return m_;
   }
@@ -416,6 +422,10 @@ class Builder {
   absl::Status ApplyPatches(const Package& pkg) {
     for (const auto& sf : pkg.schema_files) {
       for (const auto& patch : sf.patches) {
+        if (patch.resource == "model" && !patch.version_specs.empty()) {
+          FLINKDBT_RETURN_IF_ERROR(ApplyVersionedPatch(pkg, sf, patch));
+          continue;
+        }
         std::string id = fmt::format("{}.{}.{}", patch.resource, pkg.config.name, patch.name);
         Node* n = m_->MutableNode(id);
         if (n == nullptr) {
@@ -426,6 +436,85 @@ class Builder {
               patch.resource == "analysis" ? "analyses" : patch.resource + "s", sf.original_file_path));
           continue;
         }
+        FLINKDBT_RETURN_IF_ERROR(ApplyPatchTo(*n, pkg, sf, patch));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // The greatest version (numbers compare as numbers, else as strings), dbt's default latest_version.
+  static Value MaxVersion(const std::vector<project::VersionSpec>& specs) {
+    const Value* best = nullptr;
+    for (const auto& s : specs) {
+      if (best == nullptr) {
+        best = &s.v;
+      } else if (best->is_number() && s.v.is_number()) {
+        if (s.v.as_double() > best->as_double()) best = &s.v;
+      } else if (s.v.ToPythonStr() > best->ToPythonStr()) {
+        best = &s.v;
+      }
+    }
+    return best ? *best : Value();
+  }
+
+  // A versioned model (`versions:`): each version's file (`defined_in`, else <name>_v<v>) becomes
+  // model.<pkg>.<name>.v<v> with fqn [..., name, v<v>], and is patched with the model's
+  // properties overridden by the version's (dbt's ModelPatchParser).
+  absl::Status ApplyVersionedPatch(const Package& pkg, const project::SchemaFile& sf,
+                                   const project::NodePatch& patch) {
+    Value latest = patch.latest_version.is_null() ? MaxVersion(patch.version_specs) : patch.latest_version;
+    for (const project::VersionSpec& ver : patch.version_specs) {
+      std::string v = ver.formatted();
+      std::string file_name = ver.defined_in.empty() ? patch.name + "_v" + v : ver.defined_in;
+      std::string old_id = fmt::format("model.{}.{}", pkg.config.name, file_name);
+      Node* n = m_->MutableNode(old_id);
+      if (n == nullptr) {
+        return ErrorAt(ver.location,
+                       fmt::format("version {} of model '{}' has no model file: expected a model named '{}' "
+                                   "(a file {}.sql{})",
+                                   v, patch.name, file_name, file_name,
+                                   ver.defined_in.empty() ? ", or set 'defined_in'" : ""));
+      }
+      FLINKDBT_RETURN_IF_ERROR(
+          m_->RenameNode(old_id, fmt::format("model.{}.{}.v{}", pkg.config.name, patch.name, v)));
+      n->name = patch.name;
+      if (!n->fqn.empty()) n->fqn.back() = patch.name;
+      n->fqn.push_back("v" + v);
+      // The version's effective properties.
+      project::NodePatch& eff = version_patches_.emplace_back();
+      eff.resource = patch.resource;
+      eff.name = patch.name;
+      eff.description = ver.description ? *ver.description : patch.description;
+      eff.config = patch.config;
+      project::MergeConfig(eff.config, ver.config);
+      eff.docs = ver.docs.is_null() ? patch.docs : ver.docs;
+      eff.access = ver.access.is_null() ? patch.access : ver.access;
+      eff.constraints = ver.constraints.is_null() ? patch.constraints : ver.constraints;
+      eff.deprecation_date = ver.deprecation_date.is_null() ? patch.deprecation_date : ver.deprecation_date;
+      eff.meta = patch.meta;
+      eff.tags = patch.tags;
+      eff.location = ver.location;
+      for (const auto& c : patch.columns) {
+        if (!ver.Includes(c.name)) continue;
+        bool overridden = false;
+        for (const auto& vc : ver.columns) overridden |= vc.name == c.name;
+        if (!overridden) eff.columns.push_back(c);
+      }
+      for (const auto& vc : ver.columns) eff.columns.push_back(vc);
+      eff.data_tests = ver.data_tests ? *ver.data_tests : patch.data_tests;
+      FLINKDBT_RETURN_IF_ERROR(ApplyPatchTo(*n, pkg, sf, eff));
+      n->version = ver.v;
+      n->latest_version = latest;
+      versioned_[&patch].emplace_back(n->unique_id, &eff, ver.v);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ApplyPatchTo(Node& node, const Package& pkg, const project::SchemaFile& sf,
+                            const project::NodePatch& patch) {
+    Node* n = &node;
+    {
+      {
         if (!n->patch_path.empty()) {
           return ErrorAt(
               patch.location,
@@ -555,7 +644,10 @@ class Builder {
     } else if (alias && alias->is_string() && !alias->as_string().empty()) {
       n.alias = alias->as_string();
     } else {
-      n.alias = n.name;
+      // dbt's default__generate_alias_name: a versioned model's relation is <name>_v<version>.
+      n.alias = n.version.is_null()
+                    ? n.name
+                    : n.name + "_v" + absl::StrReplaceAll(n.version.ToPythonStr(), {{".", "_"}});
     }
     bool has_relation = n.resource_type == ResourceType::kModel || n.resource_type == ResourceType::kSeed ||
                         n.resource_type == ResourceType::kSnapshot;
@@ -705,11 +797,12 @@ class Builder {
     auto it = ref_index_.find(r.name);
     if (it == ref_index_.end()) return nullptr;
     auto matches = [&](const Node* n) {
-      if (!r.version.is_null() && !(n->version == r.version) &&
-          !(n->version.ToPythonStr() == r.version.ToPythonStr())) {
-        return false;
+      if (r.version.is_null()) {
+        // An unpinned ref to a versioned model is its latest version.
+        return n->version.is_null() || n->latest_version.is_null() ||
+               n->version.ToPythonStr() == n->latest_version.ToPythonStr();
       }
-      return true;
+      return n->version == r.version || n->version.ToPythonStr() == r.version.ToPythonStr();
     };
     if (!r.package.empty()) {
       for (const Node* n : it->second) {
@@ -859,6 +952,32 @@ class Builder {
     for (const auto& sf : pkg.schema_files) {
       for (const auto& patch : sf.patches) {
         if (patch.resource == "analysis") continue;
+        if (auto vit = versioned_.find(&patch); vit != versioned_.end()) {
+          // One set of tests per version: the version's columns and data tests (dbt's
+          // get_columns_for_version / get_tests_for_version), named after <model>_v<v>.
+          for (const auto& [vid, eff, v] : vit->second) {
+            if (disabled_.count(vid) || m_->FindNode(vid) == nullptr) continue;
+            std::string formatted = v.ToPythonStr();
+            TestTarget t;
+            t.target_name = patch.name + "_v" + formatted;
+            t.model_kwarg =
+                fmt::format("{{{{ get_where_subquery(ref('{}', version='{}')) }}}}", patch.name, formatted);
+            t.attached_node = vid;
+            t.file_key_name = fmt::format("models.{}", patch.name);
+            t.ref.name = patch.name;
+            t.ref.version = v;
+            t.ref.location = eff->location;
+            for (const auto& c : eff->columns) {
+              std::vector<std::string> ctags;
+              for (const Value& tg : c.tags.list()) ctags.push_back(tg.as_string());
+              for (const auto& spec : c.data_tests)
+                FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, ctags));
+            }
+            for (const auto& spec : eff->data_tests)
+              FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, {}));
+          }
+          continue;
+        }
         std::string id = fmt::format("{}.{}.{}", patch.resource, pkg.config.name, patch.name);
         if (disabled_.count(id)) continue;
         TestTarget t;
@@ -1044,6 +1163,118 @@ class Builder {
   }
 
   // --- refs -> depends_on ------------------------------------------------------------------------
+  // dbt's process_docs: descriptions (of nodes, their columns and sources) that hold Jinja are
+  // rendered with doc() ({% docs %} blocks: root project, the node's package, then any package),
+  // var and env_var.
+  absl::Status RenderDescriptions() {
+    auto has_jinja = [](const std::string& s) {
+      return s.find("{{") != std::string::npos || s.find("{%") != std::string::npos;
+    };
+    std::unique_ptr<jinja::Environment> env;
+    const Node* current = nullptr;
+    auto render = [&](std::string& text, const Node& n) -> absl::Status {
+      if (!has_jinja(text)) return absl::OkStatus();
+      if (!env) {
+        env = std::make_unique<jinja::Environment>();
+        env->AddGlobal(
+            "doc",
+            jinja::Value::Callable(
+                "doc",
+                [this, &current](jinja::CallContext&,
+                                 const jinja::CallArgs& a) -> absl::StatusOr<jinja::Value> {
+                  std::string pkg, name;
+                  if (a.positional.size() == 2) {
+                    pkg = a.positional[0].Str();
+                    name = a.positional[1].Str();
+                  } else if (a.positional.size() == 1) {
+                    name = a.positional[0].Str();
+                  } else {
+                    return absl::InvalidArgumentError("doc() takes 1 or 2 arguments");
+                  }
+                  std::vector<std::string> order;
+                  if (!pkg.empty()) {
+                    order = {pkg};
+                  } else {
+                    order = {p_.root.config.name, current ? current->package_name : p_.root.config.name};
+                  }
+                  for (const auto& o : order) {
+                    for (const auto& d : m_->docs()) {
+                      if (d->package_name == o && d->name == name)
+                        return jinja::Value::String(d->block_contents);
+                    }
+                  }
+                  if (pkg.empty()) {
+                    for (const auto& d : m_->docs()) {
+                      if (d->name == name) return jinja::Value::String(d->block_contents);
+                    }
+                  }
+                  return absl::InvalidArgumentError(ToAbsl(
+                      fmt::format("Documentation for '{}' depends on doc '{}' which was not found",
+                                  current ? current->unique_id : "", pkg.empty() ? name : pkg + "." + name)));
+                }));
+        const project::Environment* penv = &p_.env;
+        env->AddGlobal(
+            "env_var",
+            jinja::Value::Callable(
+                "env_var",
+                [penv](jinja::CallContext&, const jinja::CallArgs& a) -> absl::StatusOr<jinja::Value> {
+                  const jinja::Value* name = a.Get(0, "var");
+                  const jinja::Value* def = a.Get(1, "default");
+                  std::string n = name ? name->Str() : "";
+                  if (n.rfind("DBT_ENV_SECRET", 0) == 0) {
+                    return absl::InvalidArgumentError(
+                        ToAbsl(fmt::format("Secret env vars are allowed only in profiles.yml or "
+                                           "packages.yml. Found '{}' referenced elsewhere.",
+                                           n)));
+                  }
+                  if (auto it = penv->find(n); it != penv->end()) return jinja::Value::String(it->second);
+                  if (def) return *def;
+                  return absl::InvalidArgumentError(
+                      ToAbsl(fmt::format("Env var required but not provided: '{}'", n)));
+                }));
+        Value vars = p_.cli_vars;
+        env->AddGlobal("var", jinja::Value::Callable(
+                                  "var",
+                                  [this, vars](jinja::CallContext&,
+                                               const jinja::CallArgs& a) -> absl::StatusOr<jinja::Value> {
+                                    std::string n = a.Get(0, "name") ? a.Get(0, "name")->Str() : "";
+                                    const Value* v = vars.Find(n);
+                                    if (v == nullptr) v = p_.root.config.vars.Find(n);
+                                    if (v != nullptr && v->is_string())
+                                      return jinja::Value::String(v->as_string());
+                                    if (v != nullptr) return jinja::Value::String(v->ToPythonStr());
+                                    if (const jinja::Value* def = a.Get(1, "default")) return *def;
+                                    return absl::InvalidArgumentError(
+                                        ToAbsl(fmt::format("Required var '{}' not found in config", n)));
+                                  }));
+      }
+      current = &n;
+      auto tmpl = env->Parse(text, n.patch_path.empty() ? n.original_file_path : n.patch_path);
+      absl::StatusOr<std::string> out = tmpl.ok() ? env->Render(**tmpl, jinja::Value::Dict()) : tmpl.status();
+      if (!out.ok()) {
+        absl::Status st = out.status();
+        return GetLocation(st) ? st : WithLocation(st, n.location);
+      }
+      text = *std::move(out);
+      return absl::OkStatus();
+    };
+    for (const auto& up : m_->nodes()) {
+      Node& n = *up;
+      FLINKDBT_RETURN_IF_ERROR(render(n.description, n));
+      FLINKDBT_RETURN_IF_ERROR(render(n.source_description, n));
+      if (n.columns.is_map()) {
+        for (auto& [_, col] : n.columns.map()) {
+          Value* d = col.Find("description");
+          if (d == nullptr || !d->is_string() || !has_jinja(d->as_string())) continue;
+          std::string text = d->as_string();
+          FLINKDBT_RETURN_IF_ERROR(render(text, n));
+          *d = Value::String(std::move(text));
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status ResolveDependencies() {
     // Drop disabled file nodes from the manifest's active set.
     for (const auto& np : m_->nodes()) {
@@ -1101,6 +1332,11 @@ class Builder {
   std::vector<Node*> file_nodes_;
   std::vector<Node*> test_nodes_;
   absl::flat_hash_map<std::string, const project::NodePatch*> patch_config_;
+  // Versioned models: each version's effective patch (pointer-stable), and per model patch its
+  // versions as (unique_id, effective patch, v).
+  std::deque<project::NodePatch> version_patches_;
+  std::map<const project::NodePatch*, std::vector<std::tuple<std::string, const project::NodePatch*, Value>>>
+      versioned_;
   absl::flat_hash_map<std::string, std::vector<const Node*>> ref_index_;
   absl::flat_hash_map<std::string, std::vector<std::string>> macro_names_;
   absl::flat_hash_map<std::string, std::vector<SourceCall>> unit_sources_;

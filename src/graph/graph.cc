@@ -21,6 +21,7 @@ absl::StatusOr<std::shared_ptr<const Graph>> Graph::Build(std::shared_ptr<const 
   for (const auto& n : manifest->nodes()) {
     g->index_.emplace(n->unique_id, static_cast<int>(g->nodes_.size()));
     g->nodes_.push_back(n.get());
+    g->types_.push_back(n->resource_type);
   }
   g->parents_.resize(g->nodes_.size());
   g->children_.resize(g->nodes_.size());
@@ -39,6 +40,7 @@ absl::StatusOr<std::shared_ptr<const Graph>> Graph::Build(std::shared_ptr<const 
               [&](int a, int b) { return g->nodes_[a]->unique_id < g->nodes_[b]->unique_id; });
     g->rank_.resize(by_id.size());
     for (size_t i = 0; i < by_id.size(); ++i) g->rank_[by_id[i]] = static_cast<int>(i);
+    g->by_unique_id_ = std::move(by_id);
   }
   // Cycle detection: iterative DFS with colours; the first back edge gives the cycle.
   const size_t n = g->nodes_.size();

@@ -569,8 +569,8 @@ class Evaluator {
     return out;
   }
 
-  bool CanSelectIndirectly(const compile::Node& n) {
-    return n.resource_type == ResourceType::kTest || n.resource_type == ResourceType::kUnitTest;
+  static bool CanSelectIndirectly(ResourceType t) {
+    return t == ResourceType::kTest || t == ResourceType::kUnitTest;
   }
 
   bool ParentsWithin(int id, const Set& s) {
@@ -588,13 +588,13 @@ class Evaluator {
       selected_and_parents = selected;
       g_.Ancestors(Members(selected), -1, selected_and_parents);
       for (size_t i = 0; i < g_.size(); ++i) {
-        if (g_.node(static_cast<int>(i)).resource_type == ResourceType::kSource) selected_and_parents[i] = 1;
+        if (g_.type(static_cast<int>(i)) == ResourceType::kSource) selected_and_parents[i] = 1;
       }
     }
     for (size_t i = 0; i < g_.size(); ++i) {
       if (!selected[i]) continue;
       for (int c : g_.children(static_cast<int>(i))) {
-        if (!CanSelectIndirectly(g_.node(c))) continue;
+        if (!CanSelectIndirectly(g_.type(c))) continue;
         if (mode == IndirectSelection::kEager || ParentsWithin(c, selected)) {
           direct[c] = 1;
         } else if (mode == IndirectSelection::kBuildable && ParentsWithin(c, selected_and_parents)) {
@@ -982,9 +982,10 @@ absl::StatusOr<SelectionResult> Select(const Graph& graph, const SelectionSpec& 
   FLINKDBT_ASSIGN_OR_RETURN(auto r, ev.Recurse(spec));
   SelectionResult out;
   out.warnings = std::move(ev.warnings_);
-  for (size_t i = 0; i < graph.size(); ++i) {
+  // In unique_id order (ranked once when the graph was built: no string sort per selection).
+  for (int i : graph.ids_by_unique_id()) {
     if (!r.first[i]) continue;
-    ResourceType t = graph.node(static_cast<int>(i)).resource_type;
+    ResourceType t = graph.type(i);
     if (!options.resource_types.empty() &&
         std::find(options.resource_types.begin(), options.resource_types.end(), t) ==
             options.resource_types.end()) {
@@ -994,10 +995,8 @@ absl::StatusOr<SelectionResult> Select(const Graph& graph, const SelectionSpec& 
         options.exclude_resource_types.end()) {
       continue;
     }
-    out.selected.push_back(static_cast<int>(i));
+    out.selected.push_back(i);
   }
-  std::sort(out.selected.begin(), out.selected.end(),
-            [&](int a, int b) { return graph.node(a).unique_id < graph.node(b).unique_id; });
   return out;
 }
 

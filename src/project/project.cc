@@ -47,14 +47,16 @@ bool HasJinja(const std::string& s) {
 // Renders every Jinja string in `v`, except below keys for which `skip(path)` holds.
 absl::Status RenderTree(Value& v, std::vector<std::string>& path,
                         const std::function<bool(const std::vector<std::string>&)>& skip,
-                        ConfigRenderer* renderer, RenderScope scope, const Value* target) {
+                        ConfigRenderer* renderer, RenderScope scope, const Value* target,
+                        const Value* vars = nullptr) {
   if (skip(path)) return absl::OkStatus();
   if (v.is_string() && HasJinja(v.as_string())) {
     if (renderer == nullptr) {
       return ErrorAt(v, "this value holds Jinja but no renderer is available to render it");
     }
     SourceLocation loc = v.location();
-    FLINKDBT_ASSIGN_OR_RETURN(Value rendered, renderer->Render(v, scope, target));
+    FLINKDBT_ASSIGN_OR_RETURN(Value rendered, vars ? renderer->RenderWithVars(v, scope, target, *vars)
+                                                   : renderer->Render(v, scope, target));
     rendered.set_location(loc);
     v = std::move(rendered);
     return absl::OkStatus();
@@ -62,14 +64,14 @@ absl::Status RenderTree(Value& v, std::vector<std::string>& path,
   if (v.is_list()) {
     for (size_t i = 0; i < v.list().size(); ++i) {
       path.push_back(std::to_string(i));
-      absl::Status s = RenderTree(v.list()[i], path, skip, renderer, scope, target);
+      absl::Status s = RenderTree(v.list()[i], path, skip, renderer, scope, target, vars);
       path.pop_back();
       FLINKDBT_RETURN_IF_ERROR(s);
     }
   } else if (v.is_map()) {
     for (auto& [k, item] : v.map()) {
       path.push_back(k);
-      absl::Status s = RenderTree(item, path, skip, renderer, scope, target);
+      absl::Status s = RenderTree(item, path, skip, renderer, scope, target, vars);
       path.pop_back();
       FLINKDBT_RETURN_IF_ERROR(s);
     }
@@ -480,8 +482,8 @@ absl::StatusOr<Target> ParseProfile(std::string_view text, std::string_view file
     if (t.path.empty()) t.path = (fs::path(project_target_path) / "local").lexically_normal().string();
     return t;
   }
-  for (auto [key, field] : {std::pair{"poll_interval", &t.poll_interval},
-                             std::pair{"poll_max_interval", &t.poll_max_interval}}) {
+  for (auto [key, field] :
+       {std::pair{"poll_interval", &t.poll_interval}, std::pair{"poll_max_interval", &t.poll_max_interval}}) {
     const Value* v = out.Find(key);
     if (!v || v->is_null()) continue;
     double seconds = -1;
@@ -578,7 +580,54 @@ absl::Status Collect(const fs::path& root, const std::string& package, const std
   return absl::OkStatus();
 }
 
-absl::Status CollectFiles(Package& pkg) {
+// dbt's SchemaYamlRenderer.should_render_keypath: descriptions (rendered later with doc()), data
+// tests (rendered when the test is compiled), hooks and macro arguments stay as written. `path` is
+// [resource key, index, keys within the entry...].
+bool SkipSchemaKeypath(const std::vector<std::string>& path) {
+  if (path.empty()) return false;
+  const std::string& resource = path[0];
+  if (resource == "unit_tests") return true;  // given/expect rows are data, overrides render later
+  if (path.size() < 3) return false;
+  auto norender = [](const std::vector<std::string>& kp, size_t b) {
+    size_t n = kp.size() - b;
+    auto at = [&](size_t i) -> const std::string& { return kp[b + i]; };
+    auto test_or_desc = [](const std::string& k) {
+      return k == "tests" || k == "data_tests" || k == "description";
+    };
+    if (n >= 1 && test_or_desc(at(0))) return true;
+    if (n >= 3 && at(0) == "columns" && test_or_desc(at(2))) return true;
+    if (n >= 2 && at(0) == "config" &&
+        (at(1) == "pre_hook" || at(1) == "post_hook" || at(1) == "pre-hook" || at(1) == "post-hook")) {
+      return true;
+    }
+    if (n >= 3 && at(0) == "versions" && test_or_desc(at(2))) return true;
+    if (n >= 5 && at(0) == "versions" && at(2) == "columns" && test_or_desc(at(4))) return true;
+    return false;
+  };
+  if (resource == "sources") {
+    if (path[2] == "description") return true;
+    if (path[2] == "tables" && path.size() >= 5) return norender(path, 4);
+    return false;
+  }
+  if (resource == "macros" && path[2] == "arguments") return true;
+  return norender(path, 2);
+}
+
+// The vars `var()` sees while rendering a package's properties files: its project vars (the
+// package-scoped block over the global ones).
+Value SchemaVars(const ProjectConfig& c) {
+  Value vars = Value::MakeMap();
+  if (!c.vars.is_map()) return vars;
+  for (const auto& [k, v] : c.vars.map()) {
+    if (k != c.name) vars.Set(k, v);
+  }
+  if (const Value* own = c.vars.Find(c.name); own && own->is_map()) {
+    for (const auto& [k, v] : own->map()) vars.Set(k, v);
+  }
+  return vars;
+}
+
+absl::Status CollectFiles(Package& pkg, ConfigRenderer* renderer, const Value* target) {
   const ProjectConfig& c = pkg.config;
   fs::path root(c.root_dir);
   const std::string& n = c.name;
@@ -624,6 +673,13 @@ absl::Status CollectFiles(Package& pkg) {
   }
   for (ProjectFile& f : schemas) {
     FLINKDBT_ASSIGN_OR_RETURN(Value doc, ParseYaml(f.contents, f.original_file_path));
+    if (HasJinja(f.contents)) {
+      // Rendered as dbt renders properties files: env_var, var (project vars and --vars), target.
+      Value vars = SchemaVars(c);
+      std::vector<std::string> path;
+      FLINKDBT_RETURN_IF_ERROR(
+          RenderTree(doc, path, SkipSchemaKeypath, renderer, RenderScope::kSchema, target, &vars));
+    }
     FLINKDBT_ASSIGN_OR_RETURN(SchemaFile sf, ParseSchemaFile(doc, n, f.original_file_path));
     pkg.schema_files.push_back(std::move(sf));
     files.push_back(std::move(f));
@@ -646,7 +702,7 @@ absl::StatusOr<Package> LoadPackageAt(const fs::path& dir, bool is_root, ConfigR
   FLINKDBT_ASSIGN_OR_RETURN(
       pkg.config,
       ParseProjectConfig(text, shown, fs::absolute(dir).lexically_normal().string(), renderer, target));
-  FLINKDBT_RETURN_IF_ERROR(CollectFiles(pkg));
+  FLINKDBT_RETURN_IF_ERROR(CollectFiles(pkg, renderer, target));
   return pkg;
 }
 

@@ -122,6 +122,90 @@ absl::StatusOr<std::vector<ColumnSpec>> ParseColumns(const Value& entry, std::st
   return out;
 }
 
+absl::StatusOr<VersionSpec> ParseVersion(const Value& entry, const std::string& model_what) {
+  VersionSpec spec;
+  spec.location = entry.location();
+  const Value& v = *entry.Find("v");
+  if (!v.is_int() && !v.is_double() && !v.is_string()) {
+    return ErrorAt(v, fmt::format("'v' of a version of {} must be a number or a string", model_what));
+  }
+  spec.v = v;
+  std::string what = fmt::format("version {} of {}", spec.formatted(), model_what);
+  static const std::vector<std::string_view> kKeys = {
+      "v",       "defined_in", "description", "config",          "docs", "access", "constraints",
+      "columns", "data_tests", "tests",       "deprecation_date"};
+  for (const auto& [k, _] : entry.map()) {
+    if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end()) {
+      return ErrorAt(entry.KeyLocation(k), fmt::format("unknown key '{}' in {}", k, what));
+    }
+  }
+  if (const Value* d = entry.Find("defined_in"); d && !d->is_null()) {
+    if (!d->is_string()) return ErrorAt(*d, fmt::format("'defined_in' of {} must be a string", what));
+    spec.defined_in = d->as_string();
+  }
+  if (entry.Has("description")) {
+    FLINKDBT_ASSIGN_OR_RETURN(std::string d, OptString(entry, "description", what));
+    spec.description = std::move(d);
+  }
+  FLINKDBT_ASSIGN_OR_RETURN(spec.config, OptMap(entry, "config", what));
+  if (const Value* d = entry.Find("docs"); d && !d->is_null()) {
+    FLINKDBT_RETURN_IF_ERROR(ExpectMap(*d, fmt::format("'docs' of {}", what)));
+    spec.docs = *d;
+  }
+  if (const Value* a = entry.Find("access"); a && !a->is_null()) {
+    if (!a->is_string() ||
+        (a->as_string() != "private" && a->as_string() != "protected" && a->as_string() != "public")) {
+      return ErrorAt(*a, fmt::format("'access' of {} must be private, protected or public", what));
+    }
+    spec.access = *a;
+  }
+  if (const Value* c = entry.Find("constraints"); c && !c->is_null()) {
+    FLINKDBT_RETURN_IF_ERROR(ExpectList(*c, fmt::format("'constraints' of {}", what)));
+    spec.constraints = *c;
+  }
+  if (const Value* d = entry.Find("deprecation_date")) spec.deprecation_date = *d;
+  if (const Value* cols = entry.Find("columns"); cols && !cols->is_null()) {
+    FLINKDBT_RETURN_IF_ERROR(ExpectList(*cols, fmt::format("'columns' of {}", what)));
+    Value named = Value::MakeMap();
+    Value list = Value::MakeList();
+    bool seen_include = false;
+    for (const Value& c : cols->list()) {
+      if (c.is_map() && (c.Has("include") || c.Has("exclude")) && !c.Has("name")) {
+        if (seen_include) {
+          return ErrorAt(c, fmt::format("{} has more than one include/exclude entry in 'columns'", what));
+        }
+        seen_include = true;
+        const Value* inc = c.Find("include");
+        const Value* exc = c.Find("exclude");
+        bool all = inc == nullptr || inc->is_null() ||
+                   (inc->is_string() && (inc->as_string() == "all" || inc->as_string() == "*"));
+        if (!all && !inc->is_list()) {
+          return ErrorAt(*inc,
+                         fmt::format("'include' of {} must be 'all', '*' or a list of column names", what));
+        }
+        if (exc && !exc->is_null()) {
+          if (!all) {
+            return ErrorAt(
+                *exc, fmt::format("{}: 'exclude' can only be given when 'include' is 'all' or '*'", what));
+          }
+          FLINKDBT_RETURN_IF_ERROR(ExpectList(*exc, fmt::format("'exclude' of {}", what)));
+          spec.exclude = *exc;
+        }
+        if (!all) spec.include = *inc;
+        continue;
+      }
+      list.Push(c);
+    }
+    named.Set("columns", std::move(list));
+    FLINKDBT_ASSIGN_OR_RETURN(spec.columns, ParseColumns(named, what));
+  }
+  if (entry.Has("data_tests") || entry.Has("tests")) {
+    FLINKDBT_ASSIGN_OR_RETURN(std::vector<TestSpec> tests, ParseTests(entry, "", what));
+    spec.data_tests = std::move(tests);
+  }
+  return spec;
+}
+
 absl::StatusOr<NodePatch> ParsePatch(const Value& entry, std::string resource) {
   FLINKDBT_RETURN_IF_ERROR(ExpectMap(entry, fmt::format("a {} entry", resource)));
   NodePatch p;
@@ -149,15 +233,38 @@ absl::StatusOr<NodePatch> ParsePatch(const Value& entry, std::string resource) {
       p.constraints = *c;
     }
   }
-  if (const Value* lv = entry.Find("latest_version")) p.latest_version = *lv;
+  if (const Value* lv = entry.Find("latest_version")) {
+    if (!lv->is_null() && !lv->is_scalar()) {
+      return ErrorAt(*lv, fmt::format("'latest_version' of {} must be a number or a string", what));
+    }
+    p.latest_version = *lv;
+  }
   if (const Value* vs = entry.Find("versions")) {
     if (!vs->is_null()) {
       FLINKDBT_RETURN_IF_ERROR(ExpectList(*vs, fmt::format("'versions' of {}", what)));
       for (const Value& v : vs->list()) {
         FLINKDBT_RETURN_IF_ERROR(ExpectMap(v, fmt::format("a version of {}", what)));
         if (!v.Has("v")) return ErrorAt(v, fmt::format("a version of {} has no 'v'", what));
+        FLINKDBT_ASSIGN_OR_RETURN(VersionSpec spec, ParseVersion(v, what));
+        for (const VersionSpec& other : p.version_specs) {
+          if (other.formatted() == spec.formatted()) {
+            return ErrorAt(*v.Find("v"),
+                           fmt::format("{} declares version '{}' twice", what, spec.formatted()));
+          }
+        }
+        p.version_specs.push_back(std::move(spec));
       }
       p.versions = *vs;
+    }
+  }
+  if (!p.latest_version.is_null()) {
+    bool found = p.version_specs.empty();
+    for (const VersionSpec& spec : p.version_specs)
+      found |= spec.formatted() == p.latest_version.ToPythonStr();
+    if (!found) {
+      return ErrorAt(p.latest_version,
+                     fmt::format("'latest_version' of {} is {}, which is not one of its versions", what,
+                                 p.latest_version.ToPythonStr()));
     }
   }
   if (const Value* d = entry.Find("deprecation_date")) p.deprecation_date = *d;
@@ -494,6 +601,20 @@ absl::StatusOr<SchemaFile> ParseSchemaFile(const Value& doc, std::string package
     }
   }
   return f;
+}
+
+std::string VersionSpec::formatted() const { return v.ToPythonStr(); }
+
+bool VersionSpec::Includes(std::string_view column) const {
+  if (include.is_list()) {
+    bool listed = false;
+    for (const Value& x : include.list()) listed |= x.is_string() && x.as_string() == column;
+    if (!listed) return false;
+  }
+  for (const Value& x : exclude.list()) {
+    if (x.is_string() && x.as_string() == column) return false;
+  }
+  return true;
 }
 
 }  // namespace flinkdbt::project

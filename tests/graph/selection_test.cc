@@ -3,6 +3,7 @@
 //
 //   project: graph_selection
 //   state_project: graph_selection_old     # optional: parsed into a temp --state dir
+//   run_results: run_results/x.json         # optional: copied into the --state dir
 //   args: --select users+1 --resource-type model --output name
 //   expect:
 //   users
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 const fs::path kDir = fs::path(FLINKDBT_SOURCE_DIR) / "tests" / "graph";
 
 struct Case {
-  std::string name, project, state_project, args, error;
+  std::string name, project, state_project, run_results, args, error;
   std::vector<std::string> expect;
 };
 
@@ -44,6 +45,8 @@ Case ReadCase(const fs::path& p) {
       c.project = value("project: ");
     else if (line.rfind("state_project: ", 0) == 0)
       c.state_project = value("state_project: ");
+    else if (line.rfind("run_results: ", 0) == 0)
+      c.run_results = value("run_results: ");
     else if (line.rfind("args:", 0) == 0)
       c.args = line.size() > 5 ? value("args: ") : "";
     else if (line.rfind("error: ", 0) == 0)
@@ -101,6 +104,13 @@ TEST_P(SelectionCase, MatchesExpected) {
   if (!c.state_project.empty()) {
     absl::StatusOr<ParsedProject> old = Parse(c.state_project, tmp / "state");
     ASSERT_TRUE(old.ok()) << old.status();
+    lo.state_dir = (tmp / "state").string();
+  }
+  if (!c.run_results.empty()) {
+    // A previous run's results (for `result:`), placed in the --state directory.
+    fs::create_directories(tmp / "state");
+    fs::copy_file(kDir / c.run_results, tmp / "state" / "run_results.json",
+                  fs::copy_options::overwrite_existing);
     lo.state_dir = (tmp / "state").string();
   }
   std::vector<std::string> args = SplitArgs(c.args);

@@ -2,6 +2,7 @@
 
 #include "flinkdbt/base/digest.h"
 #include "flinkdbt/project/config.h"
+#include "flinkdbt/project/version.h"
 #include "flinkdbt/project/yaml.h"
 #include "gtest/gtest.h"
 
@@ -96,6 +97,49 @@ TEST(DigestTest, KnownVectors) {
   EXPECT_EQ(Sha256Hex(std::string(100, 'a')),
             "2816597888e4a0d3a36b82b83316ab32680eb8f00f8cd3b904d681246d285a0e");
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(VersionTest, SpecifiersAsDbtReadsThem) {
+  auto sat = [](const std::string& yaml, std::string_view version) {
+    auto v = ParseYaml("v: " + yaml + "\n", "dbt_project.yml");
+    EXPECT_TRUE(v.ok()) << v.status();
+    auto r = VersionSatisfies(*v->Find("v"), version);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() && *r;
+  };
+  EXPECT_TRUE(sat("'>=1.0.0'", "1.10.23"));
+  EXPECT_TRUE(sat("['>=1.3.0', '<2.0.0']", "1.10.23"));
+  EXPECT_FALSE(sat("['>=1.3.0', '<1.10.0']", "1.10.23"));
+  EXPECT_TRUE(sat("'>=1.10.0,<1.11.0'", "1.10.23"));
+  EXPECT_TRUE(sat("'1.10.23'", "1.10.23"));
+  EXPECT_FALSE(sat("'1.10.22'", "1.10.23"));
+  EXPECT_TRUE(sat("'>1.9'", "1.10.23"));  // missing parts are zero
+  EXPECT_FALSE(sat("'>=2.0.0'", "1.10.23"));
+  EXPECT_TRUE(sat("'<1.10.0'", "1.10.0-b1"));  // a prerelease sorts before its release
+  EXPECT_TRUE(sat("'<=1.10.23'", "1.10.23"));
+  auto bad = ParseYaml("v: ['>=x']\n", "dbt_project.yml");
+  ASSERT_TRUE(bad.ok());
+  auto r = VersionSatisfies(*bad->Find("v"), "1.10.23");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string(r.status().message()).find("invalid version specifier '>=x'"), std::string::npos);
+}
+
+TEST(VersionTest, CheckNamesPackageRangeAndPolicy) {
+  LoadedProject p;
+  p.root.config.name = "proj";
+  auto v = ParseYaml("r: ['>=1.0.0', '<1.5.0']\n", "dbt_project.yml");
+  ASSERT_TRUE(v.ok());
+  p.root.config.require_dbt_version = *v->Find("r");
+  absl::Status st = CheckRequiredDbtVersion(p);
+  ASSERT_FALSE(st.ok());
+  std::string msg(st.message());
+  EXPECT_NE(msg.find("'proj'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("['>=1.0.0', '<1.5.0']"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("1.10.23"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("--no-version-check"), std::string::npos) << msg;
+  ASSERT_TRUE(GetLocation(st).has_value());
+  EXPECT_EQ(GetLocation(st)->ToString(), "dbt_project.yml:1:4");
+  EXPECT_TRUE(CheckRequiredDbtVersion(p, "1.4.9").ok());
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include "flinkdbt/base/secrets.h"
 #include "flinkdbt/compile/manifest.h"
 #include "flinkdbt/compile/parser.h"
+#include "flinkdbt/jinja/environment.h"
 #include "flinkdbt/project/project.h"
 
 namespace flinkdbt::compile {
@@ -74,11 +75,18 @@ struct CompileOptions {
   // Receives log()/print()/exceptions.warn output: level is "debug", "info" or "warn".
   std::function<void(std::string_view level, std::string_view message)> log;
   Value flags = Value::MakeMap();  // upper-cased flags (FULL_REFRESH, STORE_FAILURES, WHICH, ...)
+  // `invocation_args_dict`: the invocation's lower-cased flags as dbt's args_to_dict builds them
+  // (the CLI fills it; secrets already scrubbed).
+  Value invocation_args = Value::MakeMap();
   // --defer / --favor-state: the state manifest and the selected unique_ids.
   const Value* defer_manifest = nullptr;
   bool favor_state = false;
   std::set<std::string> selected;
+  std::set<std::string> defer_missing;  // see Compiler::SetDeferMissing
   CompiledSqlValidator validator;
+  // Receives, for every node CompileNode renders, the output source map of its raw_code (offsets in
+  // the rendered text before ephemeral CTEs are injected -> offsets in raw_code).
+  std::function<void(const Node& node, std::vector<jinja::SourceMapEntry> map)> source_map_sink;
 };
 
 // Renders `{{ ... }}` in YAML strings of dbt_project.yml / profiles.yml / packages.yml /
@@ -107,6 +115,20 @@ class Compiler : public ParseRenderer {
   // keeps the node's own relation.)
   void SetDefer(std::shared_ptr<const Value> state_manifest, bool favor_state,
                 std::set<std::string> selected);
+  // `selected_resources`: the unique_ids the command selected (empty until set).
+  void SetSelectedResources(const std::vector<std::string>& unique_ids);
+  // --defer: refs to these unselected nodes, whose own relations do not exist on the target (the
+  // caller checked with its client), render the state manifest's relation.
+  void SetDeferMissing(std::set<std::string> unique_ids);
+  // Hooks (pre-hook/post-hook, on-run-start/on-run-end): `sql` rendered with execute = true in
+  // `node`'s context (`this` is its relation), or the root project's when `node` is null; `extra`
+  // adds context variables (on-run-end's `results`).
+  absl::StatusOr<std::string> RenderHook(const Node* node, std::string_view sql,
+                                         const std::vector<std::pair<std::string, Value>>& extra = {});
+  // Unit tests: `node`'s SQL rendered with `overrides` ({vars, env_vars, macros}) in effect, as dbt's
+  // unit-test context applies them (a macro override of a macro becomes a macro returning the value,
+  // e.g. is_incremental: true). The node itself is left as it is.
+  absl::StatusOr<std::string> CompileWithOverrides(const Node& node, const Value& overrides);
   // `compile --inline`: compiles ad-hoc SQL in the root project's context.
   absl::StatusOr<std::string> CompileInline(std::string_view sql);
 

@@ -159,6 +159,10 @@ class Manifest {
   absl::Status AddMacro(std::unique_ptr<Macro> macro);
   absl::Status AddDoc(std::unique_ptr<Doc> doc);
 
+  // Re-keys a node (versioned models: the file's "model.p.m_v2" becomes "model.p.m.v2"); an id
+  // already taken is the duplicate-resource error.
+  absl::Status RenameNode(std::string_view old_id, std::string new_id);
+
   const Node* FindNode(std::string_view unique_id) const;
   Node* MutableNode(std::string_view unique_id);
   const Macro* FindMacro(std::string_view unique_id) const;

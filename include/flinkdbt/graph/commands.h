@@ -10,6 +10,7 @@
 #define FLINKDBT_GRAPH_COMMANDS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct InvocationOptions {
   compile::CompileOptions compile;
   // Force every model through the Jinja renderer (dbt's --no-static-parser).
   bool static_parser = true;
+  // `require-dbt-version` check (project/version.h): --version-check/--no-version-check; unset
+  // means DBT_VERSION_CHECK from the environment, else on.
+  std::optional<bool> version_check;
 };
 
 // The project's Compiler, built on first use (parse needs it only for models the static

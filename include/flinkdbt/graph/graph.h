@@ -24,6 +24,9 @@ class Graph {
 
   size_t size() const { return nodes_.size(); }
   const Node& node(int id) const { return *nodes_[id]; }
+  // The node's resource type from a dense array (selection reads it for every node; the nodes
+  // themselves are large and scattered).
+  compile::ResourceType type(int id) const { return types_[id]; }
   int Find(std::string_view unique_id) const;  // -1 when absent
   const std::vector<int>& parents(int id) const { return parents_[id]; }
   const std::vector<int>& children(int id) const { return children_[id]; }
@@ -39,14 +42,18 @@ class Graph {
   std::vector<int> TopologicalOrder() const;
   // rank_by_unique_id()[id] is the position of node `id` when nodes are sorted by unique_id.
   const std::vector<int>& rank_by_unique_id() const { return rank_; }
+  // Every node id, sorted by unique_id (the inverse of rank_by_unique_id()).
+  const std::vector<int>& ids_by_unique_id() const { return by_unique_id_; }
 
  private:
   std::shared_ptr<const Manifest> manifest_;
   std::vector<const Node*> nodes_;
+  std::vector<compile::ResourceType> types_;
   absl::flat_hash_map<std::string, int> index_;
   std::vector<std::vector<int>> parents_;
   std::vector<std::vector<int>> children_;
   std::vector<int> rank_;
+  std::vector<int> by_unique_id_;
 };
 
 }  // namespace flinkdbt::graph

@@ -35,6 +35,13 @@ class ConfigRenderer {
  public:
   virtual ~ConfigRenderer() = default;
   virtual absl::StatusOr<Value> Render(const Value& text, RenderScope scope, const Value* target) = 0;
+  // Properties files (RenderScope::kSchema): `var` also sees `vars` (the package's project vars,
+  // under --vars). The default ignores them.
+  virtual absl::StatusOr<Value> RenderWithVars(const Value& text, RenderScope scope, const Value* target,
+                                               const Value& vars) {
+    (void)vars;
+    return Render(text, scope, target);
+  }
 };
 
 struct DispatchEntry {

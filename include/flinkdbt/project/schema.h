@@ -38,6 +38,30 @@ struct ColumnSpec {
   SourceLocation location;
 };
 
+// One entry of a model's `versions:` list (dbt's UnparsedVersion). Unset optional properties fall
+// back to the model's.
+struct VersionSpec {
+  Value v;                 // as written: an int, a float or a string
+  std::string defined_in;  // file stem of the version's model; empty: <name>_v<v>
+  std::optional<std::string> description;
+  Value config = Value::MakeMap();
+  Value docs;              // Null: the model's
+  Value access;            // Null: the model's
+  Value constraints;       // Null: the model's
+  Value deprecation_date;  // Null: the model's
+  // Which of the model's columns the version keeps: `include` is "all"/"*" (Null means all) or a
+  // list of names; `exclude` (only with all/*) removes names.
+  Value include;
+  Value exclude = Value::MakeList();
+  std::vector<ColumnSpec> columns;                  // the version's own column entries
+  std::optional<std::vector<TestSpec>> data_tests;  // nullopt: the model's data tests
+  SourceLocation location;
+
+  // "2", "1.5", "beta": how the version is spelled in unique ids, fqns and aliases.
+  std::string formatted() const;
+  bool Includes(std::string_view column) const;
+};
+
 // A `models:`/`seeds:`/`snapshots:`/`analyses:` entry (a "patch" of a node defined by a file).
 struct NodePatch {
   std::string resource;  // model | seed | snapshot | analysis
@@ -50,7 +74,8 @@ struct NodePatch {
   Value access;
   Value constraints = Value::MakeList();
   Value latest_version;
-  Value versions = Value::MakeList();
+  Value versions = Value::MakeList();      // as written
+  std::vector<VersionSpec> version_specs;  // parsed `versions:` (models only)
   Value deprecation_date;
   Value meta = Value::MakeMap();
   Value tags = Value::MakeList();

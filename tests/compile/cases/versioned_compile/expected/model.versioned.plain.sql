@@ -1,0 +1,1 @@
+select * from `default_catalog`.`default_database`.`dim_customers_v2`
