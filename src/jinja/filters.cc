@@ -1078,24 +1078,25 @@ Result FUrlencode(Renderer&, const Value& v, const CallArgs&) {
   return Value::String(UrlQuote(v.Str(), "/"));
 }
 
-// Jinja2's urlize (utils.urlize + the filter's rel/target/extra_schemes policies).
+// Jinja2's urlize (utils.urlize + the filter's rel/target/extra_schemes policies). Python's \w is
+// Unicode-aware: [\p{L}\p{N}_] here.
 namespace urlize {
 
 const re2::RE2& HttpRe() {
   static const re2::RE2* re = new re2::RE2(
       "(?i)("
-      "(https?://|www\\.)(([\\w%-]+\\.)+)?([a-z]{2,63}|xn--[\\w%]{2,59})"
-      "|([\\w%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)"
+      "(https?://|www\\.)(([\\p{L}\\p{N}_%-]+\\.)+)?([a-z]{2,63}|xn--[\\p{L}\\p{N}_%]{2,59})"
+      "|([\\p{L}\\p{N}_%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)"
       "|(https?://)((([\\d]{1,3})(\\.[\\d]{1,3}){3})|(\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}\\]))"
       ")(?::[\\d]{1,5})?(?:[/?#]\\S*)?");
   return *re;
 }
 const re2::RE2& EmailRe() {
-  static const re2::RE2* re = new re2::RE2("\\S+@\\w[\\w.-]*\\.\\w+");
+  static const re2::RE2* re = new re2::RE2("\\S+@[\\p{L}\\p{N}_][\\p{L}\\p{N}_.-]*\\.[\\p{L}\\p{N}_]+");
   return *re;
 }
 const re2::RE2& SchemeRe() {
-  static const re2::RE2* re = new re2::RE2("[\\w.+-]{2,}:(/){0,2}");
+  static const re2::RE2* re = new re2::RE2("[\\p{L}\\p{N}_.+-]{2,}:(/){0,2}");
   return *re;
 }
 
