@@ -100,8 +100,7 @@ std::string CaseName(const ::testing::TestParamInfo<Case>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, CaseTest,
-                         ::testing::ValuesIn(Discover(FLINKDBT_SHARED_DIR
- "/conformance/jinja/cases")),
+                         ::testing::ValuesIn(Discover(FLINKDBT_SHARED_DIR "/conformance/jinja/cases")),
                          CaseName);
 INSTANTIATE_TEST_SUITE_P(Own, CaseTest,
                          ::testing::ValuesIn(Discover(FLINKDBT_SOURCE_DIR "/tests/jinja/cases")), CaseName);
