@@ -1,7 +1,8 @@
 // Engine throughput over 1,000,000 generated rows (tumbling-window aggregation, a join, a Top-N),
 // peak memory (max RSS), and the 3-statement unit-test fixture round trip (CREATE LIKE, INSERT 10
 // rows, query). A plain C++ loop summing the same rows is measured in the same run as the
-// reference the engine numbers can be compared with.
+// reference the engine numbers can be compared with. peak_rss_MB is the process's maximum RSS: run
+// one benchmark per process (--benchmark_filter=BM_JoinWithDimension) to read a query's own peak.
 #include <sys/resource.h>
 
 #include <cstdlib>

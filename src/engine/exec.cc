@@ -426,6 +426,7 @@ class Runner {
           row.reserve(p.exprs.size());
           for (const auto& e : p.exprs) row.push_back(Eval(*e, c.row, ctx_));
           out->push_back(Change{c.kind, std::move(row)});
+          Row().swap(c.row);  // release the consumed input row now: peak is one copy, not two
         }
         return Check();
       }
@@ -486,6 +487,10 @@ class Runner {
     out->reserve(out->size() + log->size());
     bool any_computed = false;
     for (const auto& e : p.computed) any_computed = any_computed || e != nullptr;
+    // Room for the window TVF columns downstream when a time attribute could feed one.
+    size_t capacity = p.columns.size();
+    for (const auto& col : p.columns)
+      if (col.type.time_attribute == sql::TimeAttribute::kRowtime) capacity = p.columns.size() + 3;
     Row phys;
     for (size_t i = 0; i < log->size(); ++i) {
       const Change& c = (*log)[i];
@@ -495,7 +500,7 @@ class Runner {
         phys.push_back(rowtime);
       }
       Row row;
-      row.reserve(p.columns.size() + 3);  // room for window TVF columns downstream
+      row.reserve(capacity);
       for (size_t k = 0; k < p.columns.size(); ++k) {
         int idx = p.scan_index[k];
         if (p.computed[k])
@@ -553,8 +558,9 @@ class Runner {
       return false;
     };
     bool at_end = p.emit_at_end;
-    // Processes one change of side `is_left`.
-    auto process = [&](const Change& c, bool is_left) {
+    // Processes one change of side `is_left`. An accumulated row moves into the join state (the
+    // input vectors are consumed), so a row is held once.
+    auto process = [&](Change& c, bool is_left) {
       const auto& key_exprs = is_left ? p.left_keys : p.right_keys;
       Row key = Keys(key_exprs, c.row);
       JoinTable& mine = is_left ? lt : rt;
@@ -565,8 +571,9 @@ class Runner {
       JoinEntry* entry = nullptr;
       if (add) {
         auto& bucket = mine[key];
-        (is_left ? l_order : r_order).emplace_back(key, bucket.size());
-        bucket.push_back(JoinEntry{c.row, 0, true});
+        // Arrival order is only needed to emit unmatched outer rows at the end.
+        if (at_end) (is_left ? l_order : r_order).emplace_back(key, bucket.size());
+        bucket.push_back(JoinEntry{std::move(c.row), 0, true});
         entry = &bucket.back();
       } else {
         auto it = mine.find(key);
@@ -579,14 +586,15 @@ class Runner {
         if (!entry) return;
         entry->alive = false;
       }
+      const Row& row = add ? entry->row : c.row;
       int64_t found = 0;
       if (!has_null(key)) {
         auto it = other.find(key);
         if (it != other.end()) {
           for (auto& o : it->second) {
             if (!o.alive) continue;
-            const Row& l = is_left ? c.row : o.row;
-            const Row& r = is_left ? o.row : c.row;
+            const Row& l = is_left ? row : o.row;
+            const Row& r = is_left ? o.row : row;
             if (!matches(l, r)) continue;
             ++found;
             if (other_outer && !at_end) {
@@ -605,10 +613,12 @@ class Runner {
       if (add) entry->matches = found;
       if (mine_outer && !at_end && found == 0)
         out->push_back(Change{add ? RowKind::kInsert : RowKind::kDelete,
-                              is_left ? concat(&c.row, nullptr) : concat(nullptr, &c.row)});
+                              is_left ? concat(&row, nullptr) : concat(nullptr, &row)});
     };
-    for (const auto& c : left) process(c, true);
-    for (const auto& c : right) process(c, false);
+    for (auto& c : left) process(c, true);
+    std::vector<Change>().swap(left);
+    for (auto& c : right) process(c, false);
+    std::vector<Change>().swap(right);
     if (at_end) {
       // Window joins: a NULL-padded side still carries the window it belongs to (its window_start,
       // window_end are join keys equal to the other side's), as Flink's window join prints it.
@@ -655,7 +665,7 @@ class Runner {
       for (size_t i = 0; i < p.aggs.size(); ++i) row.push_back(Finish(p.aggs[i], g.accs[i], ctx_));
       return row;
     };
-    for (const auto& c : in) {
+    for (auto& c : in) {
       Row full = Keys(p.group_keys, c.row);
       bool add = IsAccumulate(c.kind);
       for (const auto& set : sets) {
@@ -708,6 +718,7 @@ class Runner {
         g.emitted = true;
       }
       FLINKDBT_RETURN_IF_ERROR(Check());
+      Row().swap(c.row);  // consumed: release it now
     }
     if (nk == 0 && !has_sets && groups.empty() && !p.aggs.empty()) {
       // A global aggregate over empty bounded input still produces its one row (COUNT(*) = 0),
@@ -743,10 +754,16 @@ class Runner {
     FLINKDBT_RETURN_IF_ERROR(Run(*p.inputs[0], &in));
     bool ltz = p.columns.back().type.root == TypeRoot::kTimestampLtz;
     auto ts = [&](int64_t ms) { return ltz ? Value::TimestampLtz(ms) : Value::Timestamp(ms); };
-    auto emit = [&](const Change& c, int64_t start, int64_t end) {
+    // The row's last window takes the input row itself (consumed; the scan reserved room for the
+    // three window columns), earlier windows of HOP/CUMULATE copy it.
+    auto emit = [&](Change& c, int64_t start, int64_t end, bool last = true) {
       Row row;
-      row.reserve(c.row.size() + 3);
-      row.insert(row.end(), c.row.begin(), c.row.end());
+      if (last) {
+        row = std::move(c.row);
+      } else {
+        row.reserve(c.row.size() + 3);
+        row.insert(row.end(), c.row.begin(), c.row.end());
+      }
       row.push_back(ts(start));
       row.push_back(ts(end));
       row.push_back(ts(end - 1));
@@ -803,7 +820,7 @@ class Runner {
       for (size_t i : rows) emit(in[i], start[i], end[i]);
       return absl::OkStatus();
     }
-    for (const auto& c : in) {
+    for (auto& c : in) {
       const Value& t = c.row[p.time_column];
       if (t.is_null()) continue;
       int64_t ms = t.millis();
@@ -815,11 +832,14 @@ class Runner {
         std::vector<int64_t> starts;
         for (int64_t s = last; s > ms - p.size; s -= p.slide) starts.push_back(s);
         std::reverse(starts.begin(), starts.end());
-        for (int64_t s : starts) emit(c, s, s + p.size);
+        for (size_t i = 0; i < starts.size(); ++i)
+          emit(c, starts[i], starts[i] + p.size, i + 1 == starts.size());
       } else {  // cumulate
         int64_t s = FloorDiv(ms - p.offset, p.size) * p.size + p.offset;
         int64_t first_end = FloorDiv(ms - s, p.slide) * p.slide + p.slide + s;
-        for (int64_t e = first_end; e <= s + p.size; e += p.slide) emit(c, s, e);
+        std::vector<int64_t> ends;
+        for (int64_t e = first_end; e <= s + p.size; e += p.slide) ends.push_back(e);
+        for (size_t i = 0; i < ends.size(); ++i) emit(c, s, ends[i], i + 1 == ends.size());
       }
     }
     return absl::OkStatus();

@@ -137,6 +137,8 @@ std::optional<Decimal> Decimal::FromDouble(double d, int scale) {
 // ---------------------------------------------------------------------------------------------
 // Value
 
+static_assert(sizeof(Value) == 24, "a Value is its kind, scale/nanos, a 64-bit payload and a heap pointer");
+
 Value Value::Bool(bool b) {
   Value v;
   v.kind_ = ValueKind::kBool;
@@ -161,18 +163,26 @@ Value Value::Dec(Decimal d) {
   v.aux_ = d.scale;
   auto u = static_cast<UInt128>(d.unscaled);
   v.i_ = static_cast<int64_t>(static_cast<uint64_t>(u));
-  v.hi_ = static_cast<int64_t>(static_cast<uint64_t>(u >> 64));
+  auto hi = static_cast<int64_t>(static_cast<uint64_t>(u >> 64));
+  if (hi != (v.i_ < 0 ? -1 : 0)) {  // beyond 64 bits: the high word lives on the heap
+    auto* h = new Heap();
+    h->hi = hi;
+    v.heap_ = h;
+  }
   return v;
 }
 Decimal Value::decimal_value() const {
   if (kind_ == ValueKind::kInt) return Decimal{i_, 0};
-  UInt128 u = (static_cast<UInt128>(static_cast<uint64_t>(hi_)) << 64) | static_cast<uint64_t>(i_);
+  int64_t hi = heap_ ? heap_->hi : (i_ < 0 ? -1 : 0);
+  UInt128 u = (static_cast<UInt128>(static_cast<uint64_t>(hi)) << 64) | static_cast<uint64_t>(i_);
   return Decimal{static_cast<Int128>(u), aux_};
 }
 Value Value::String(std::string s) {
   Value v;
   v.kind_ = ValueKind::kString;
-  v.heap_ = std::make_shared<Heap>(Heap{std::move(s), {}});
+  auto* h = new Heap();
+  h->text = std::move(s);
+  v.heap_ = h;
   return v;
 }
 Value Value::Bytes(std::string s) {
@@ -220,7 +230,9 @@ Value Value::IntervalMillis(int64_t millis) {
 Value Value::Array(std::vector<Value> items) {
   Value v;
   v.kind_ = ValueKind::kArray;
-  v.heap_ = std::make_shared<Heap>(Heap{{}, std::move(items)});
+  auto* h = new Heap();
+  h->items = std::move(items);
+  v.heap_ = h;
   return v;
 }
 Value Value::Map(std::vector<Value> items) {

@@ -10,6 +10,7 @@
 #ifndef FLINKDBT_ENGINE_VALUE_H_
 #define FLINKDBT_ENGINE_VALUE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,9 +63,28 @@ enum class ValueKind : uint8_t {
   kRow,
 };
 
+// 24 bytes: kind, scale/nanos, one 64-bit payload and one pointer to a shared, reference-counted
+// heap part (strings, bytes, nested values, and the high word of a DECIMAL beyond 64 bits).
 class Value {
  public:
   Value() = default;
+  Value(const Value& o) : kind_(o.kind_), aux_(o.aux_), i_(o.i_), heap_(o.heap_) {
+    if (heap_) heap_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  Value(Value&& o) noexcept : kind_(o.kind_), aux_(o.aux_), i_(o.i_), heap_(o.heap_) { o.heap_ = nullptr; }
+  Value& operator=(const Value& o) {
+    Value tmp(o);
+    Swap(tmp);
+    return *this;
+  }
+  Value& operator=(Value&& o) noexcept {
+    Value tmp(std::move(o));
+    Swap(tmp);
+    return *this;
+  }
+  ~Value() {
+    if (heap_ && heap_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete heap_;
+  }
 
   static Value Null() { return Value(); }
   static Value Bool(bool b);
@@ -103,17 +123,24 @@ class Value {
 
  private:
   struct Heap {
+    mutable std::atomic<int32_t> refs{1};
+    int64_t hi = 0;  // a DECIMAL's high word when it does not fit 64 bits
     std::string text;
     std::vector<Value> items;
   };
+  void Swap(Value& o) noexcept {
+    std::swap(kind_, o.kind_);
+    std::swap(aux_, o.aux_);
+    std::swap(i_, o.i_);
+    std::swap(heap_, o.heap_);
+  }
   ValueKind kind_ = ValueKind::kNull;
   int32_t aux_ = 0;  // decimal scale or nanos
   union {
     int64_t i_ = 0;
     double d_;
   };
-  int64_t hi_ = 0;  // decimal high word
-  std::shared_ptr<const Heap> heap_;
+  const Heap* heap_ = nullptr;
 };
 
 using Row = std::vector<Value>;
