@@ -42,6 +42,33 @@ absl::StatusOr<std::shared_ptr<const Graph>> Graph::Build(std::shared_ptr<const 
     for (size_t i = 0; i < by_id.size(); ++i) g->rank_[by_id[i]] = static_cast<int>(i);
     g->by_unique_id_ = std::move(by_id);
   }
+  // Plain-name fqn selection index (see FqnCandidates).
+  for (size_t i = 0; i < g->nodes_.size(); ++i) {
+    const Node& n = *g->nodes_[i];
+    if (n.resource_type == compile::ResourceType::kSource ||
+        n.resource_type == compile::ResourceType::kExposure || n.fqn.empty()) {
+      continue;
+    }
+    std::string_view keys[4];
+    std::string joined;
+    size_t count = 0;
+    if (!n.version.is_null() && n.fqn.size() >= 2) {
+      keys[count++] = n.fqn[n.fqn.size() - 2];
+      joined = n.fqn[n.fqn.size() - 2] + "_" + n.fqn.back();
+      keys[count++] = joined;
+    } else {
+      keys[count++] = n.fqn.back();
+    }
+    for (size_t from = 0; from < 2 && from < n.fqn.size(); ++from) {
+      std::string_view first = n.fqn[from];
+      keys[count++] = first.substr(0, first.find('.'));
+    }
+    for (size_t k = 0; k < count; ++k) {
+      bool dup = false;
+      for (size_t j = 0; j < k; ++j) dup |= keys[j] == keys[k];
+      if (!dup) g->fqn_names_[ToAbsl(keys[k])].push_back(static_cast<int>(i));
+    }
+  }
   // Cycle detection: iterative DFS with colours; the first back edge gives the cycle.
   const size_t n = g->nodes_.size();
   std::vector<char> colour(n, 0);  // 0 white, 1 on stack, 2 done
@@ -108,6 +135,11 @@ void Walk(const std::vector<std::vector<int>>& adj, const std::vector<int>& from
   }
 }
 }  // namespace
+
+const std::vector<int>* Graph::FqnCandidates(std::string_view name) const {
+  auto it = fqn_names_.find(ToAbsl(name));
+  return it == fqn_names_.end() ? nullptr : &it->second;
+}
 
 void Graph::Ancestors(const std::vector<int>& from, int depth, std::vector<char>& out) const {
   Walk(parents_, from, depth, out);

@@ -364,8 +364,13 @@ class Evaluator {
       return absl::OkStatus();
     };
     absl::Status st = absl::OkStatus();
-    if (m == "fqn") {
-      bool simple = v.find('.') == std::string::npos && !HasWildcard(v);
+    if (m == "fqn" && v.find('.') == std::string::npos && !HasWildcard(v)) {
+      // A plain name: the graph's name index gives exactly the nodes dbt's fqn match selects.
+      if (const std::vector<int>* ids = g_.FqnCandidates(v)) {
+        for (int id : *ids) out[id] = 1;
+      }
+    } else if (m == "fqn") {
+      bool simple = false;
       bool star = v == "*";
       st = each([&](const compile::Node& n) -> absl::StatusOr<bool> {
         if (n.resource_type == ResourceType::kSource || n.resource_type == ResourceType::kExposure)
