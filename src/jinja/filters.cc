@@ -571,12 +571,6 @@ namespace pp {
 
 constexpr size_t kWidth = 80;
 
-size_t Cps(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // pprint's _safe_key ordering: natural order when comparable, else by type name.
 bool KeyLess(const Value& a, const Value& b) {
   auto lt = LessThan(a, b);
@@ -675,7 +669,7 @@ void FormatStr(std::string_view s, std::string* out, size_t indent, size_t allow
   for (size_t i = 0; i < lines.size(); ++i) {
     rep = repr(lines[i]);
     if (i + 1 == lines.size()) max_width1 -= static_cast<int64_t>(allowance);
-    if (static_cast<int64_t>(Cps(rep)) <= max_width1) {
+    if (static_cast<int64_t>(utf8::Length(rep)) <= max_width1) {
       chunks.push_back(rep);
       continue;
     }
@@ -698,7 +692,7 @@ void FormatStr(std::string_view s, std::string* out, size_t indent, size_t allow
     for (size_t j = 0; j < parts.size(); ++j) {
       std::string candidate = current + std::string(parts[j]);
       if (j + 1 == parts.size() && i + 1 == lines.size()) max_width2 -= static_cast<int64_t>(allowance);
-      if (static_cast<int64_t>(Cps(repr(candidate))) > max_width2) {
+      if (static_cast<int64_t>(utf8::Length(repr(candidate))) > max_width2) {
         if (!current.empty()) chunks.push_back(repr(current));
         current = std::string(parts[j]);
       } else {
@@ -723,7 +717,7 @@ void Format(const Value& v, std::string* out, size_t indent, size_t allowance, i
   std::string rep = Repr(v);
   int64_t max_width =
       static_cast<int64_t>(kWidth) - static_cast<int64_t>(indent) - static_cast<int64_t>(allowance);
-  if (static_cast<int64_t>(Cps(rep)) > max_width && level < 100) {
+  if (static_cast<int64_t>(utf8::Length(rep)) > max_width && level < 100) {
     if (v.is_dict()) {
       out->push_back('{');
       auto items = SortedItems(v);
@@ -734,7 +728,7 @@ void Format(const Value& v, std::string* out, size_t indent, size_t allowance, i
         std::string krep = Repr(items[i].first);
         out->append(krep);
         out->append(": ");
-        Format(items[i].second, out, ind + Cps(krep) + 2, last ? allowance + 1 : 1, level + 1);
+        Format(items[i].second, out, ind + utf8::Length(krep) + 2, last ? allowance + 1 : 1, level + 1);
         if (!last) out->append(delimnl);
       }
       out->push_back('}');
@@ -1155,7 +1149,7 @@ Result FUrlize(Renderer& r, const Value& v, const CallArgs& a) {
     }
   }
   auto trim_url = [&](const std::string& x) {
-    if (trim && static_cast<int64_t>(pp::Cps(x)) > *trim) {
+    if (trim && static_cast<int64_t>(utf8::Length(x)) > *trim) {
       size_t i = 0;
       for (int64_t n = 0; n < *trim && i < x.size(); ++n) utf8::Decode(x, &i);
       return x.substr(0, i) + "...";

@@ -57,12 +57,6 @@ struct Spec {
   char type = 0;
 };
 
-size_t CountCp(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 bool IsAlignChar(char32_t c) { return c == '<' || c == '>' || c == '=' || c == '^'; }
 
 absl::StatusOr<Spec> ParseSpec(std::string_view s, std::string_view type_name) {
@@ -133,7 +127,7 @@ std::string Group(std::string_view digits, char sep, int every) {
 }
 
 std::string Pad(std::string_view sign_prefix, std::string_view body, const Spec& sp, char default_align) {
-  size_t len = CountCp(sign_prefix) + CountCp(body);
+  size_t len = utf8::Length(sign_prefix) + utf8::Length(body);
   char align = sp.align ? sp.align : default_align;
   std::string out;
   if (sp.width <= static_cast<int64_t>(len)) {
