@@ -71,7 +71,9 @@ struct Frame : HeapObject {
     }
     for (auto& [k, v] : vars) {
       // Names are interned per template, so equal names usually share storage.
-      if (k.size() == name.size() && (k.data() == name.data() || k == name)) return &v;
+      if (k.size() == name.size() &&
+          (k.data() == name.data() || (!k.empty() && k[0] == name[0] && k == name)))
+        return &v;
     }
     return nullptr;
   }

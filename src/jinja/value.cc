@@ -242,14 +242,22 @@ int64_t DictObject::FindIndex(const Value& key) const {
   return -1;
 }
 
+namespace {
+// Whether dict key `k` is the string `s` (inline; most mismatches decided without memcmp).
+inline bool KeyIs(const Value& k, std::string_view s) {
+  if (!k.is_string()) return false;
+  const std::string& ks = static_cast<const StringObject*>(k.heap_ptr())->str;
+  return ks.size() == s.size() && (s.empty() || (ks[0] == s[0] && std::string_view(ks) == s));
+}
+}  // namespace
+
 int64_t DictObject::FindIndex(std::string_view key) const {
   if (!index.empty()) {
     auto it = index.find(key);
     return it == index.end() ? int64_t{-1} : static_cast<int64_t>(it->second);
   }
   for (size_t i = 0; i < entries.size(); ++i) {
-    const Value& k = entries[i].first;
-    if (k.is_string() && k.AsString() == key) return static_cast<int64_t>(i);
+    if (KeyIs(entries[i].first, key)) return static_cast<int64_t>(i);
   }
   return -1;
 }
@@ -260,8 +268,7 @@ int64_t DictObject::FindIndex(const PrehashedKey& key) const {
     return it == index.end() ? int64_t{-1} : static_cast<int64_t>(it->second);
   }
   for (size_t i = 0; i < entries.size(); ++i) {
-    const Value& k = entries[i].first;
-    if (k.is_string() && k.AsString() == key.s) return static_cast<int64_t>(i);
+    if (KeyIs(entries[i].first, key.s)) return static_cast<int64_t>(i);
   }
   return -1;
 }
