@@ -4,13 +4,21 @@
     res = flinkdbt.Runner(cwd="my_project").invoke(["build", "--select", "stg_orders+"])
     print(res.success, res.exit_code, res.result)
 
+    with flinkdbt.Project("my_project", target="local", vars={"day": "2024-01-01"}) as project:
+        manifest = project.parse()                      # manifest.json, as a dict
+        nodes = project.compile(select="stg_orders+")   # compiled nodes (dicts with compiled_code)
+        listed = project.list(select="tag:nightly")     # like `ls --output json`
+        sql = project.render("{{ ref('stg_orders') }}")
+    print(flinkdbt.render_template("Hello {{ name }}", {"name": "you"}))
+
 A thin ctypes layer over the C ABI (<flinkdbt/flinkdbt.h>, libflinkdbt.so), standard library only.
 The library is the file named by the FLINKDBT_LIBRARY environment variable, else the installed
 libflinkdbt.so.1 (the dynamic loader's search path, then /usr/local/lib and /usr/lib).
 
-Threads: Runner.invoke releases the GIL, so runners on different threads run at the same time. One
-runner runs one invocation at a time; Runner.cancel may be called from any thread. Event callbacks
-may be called from the command's worker threads.
+Threads: every call into the library releases the GIL, so runners and projects on different threads
+run at the same time. One runner runs one invocation at a time; Runner.cancel may be called from any
+thread. Event callbacks may be called from the command's worker threads. A Project may be shared by
+threads: the library serializes calls on one project.
 """
 
 import ctypes
@@ -22,10 +30,12 @@ import threading
 __all__ = [
     "ABI_VERSION",
     "FlinkdbtError",
+    "Project",
     "Runner",
     "RunnerResult",
     "abi_version",
     "library",
+    "render_template",
     "version",
 ]
 
@@ -152,6 +162,23 @@ def _declare(lib):
         ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(_ErrorPtr)]
     lib.flinkdbt_runner_cancel.restype = ctypes.c_int
     lib.flinkdbt_runner_cancel.argtypes = [ctypes.c_void_p, ctypes.POINTER(_ErrorPtr)]
+    out_str = ctypes.POINTER(ctypes.c_void_p)
+    err = ctypes.POINTER(_ErrorPtr)
+    lib.flinkdbt_project_open.restype = ctypes.c_int
+    lib.flinkdbt_project_open.argtypes = [
+        ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, err]
+    lib.flinkdbt_project_free.restype = None
+    lib.flinkdbt_project_free.argtypes = [ctypes.c_void_p]
+    lib.flinkdbt_project_parse.restype = ctypes.c_int
+    lib.flinkdbt_project_parse.argtypes = [ctypes.c_void_p, out_str, err]
+    for name in ("flinkdbt_project_compile", "flinkdbt_project_list"):
+        getattr(lib, name).restype = ctypes.c_int
+        getattr(lib, name).argtypes = [
+            ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, out_str, err]
+    lib.flinkdbt_project_render.restype = ctypes.c_int
+    lib.flinkdbt_project_render.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, out_str, err]
+    lib.flinkdbt_render_template.restype = ctypes.c_int
+    lib.flinkdbt_render_template.argtypes = [ctypes.c_char_p, ctypes.c_char_p, out_str, err]
 
 
 def library():
@@ -334,6 +361,131 @@ class Runner:
             handle, self._handle = self._handle, None
         if handle is not None:
             self._lib.flinkdbt_runner_free(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_handle", None) is not None and not self._active:
+            self.close()
+
+
+def _call_for_string(function, *args):
+    """Calls a C function ending in (char **out, flinkdbt_error **err); returns the string (str)."""
+    lib = library()
+    out = ctypes.c_void_p()
+    err = _ErrorPtr()
+    status = function(*args, ctypes.byref(out), ctypes.byref(err))
+    try:
+        _check(status, err)
+        return ctypes.string_at(out.value).decode("utf-8") if out.value else ""
+    finally:
+        lib.flinkdbt_string_free(out)
+
+
+def _optional(value, what):
+    return None if value is None else _encode(value, what)
+
+
+def _selection(value, what):
+    """A selection argument: None, a string of space-separated selectors, or a list of them."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        value = " ".join(os.fspath(v) if isinstance(v, os.PathLike) else v for v in value)
+    return _encode(value, what)
+
+
+def _context(context):
+    if context is None:
+        return None
+    if isinstance(context, (str, bytes)):
+        return _encode(context, "context")
+    return _encode(json.dumps(context), "context")
+
+
+def render_template(template, context=None):
+    """Renders a Jinja template (dbt's Jinja, no project) with `context`, a dict (or JSON object text)
+    of variables. Raises FlinkdbtError with the template's line and column on a syntax or render
+    error."""
+    lib = library()
+    return _call_for_string(lib.flinkdbt_render_template, _encode(template, "template"), _context(context))
+
+
+class Project:
+    """A dbt project opened in-process: parse it, compile or list a selection, render templates in its
+    dbt context — without the CLI.
+
+    project_dir: the project's directory (None: the current directory's project).
+    profiles_dir: where profiles.yml is (None: $DBT_PROFILES_DIR, else the project directory
+        when it holds one, else the current directory, then ~/.dbt).
+    target: the profile target (None: the profile's default).
+    vars: --vars, a dict or YAML/JSON text.
+
+    Opening reads every file of the project; errors in them raise FlinkdbtError naming the file, line
+    and column. Close it (or use `with`) to free it. Calls on one Project may come from several
+    threads: the library runs them one at a time.
+    """
+
+    def __init__(self, project_dir=None, profiles_dir=None, target=None, vars=None):
+        lib = library()
+        self._lib = lib
+        self._handle = None
+        self._lock = threading.Lock()
+        self._active = 0
+        if vars is not None and not isinstance(vars, (str, bytes)):
+            vars = json.dumps(vars)
+        handle = ctypes.c_void_p()
+        err = _ErrorPtr()
+        _check(lib.flinkdbt_project_open(ctypes.byref(handle), _optional(project_dir, "project_dir"),
+                                         _optional(profiles_dir, "profiles_dir"), _optional(target, "target"),
+                                         _optional(vars, "vars"), ctypes.byref(err)), err)
+        self._handle = handle
+
+    def _call(self, function, *args):
+        with self._lock:
+            if self._handle is None:
+                raise ValueError("the project is closed")
+            self._active += 1
+            handle = self._handle
+        try:
+            return _call_for_string(function, handle, *args)
+        finally:
+            with self._lock:
+                self._active -= 1
+
+    def parse(self):
+        """Parses the project (writing target/manifest.json) and returns the manifest as a dict."""
+        return json.loads(self._call(self._lib.flinkdbt_project_parse))
+
+    def compile(self, select=None, exclude=None, selector=None):
+        """Compiles the selected nodes (as `flinkdbt compile`) and returns them as a list of manifest
+        node dicts with `compiled_code`. select/exclude: a string of space-separated selectors or a
+        list of them; selector: a selectors.yml name."""
+        return json.loads(self._call(self._lib.flinkdbt_project_compile, _selection(select, "select"),
+                                     _selection(exclude, "exclude"), _optional(selector, "selector")))
+
+    def list(self, select=None, exclude=None, selector=None):
+        """The selected nodes as `flinkdbt ls --output json` lists them: a list of dicts."""
+        return json.loads(self._call(self._lib.flinkdbt_project_list, _selection(select, "select"),
+                                     _selection(exclude, "exclude"), _optional(selector, "selector")))
+
+    def render(self, template, context=None):
+        """Renders `template` in the project's dbt context (ref, source, var, macros...), with the keys of
+        `context` (a dict) as extra variables."""
+        return self._call(self._lib.flinkdbt_project_render, _encode(template, "template"), _context(context))
+
+    def close(self):
+        """Frees the project. Idempotent; raises FlinkdbtError while another thread is inside a call."""
+        with self._lock:
+            if self._active:
+                raise FlinkdbtError(ERROR_FAILED_PRECONDITION, "close() called while a call runs")
+            handle, self._handle = self._handle, None
+        if handle is not None:
+            self._lib.flinkdbt_project_free(handle)
 
     def __enter__(self):
         return self

@@ -26,6 +26,14 @@ def cli_lists_build():
     return any(line.split()[:1] == ["build"] for line in out.split("Subcommands:", 1)[-1].splitlines())
 
 
+def copy_quickstart(parent, name):
+    """A fresh copy of examples/quickstart under parent/name."""
+    dest = os.path.join(parent, name)
+    shutil.copytree(os.path.join(REPO, "examples", "quickstart"), dest,
+                    ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    return dest
+
+
 class Events:
     """Collects events (thread-safe); optionally runs `hook` on each."""
 
@@ -268,18 +276,13 @@ class ThreadTest(TempDirTest):
 
 
 class QuickstartTest(TempDirTest):
-    """Builds examples/quickstart on the `local` target once the CLI has `build`."""
+    """Builds examples/quickstart on the `local` target."""
 
     def setUp(self):
         super().setUp()
-        has_build = cli_lists_build()
-        if has_build is None:
-            self.skipTest("FLINKDBT_EXECUTABLE not set: cannot tell whether `flinkdbt build` exists")
-        if not has_build:
-            self.skipTest("`flinkdbt --help` does not list `build` yet: the quickstart build test waits for it")
-        self.project = os.path.join(self.dir, "quickstart")
-        shutil.copytree(os.path.join(REPO, "examples", "quickstart"), self.project,
-                        ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+        if EXECUTABLE:
+            self.assertTrue(cli_lists_build(), "`flinkdbt --help` does not list `build`")
+        self.project = copy_quickstart(self.dir, "quickstart")
 
     def test_build_quickstart_locally(self):
         with flinkdbt.Runner(cwd=self.project) as runner:
@@ -294,12 +297,163 @@ class QuickstartTest(TempDirTest):
 
     def test_build_selection(self):
         with flinkdbt.Runner(cwd=self.project) as runner:
-            res = runner.invoke(["build", "--select", "stg_orders+"])
+            # stg_orders+ also selects stg_orders' unit tests, one of which fails on purpose.
+            res = runner.invoke(["build", "--select", "stg_orders+", "--exclude", "tag:known_failing"])
         self.assertEqual(res.exit_code, 0, res.result)
         ids = {r["unique_id"] for r in res.result["results"]}
         self.assertIn("model.my_flink_project.stg_orders", ids)
         self.assertIn("model.my_flink_project.int_order_totals", ids)
         self.assertNotIn("model.my_flink_project.src_orders", ids)
+
+
+class RenderTemplateTest(unittest.TestCase):
+    def test_render_with_context(self):
+        self.assertEqual(flinkdbt.render_template("{{ greeting | upper }}, {{ names | join(' & ') }}",
+                                                  {"greeting": "hi", "names": ["a", "b"]}), "HI, a & b")
+        self.assertEqual(flinkdbt.render_template("{{ 6 * 7 }}"), "42")
+        self.assertEqual(flinkdbt.render_template("{{ x }}", '{"x": 1.5}'), "1.5")
+
+    def test_errors(self):
+        with self.assertRaises(flinkdbt.FlinkdbtError) as cm:
+            flinkdbt.render_template("ok\n{% if %}")
+        self.assertEqual(cm.exception.code, flinkdbt.ERROR_INVALID_ARGUMENT)
+        self.assertEqual((cm.exception.file, cm.exception.line), ("<template>", 2))
+        with self.assertRaises(flinkdbt.FlinkdbtError):
+            flinkdbt.render_template("x", "[1]")
+        with self.assertRaises(ValueError):
+            flinkdbt.render_template("a\0b")
+
+
+class ProjectTest(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        self.path = copy_quickstart(self.dir, "qs")
+        self.project = flinkdbt.Project(self.path, profiles_dir=self.path, target="local", vars={"limit": 3})
+        self.addCleanup(self.project.close)
+
+    def test_parse(self):
+        manifest = self.project.parse()
+        self.assertIn("model.my_flink_project.stg_orders", manifest["nodes"])
+        self.assertIn("source.my_flink_project.marketplace.orders", manifest["sources"])
+        self.assertTrue(os.path.isfile(os.path.join(self.path, "target", "manifest.json")))
+
+    def test_list(self):
+        nodes = self.project.list(select="stg_orders+", exclude=["fct_revenue"])
+        ids = [n["unique_id"] for n in nodes]
+        self.assertIn("model.my_flink_project.int_order_totals", ids)
+        self.assertNotIn("model.my_flink_project.fct_revenue", ids)
+        self.assertEqual(ids, sorted(ids))
+        self.assertTrue(all("config" in n and "depends_on" in n for n in nodes))
+        everything = self.project.list()
+        self.assertIn("source", {n["resource_type"] for n in everything})
+        self.assertEqual(self.project.list(select="no_such_model"), [])
+
+    def test_compile(self):
+        nodes = self.project.compile(select=["stg_orders", "int_order_totals"])
+        # Eager indirect selection compiles the models' tests too.
+        by_id = {n["unique_id"]: n for n in nodes if n["resource_type"] == "model"}
+        self.assertEqual(set(by_id), {"model.my_flink_project.stg_orders",
+                                      "model.my_flink_project.int_order_totals"})
+        stg = by_id["model.my_flink_project.stg_orders"]
+        self.assertIn("FROM `examples`.`marketplace`.`orders`", stg["compiled_code"])
+        self.assertEqual(stg["resource_type"], "model")
+        self.assertEqual(stg["config"]["materialized"], "view")
+        self.assertIn("stg_orders", stg["relation_name"])
+        self.assertEqual(by_id["model.my_flink_project.int_order_totals"]["depends_on"]["nodes"],
+                         ["model.my_flink_project.stg_orders"])
+
+    def test_render_in_project(self):
+        out = self.project.render("{{ var('limit') + n }} {{ ref('stg_orders') }}", {"n": 1})
+        self.assertTrue(out.startswith("4 "), out)
+        self.assertIn("stg_orders", out)
+        with self.assertRaises(flinkdbt.FlinkdbtError) as cm:
+            self.project.render("{{ ref('missing_model') }}")
+        self.assertIn("missing_model", cm.exception.message)
+
+    def test_closed(self):
+        self.project.close()
+        self.project.close()
+        with self.assertRaises(ValueError):
+            self.project.list()
+
+
+class ProjectErrorTest(TempDirTest):
+    def test_broken_yaml_names_file_and_line(self):
+        path = copy_quickstart(self.dir, "broken")
+        with open(os.path.join(path, "models", "staging", "schema.yml"), "a") as f:
+            f.write("\n  - name: [unclosed\n")
+        with self.assertRaises(flinkdbt.FlinkdbtError) as cm:
+            flinkdbt.Project(path, profiles_dir=path)
+        e = cm.exception
+        self.assertEqual(e.code, flinkdbt.ERROR_INVALID_ARGUMENT)
+        self.assertTrue(e.file and e.file.endswith("schema.yml"), repr(e))
+        self.assertGreater(e.line, 1)
+
+    def test_jinja_error_in_model(self):
+        path = copy_quickstart(self.dir, "bad_model")
+        with open(os.path.join(path, "models", "staging", "bad.sql"), "w") as f:
+            f.write("SELECT 1\n{{ 1 + }}\n")
+        with flinkdbt.Project(path, profiles_dir=path) as project:
+            with self.assertRaises(flinkdbt.FlinkdbtError) as cm:
+                project.compile(select="bad")
+        self.assertTrue(cm.exception.file.endswith("bad.sql"), repr(cm.exception))
+        self.assertEqual(cm.exception.line, 2)
+
+    def test_unknown_target(self):
+        path = copy_quickstart(self.dir, "qs")
+        with self.assertRaises(flinkdbt.FlinkdbtError) as cm:
+            flinkdbt.Project(path, profiles_dir=path, target="no_such_target")
+        self.assertIn("no_such_target", cm.exception.message)
+
+
+class ProjectThreadTest(TempDirTest):
+    def test_two_projects_on_two_threads_at_once(self):
+        barrier = threading.Barrier(2, timeout=30)
+        results, errors = {}, []
+
+        def work(name):
+            try:
+                path = copy_quickstart(self.dir, name)
+                with flinkdbt.Project(path, profiles_dir=path, target="local", vars={"who": name}) as project:
+                    barrier.wait()
+                    for _ in range(3):
+                        nodes = project.compile(select="stg_orders+")
+                        listed = project.list()
+                    results[name] = (nodes, listed, project.render("{{ var('who') }}"))
+            except BaseException as e:
+                errors.append(repr(e))
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in ("pa", "pb")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.assertEqual(errors, [])
+        for name in ("pa", "pb"):
+            nodes, listed, who = results[name]
+            self.assertIn("model.my_flink_project.fct_revenue", {n["unique_id"] for n in nodes})
+            self.assertGreater(len(listed), 3)
+            self.assertEqual(who, name)
+
+    def test_one_project_shared_by_threads(self):
+        path = copy_quickstart(self.dir, "shared")
+        errors = []
+        with flinkdbt.Project(path, profiles_dir=path) as project:
+            def work():
+                try:
+                    for _ in range(3):
+                        nodes = project.compile(select="stg_orders")
+                        self.assertEqual([n["name"] for n in nodes if n["resource_type"] == "model"],
+                                         ["stg_orders"])
+                except BaseException as e:
+                    errors.append(repr(e))
+
+            threads = [threading.Thread(target=work) for _ in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(120)
+        self.assertEqual(errors, [])
 
 
 if __name__ == "__main__":

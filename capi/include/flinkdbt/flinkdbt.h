@@ -10,7 +10,11 @@
  *    flinkdbt_string_free(). Strings passed in are borrowed for the duration of the call.
  *  - No C++ exception ever crosses this boundary.
  *  - Thread safety: functions on different handles may run concurrently. A runner runs one invocation
- *    at a time; flinkdbt_runner_cancel() may be called from any thread while it runs.
+ *    at a time; flinkdbt_runner_cancel() may be called from any thread while it runs. A project
+ *    handle may be shared by several threads: calls on one project are serialized internally (they
+ *    wait for each other), calls on different projects run at once. flinkdbt_render_template(),
+ *    flinkdbt_version() and the *_free functions may be called from any thread. An error object
+ *    or a returned string belongs to the caller alone.
  *
  * Stability: what is declared here is stable within FLINKDBT_ABI_VERSION, the major version in the
  * shared library's SONAME (libflinkdbt.so.1). */
@@ -101,6 +105,61 @@ FLINKDBT_API int flinkdbt_runner_invoke(flinkdbt_runner *runner, int argc, const
 /* Cancels the invocation running on `runner`, from any thread; a no-op when none runs. The invocation
  * submits no new statement, cleans up and returns with exit code 2. */
 FLINKDBT_API int flinkdbt_runner_cancel(flinkdbt_runner *runner, flinkdbt_error **err);
+
+/* ---- Project: parse, compile, list and render without the CLI ------------------------------- */
+typedef struct flinkdbt_project flinkdbt_project;
+
+/* Opens the project in `project_dir` (NULL: the current directory's project, as the CLI finds it):
+ * reads dbt_project.yml, profiles.yml (from `profiles_dir`; NULL: $DBT_PROFILES_DIR, else the
+ * project directory when it holds profiles.yml, else the current directory, then ~/.dbt) resolved
+ * for `target` (NULL: the profile's default), packages and every project file. `vars` (NULL: none)
+ * is a YAML or JSON mapping, as --vars takes it. The environment is the process's, read now. Nothing
+ * is parsed yet and no target is contacted. On success *out receives the handle, freed with
+ * flinkdbt_project_free(); on failure *out is NULL and the error names the file, line and column at
+ * fault (a broken YAML file, an unknown target...). All strings are borrowed for the call. */
+FLINKDBT_API int flinkdbt_project_open(flinkdbt_project **out, const char *project_dir, const char *profiles_dir,
+                                       const char *target, const char *vars, flinkdbt_error **err);
+
+/* Frees a project. NULL-safe. Must not be called while another thread uses the project. */
+FLINKDBT_API void flinkdbt_project_free(flinkdbt_project *project);
+
+/* Parses the project as read by flinkdbt_project_open (as `flinkdbt parse` does, writing
+ * target/manifest.json). When manifest_json is not NULL, *manifest_json receives manifest.json's
+ * text (dbt's v12 manifest), freed with flinkdbt_string_free(). Later compile/list/render calls use
+ * this parse; they parse on first use when this was never called. */
+FLINKDBT_API int flinkdbt_project_parse(flinkdbt_project *project, char **manifest_json, flinkdbt_error **err);
+
+/* Compiles the selected nodes as `flinkdbt compile --select S --exclude E --selector N` does
+ * (writing target/compiled/). `select` and `exclude` hold space-separated selection methods
+ * ("stg_orders+ tag:nightly"); NULL or "" selects every model, test, analysis and snapshot, and
+ * excludes nothing; `selector` names a selectors.yml entry (NULL: none). *nodes_json receives a JSON
+ * array of the compiled nodes, each its manifest node object (unique_id, name, resource_type,
+ * compiled_code, relation_name, config, depends_on, ...), in compilation order; freed with
+ * flinkdbt_string_free(). A Jinja error in a model gives that model's file, line and column. */
+FLINKDBT_API int flinkdbt_project_compile(flinkdbt_project *project, const char *select, const char *exclude,
+                                          const char *selector, char **nodes_json, flinkdbt_error **err);
+
+/* Lists the selected nodes as `flinkdbt ls --output json` does (same arguments as
+ * flinkdbt_project_compile; every resource type by default). *nodes_json receives a JSON array of
+ * objects (unique_id, name, resource_type, package_name, alias, config, depends_on, tags,
+ * original_file_path, source_name), sorted by unique_id; freed with flinkdbt_string_free(). */
+FLINKDBT_API int flinkdbt_project_list(flinkdbt_project *project, const char *select, const char *exclude,
+                                       const char *selector, char **nodes_json, flinkdbt_error **err);
+
+/* Renders `template_text` in the project's dbt context (ref, source, var, config, this, target, the
+ * project's macros...), as `flinkdbt compile --inline` does. `context_json` (NULL: none) is a JSON
+ * object whose keys become variables of the template. *rendered receives the text, freed with
+ * flinkdbt_string_free(). Errors locate the template's line and column. */
+FLINKDBT_API int flinkdbt_project_render(flinkdbt_project *project, const char *template_text,
+                                         const char *context_json, char **rendered, flinkdbt_error **err);
+
+/* ---- Templates without a project ---------------------------------------------------------- */
+/* Renders a Jinja template with `context_json` (NULL: none; else a JSON object) as its context, on
+ * flinkdbt's template engine configured as dbt configures Jinja2 (no dbt context). *rendered receives
+ * the text, freed with flinkdbt_string_free(). Syntax and render errors give file "<template>" and the
+ * line and column. Runaway templates (loops of more than ten million steps) fail instead of hanging. */
+FLINKDBT_API int flinkdbt_render_template(const char *template_text, const char *context_json, char **rendered,
+                                          flinkdbt_error **err);
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,16 @@ int main(int argc, char **argv) {
   flinkdbt_string_free(result);
   flinkdbt_error_free(err);
   flinkdbt_runner_free(runner);
+  /* The direct functions are there too. */
+  char *rendered = NULL;
+  err = NULL;
+  if (flinkdbt_render_template("{{ a * 2 }}", "{\"a\": 21}", &rendered, &err) != FLINKDBT_OK ||
+      strcmp(rendered, "42") != 0) {
+    fprintf(stderr, "render_template: %s\n", err != NULL ? err->message : (rendered ? rendered : "NULL"));
+    ok = 0;
+  }
+  flinkdbt_string_free(rendered);
+  flinkdbt_error_free(err);
   if (ok) printf("consumer: flinkdbt %s, --version exit code 0\n", flinkdbt_version());
   return ok ? 0 : 1;
 }
