@@ -42,6 +42,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/cgo"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -438,3 +439,269 @@ func (r *Runner) Close() error {
 }
 
 var _ error = (*Error)(nil)
+
+// ---- Projects: parse, compile, list and render without the CLI ----------------------------------
+
+// ProjectOptions says how OpenProject reads a project; the zero value does what the CLI does.
+type ProjectOptions struct {
+	ProfilesDir string         // where profiles.yml is ("": $DBT_PROFILES_DIR, the project dir, the cwd, ~/.dbt)
+	Target      string         // the profile target ("": the profile's default)
+	Vars        map[string]any // --vars (nil: none)
+}
+
+// Selection says which nodes Compile and List act on, as --select, --exclude and --selector take
+// them; each entry may hold several space-separated selectors. The zero value selects everything.
+type Selection struct {
+	Select   []string
+	Exclude  []string
+	Selector string // a selectors.yml name
+}
+
+// Node is one node Compile or List returns: the commonly used fields of its manifest object, and the
+// whole object in Raw.
+type Node struct {
+	UniqueID     string         `json:"unique_id"`
+	Name         string         `json:"name"`
+	ResourceType string         `json:"resource_type"`
+	PackageName  string         `json:"package_name"`
+	Config       map[string]any `json:"config"`
+	DependsOn    struct {
+		Nodes  []string `json:"nodes"`
+		Macros []string `json:"macros"`
+	} `json:"depends_on"`
+	CompiledCode string          `json:"compiled_code"` // Compile only
+	RelationName string          `json:"relation_name"` // Compile only ("" for nodes without one)
+	Raw          json.RawMessage `json:"-"`
+}
+
+// Project is a dbt project opened in-process. It is safe for concurrent use by several goroutines
+// (the library runs their calls one at a time). Close it when done; a finalizer frees a forgotten one
+// as a backstop.
+type Project struct {
+	mu  sync.RWMutex // read: a call is in the library; write: Close
+	ptr *C.flinkdbt_project
+}
+
+var errProjectClosed = &Error{Code: CodeFailedPrecondition, Message: "flinkdbt: the project is closed"}
+
+// cOptional is cString for optional arguments: "" becomes NULL. The caller frees a non-nil result.
+func cOptional(s, what string) (*C.char, error) {
+	if s == "" {
+		return nil, nil
+	}
+	return cString(s, what)
+}
+
+// freeAll frees C strings (nil entries are fine).
+func freeAll(ps ...*C.char) {
+	for _, p := range ps {
+		C.free(unsafe.Pointer(p))
+	}
+}
+
+// takeString copies and frees a string the library returned.
+func takeString(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	defer C.flinkdbt_string_free(p)
+	return C.GoString(p)
+}
+
+func contextJSON(vars map[string]any) (string, error) {
+	if vars == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(vars)
+	if err != nil {
+		return "", &Error{Code: CodeInvalidArgument, Message: "flinkdbt: the context is not JSON-encodable: " + err.Error()}
+	}
+	return string(b), nil
+}
+
+// OpenProject reads the project in dir ("": the current directory's project): dbt_project.yml,
+// profiles.yml, packages and every file. Errors in them are *Error values naming the file, line and
+// column. Nothing is parsed yet and no target is contacted.
+func OpenProject(dir string, opts *ProjectOptions) (*Project, error) {
+	if opts == nil {
+		opts = &ProjectOptions{}
+	}
+	vars := ""
+	if opts.Vars != nil {
+		var err error
+		if vars, err = contextJSON(opts.Vars); err != nil {
+			return nil, err
+		}
+	}
+	args := []struct{ value, what string }{
+		{dir, "the project directory"}, {opts.ProfilesDir, "the profiles directory"}, {opts.Target, "the target"},
+		{vars, "the vars"},
+	}
+	c := make([]*C.char, len(args))
+	defer func() { freeAll(c...) }()
+	for i, a := range args {
+		var err error
+		if c[i], err = cOptional(a.value, a.what); err != nil {
+			return nil, err
+		}
+	}
+	var ptr *C.flinkdbt_project
+	var cerr *C.flinkdbt_error
+	if err := check(C.flinkdbt_project_open(&ptr, c[0], c[1], c[2], c[3], &cerr), cerr); err != nil {
+		return nil, err
+	}
+	p := &Project{ptr: ptr}
+	runtime.SetFinalizer(p, (*Project).Close)
+	return p, nil
+}
+
+func (p *Project) lock() (*C.flinkdbt_project, error) {
+	p.mu.RLock()
+	if p.ptr == nil {
+		p.mu.RUnlock()
+		return nil, errProjectClosed
+	}
+	return p.ptr, nil
+}
+
+// Parse parses the project (writing target/manifest.json, as `flinkdbt parse` does) and returns
+// manifest.json's text.
+func (p *Project) Parse() (json.RawMessage, error) {
+	ptr, err := p.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer p.mu.RUnlock()
+	var out *C.char
+	var cerr *C.flinkdbt_error
+	status := C.flinkdbt_project_parse(ptr, &out, &cerr)
+	text := takeString(out)
+	if err := check(status, cerr); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(text), nil
+}
+
+type selectionFunc func(*C.flinkdbt_project, *C.char, *C.char, *C.char, **C.char, **C.flinkdbt_error) C.int
+
+func (p *Project) selection(sel Selection, call selectionFunc) ([]Node, error) {
+	ptr, err := p.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer p.mu.RUnlock()
+	var cs [3]*C.char
+	defer func() { freeAll(cs[:]...) }()
+	for i, v := range []string{strings.Join(sel.Select, " "), strings.Join(sel.Exclude, " "), sel.Selector} {
+		if cs[i], err = cOptional(v, "the selection"); err != nil {
+			return nil, err
+		}
+	}
+	var out *C.char
+	var cerr *C.flinkdbt_error
+	status := call(ptr, cs[0], cs[1], cs[2], &out, &cerr)
+	text := takeString(out)
+	if err := check(status, cerr); err != nil {
+		return nil, err
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal([]byte(text), &raws); err != nil {
+		return nil, &Error{Code: CodeInternal, Message: "flinkdbt: malformed nodes: " + err.Error()}
+	}
+	nodes := make([]Node, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &nodes[i]); err != nil {
+			return nil, &Error{Code: CodeInternal, Message: "flinkdbt: malformed node: " + err.Error()}
+		}
+		nodes[i].Raw = raw
+	}
+	return nodes, nil
+}
+
+// Compile compiles the selected nodes (as `flinkdbt compile`, writing target/compiled/) and returns
+// them in compilation order, CompiledCode filled in.
+func (p *Project) Compile(sel Selection) ([]Node, error) {
+	return p.selection(sel, func(a *C.flinkdbt_project, b, c, d *C.char, e **C.char, f **C.flinkdbt_error) C.int {
+		return C.flinkdbt_project_compile(a, b, c, d, e, f)
+	})
+}
+
+// List returns the selected nodes as `flinkdbt ls --output json` lists them, sorted by unique_id.
+func (p *Project) List(sel Selection) ([]Node, error) {
+	return p.selection(sel, func(a *C.flinkdbt_project, b, c, d *C.char, e **C.char, f **C.flinkdbt_error) C.int {
+		return C.flinkdbt_project_list(a, b, c, d, e, f)
+	})
+}
+
+// Render renders template in the project's dbt context (ref, source, var, macros...) with the keys of
+// vars (nil: none) as extra variables.
+func (p *Project) Render(template string, vars map[string]any) (string, error) {
+	ptr, err := p.lock()
+	if err != nil {
+		return "", err
+	}
+	defer p.mu.RUnlock()
+	ctx, err := contextJSON(vars)
+	if err != nil {
+		return "", err
+	}
+	ct, err := cString(template, "the template")
+	if err != nil {
+		return "", err
+	}
+	cc, err := cOptional(ctx, "the context")
+	if err != nil {
+		freeAll(ct)
+		return "", err
+	}
+	defer freeAll(ct, cc)
+	var out *C.char
+	var cerr *C.flinkdbt_error
+	status := C.flinkdbt_project_render(ptr, ct, cc, &out, &cerr)
+	text := takeString(out)
+	if err := check(status, cerr); err != nil {
+		return "", err
+	}
+	return text, nil
+}
+
+// Close frees the project, waiting for running calls to return first. Calling it again is a no-op.
+func (p *Project) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ptr == nil {
+		return nil
+	}
+	C.flinkdbt_project_free(p.ptr)
+	p.ptr = nil
+	runtime.SetFinalizer(p, nil)
+	return nil
+}
+
+// RenderTemplate renders a Jinja template with vars (nil: none) as its variables, on flinkdbt's
+// template engine configured as dbt configures Jinja2, without any project. Syntax and render errors
+// are *Error values with File "<template>", Line and Column.
+func RenderTemplate(template string, vars map[string]any) (string, error) {
+	ctx, err := contextJSON(vars)
+	if err != nil {
+		return "", err
+	}
+	ct, err := cString(template, "the template")
+	if err != nil {
+		return "", err
+	}
+	cc, err := cOptional(ctx, "the context")
+	if err != nil {
+		freeAll(ct)
+		return "", err
+	}
+	defer freeAll(ct, cc)
+	var out *C.char
+	var cerr *C.flinkdbt_error
+	status := C.flinkdbt_render_template(ct, cc, &out, &cerr)
+	text := takeString(out)
+	if err := check(status, cerr); err != nil {
+		return "", err
+	}
+	return text, nil
+}
