@@ -370,15 +370,13 @@ class TimedeltaObject : public jinja::Object {
   int64_t micros_;
 };
 
-// A callable "class" with class-level attributes (datetime.now, date.today, ...).
-class ClassObject : public jinja::Object {
+// A module: named attributes.
+class AttrModule : public jinja::Object {
  public:
-  using Attrs = std::vector<std::pair<std::string, JValue>>;
-  ClassObject(std::string name, jinja::NativeFunction ctor, Attrs attrs)
-      : name_(std::move(name)), ctor_(std::move(ctor)), attrs_(std::move(attrs)) {}
-  std::string_view TypeName() const override { return "type"; }
-  std::string Str() const override { return "<class 'datetime." + name_ + "'>"; }
-  absl::StatusOr<JValue> Call(CallContext& ctx, const CallArgs& a) const override { return ctor_(ctx, a); }
+  AttrModule(std::string name, std::vector<std::pair<std::string, JValue>> attrs)
+      : name_(std::move(name)), attrs_(std::move(attrs)) {}
+  std::string_view TypeName() const override { return "module"; }
+  std::string Str() const override { return "<module '" + name_ + "'>"; }
   std::optional<JValue> GetAttr(std::string_view name) const override {
     for (const auto& [k, v] : attrs_) {
       if (k == name) return v;
@@ -388,8 +386,22 @@ class ClassObject : public jinja::Object {
 
  private:
   std::string name_;
+  std::vector<std::pair<std::string, JValue>> attrs_;
+};
+
+// A callable "class" with class-level attributes (datetime.now, date.today, ...).
+class ClassObject : public AttrModule {
+ public:
+  using Attrs = std::vector<std::pair<std::string, JValue>>;
+  ClassObject(std::string name, jinja::NativeFunction ctor, Attrs attrs)
+      : AttrModule(name, std::move(attrs)), class_name_(std::move(name)), ctor_(std::move(ctor)) {}
+  std::string_view TypeName() const override { return "type"; }
+  std::string Str() const override { return "<class 'datetime." + class_name_ + "'>"; }
+  absl::StatusOr<JValue> Call(CallContext& ctx, const CallArgs& a) const override { return ctor_(ctx, a); }
+
+ private:
+  std::string class_name_;
   jinja::NativeFunction ctor_;
-  Attrs attrs_;
 };
 
 absl::StatusOr<int64_t> IntArg(const CallArgs& a, int index, std::string_view name, int64_t def,
@@ -508,24 +520,6 @@ JValue TimedeltaClass() {
   };
   return JValue::FromObject(std::make_shared<ClassObject>("timedelta", ctor, ClassObject::Attrs{}));
 }
-
-class AttrModule : public jinja::Object {
- public:
-  AttrModule(std::string name, std::vector<std::pair<std::string, JValue>> attrs)
-      : name_(std::move(name)), attrs_(std::move(attrs)) {}
-  std::string_view TypeName() const override { return "module"; }
-  std::string Str() const override { return "<module '" + name_ + "'>"; }
-  std::optional<JValue> GetAttr(std::string_view name) const override {
-    for (const auto& [k, v] : attrs_) {
-      if (k == name) return v;
-    }
-    return std::nullopt;
-  }
-
- private:
-  std::string name_;
-  std::vector<std::pair<std::string, JValue>> attrs_;
-};
 
 // itertools: results are materialised lists (dbt templates iterate them once).
 absl::StatusOr<std::vector<JValue>> Seq(const JValue* v, std::string_view fn) {
