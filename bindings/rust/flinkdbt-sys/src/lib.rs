@@ -32,6 +32,12 @@ pub struct flinkdbt_runner {
     _private: [u8; 0],
 }
 
+/// Opaque project handle. May be shared by threads: the library serializes calls on one project.
+#[repr(C)]
+pub struct flinkdbt_project {
+    _private: [u8; 0],
+}
+
 pub type flinkdbt_event_callback =
     Option<unsafe extern "C" fn(event_json: *const c_char, payload: *mut c_void)>;
 
@@ -68,6 +74,49 @@ extern "C" {
         err: *mut *mut flinkdbt_error,
     ) -> c_int;
     pub fn flinkdbt_runner_cancel(runner: *mut flinkdbt_runner, err: *mut *mut flinkdbt_error) -> c_int;
+    pub fn flinkdbt_project_open(
+        out: *mut *mut flinkdbt_project,
+        project_dir: *const c_char,
+        profiles_dir: *const c_char,
+        target: *const c_char,
+        vars: *const c_char,
+        err: *mut *mut flinkdbt_error,
+    ) -> c_int;
+    pub fn flinkdbt_project_free(project: *mut flinkdbt_project);
+    pub fn flinkdbt_project_parse(
+        project: *mut flinkdbt_project,
+        manifest_json: *mut *mut c_char,
+        err: *mut *mut flinkdbt_error,
+    ) -> c_int;
+    pub fn flinkdbt_project_compile(
+        project: *mut flinkdbt_project,
+        select: *const c_char,
+        exclude: *const c_char,
+        selector: *const c_char,
+        nodes_json: *mut *mut c_char,
+        err: *mut *mut flinkdbt_error,
+    ) -> c_int;
+    pub fn flinkdbt_project_list(
+        project: *mut flinkdbt_project,
+        select: *const c_char,
+        exclude: *const c_char,
+        selector: *const c_char,
+        nodes_json: *mut *mut c_char,
+        err: *mut *mut flinkdbt_error,
+    ) -> c_int;
+    pub fn flinkdbt_project_render(
+        project: *mut flinkdbt_project,
+        template_text: *const c_char,
+        context_json: *const c_char,
+        rendered: *mut *mut c_char,
+        err: *mut *mut flinkdbt_error,
+    ) -> c_int;
+    pub fn flinkdbt_render_template(
+        template_text: *const c_char,
+        context_json: *const c_char,
+        rendered: *mut *mut c_char,
+        err: *mut *mut flinkdbt_error,
+    ) -> c_int;
 }
 
 #[cfg(test)]
@@ -85,6 +134,38 @@ mod tests {
             assert!(!err.is_null());
             assert_eq!((*err).code, FLINKDBT_ERROR_INVALID_ARGUMENT);
             flinkdbt_error_free(err);
+        }
+    }
+
+    #[test]
+    fn renders_a_template() {
+        unsafe {
+            let mut out: *mut c_char = std::ptr::null_mut();
+            let mut err: *mut flinkdbt_error = std::ptr::null_mut();
+            let status = flinkdbt_render_template(
+                b"{{ a + 1 }}\0".as_ptr() as *const c_char,
+                b"{\"a\": 41}\0".as_ptr() as *const c_char,
+                &mut out,
+                &mut err,
+            );
+            assert_eq!(status, FLINKDBT_OK);
+            assert!(err.is_null());
+            assert_eq!(CStr::from_ptr(out).to_str().unwrap(), "42");
+            flinkdbt_string_free(out);
+            let mut project: *mut flinkdbt_project = std::ptr::null_mut();
+            let status = flinkdbt_project_open(
+                &mut project,
+                b"/nonexistent/flinkdbt/project\0".as_ptr() as *const c_char,
+                std::ptr::null(),
+                std::ptr::null(),
+                std::ptr::null(),
+                &mut err,
+            );
+            assert_ne!(status, FLINKDBT_OK);
+            assert!(project.is_null());
+            assert!(!err.is_null());
+            flinkdbt_error_free(err);
+            flinkdbt_project_free(std::ptr::null_mut());
         }
     }
 }

@@ -9,7 +9,17 @@
 //! # Ok::<(), flinkdbt::Error>(())
 //! ```
 //!
-//! Threads: a [`Runner`] is `Send` (use it from any one thread at a time) but not `Sync`: the C ABI
+//! Without the CLI, open a [`Project`] to parse it, compile or list a selection and render templates:
+//!
+//! ```no_run
+//! let project = flinkdbt::Project::open("my_project")?;
+//! let nodes = project.compile(&flinkdbt::Selection::select("stg_orders+"))?;
+//! println!("{}", nodes[0].get("compiled_code").and_then(|c| c.as_str()).unwrap_or(""));
+//! println!("{}", flinkdbt::render_template("{{ 6 * 7 }}", None)?);
+//! # Ok::<(), flinkdbt::Error>(())
+//! ```
+//!
+//! Threads: a [`Project`] is `Send + Sync` (the C ABI serializes calls on one project). A [`Runner`] is `Send` (use it from any one thread at a time) but not `Sync`: the C ABI
 //! runs one invocation per runner. Use one runner per thread to run commands concurrently. A
 //! [`Canceller`] (`Send + Sync`) cancels a running invocation from another thread. Event handlers
 //! may be called from the command's worker threads, so they are `Fn + Send + Sync`.
@@ -381,5 +391,207 @@ impl Canceller<'_> {
     /// The invocation submits no new statement, cleans up and returns with exit code 2.
     pub fn cancel(&self) -> Result<()> {
         call(|err| unsafe { sys::flinkdbt_runner_cancel(self.raw.as_ptr(), err) })
+    }
+}
+
+/// Takes a string the library returned (freeing it).
+unsafe fn take_string(p: *mut c_char) -> String {
+    if p.is_null() {
+        return String::new();
+    }
+    let s = CStr::from_ptr(p).to_string_lossy().into_owned();
+    sys::flinkdbt_string_free(p);
+    s
+}
+
+/// Runs a C call ending in `(char **out, flinkdbt_error **err)` and returns the string.
+fn call_for_string(
+    f: impl FnOnce(*mut *mut c_char, *mut *mut sys::flinkdbt_error) -> c_int,
+) -> Result<String> {
+    let mut out: *mut c_char = ptr::null_mut();
+    let status = call(|err| f(&mut out, err));
+    let text = unsafe { take_string(out) };
+    status.map(|()| text)
+}
+
+fn optional_c_string(s: Option<&str>, what: &str) -> Result<Option<CString>> {
+    s.map(|s| c_string(s, what)).transpose()
+}
+
+fn path_str<'a>(p: &'a Path, what: &str) -> Result<&'a str> {
+    p.to_str().ok_or_else(|| Error::new(Code::InvalidArgument, format!("{} is not UTF-8", what)))
+}
+
+fn as_ptr(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
+}
+
+fn parse_array(text: &str) -> Result<Vec<Value>> {
+    match Value::parse(text) {
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(_) => Err(Error::new(Code::Internal, "the library returned no JSON array")),
+        Err(e) => Err(Error::new(Code::Internal, format!("malformed JSON from the library: {}", e))),
+    }
+}
+
+/// Renders a Jinja template with `context_json` (a JSON object; `None` for no variables) on
+/// flinkdbt's template engine, configured as dbt configures Jinja2 — no project involved. A syntax or
+/// render error is an [`Error`] with file `<template>` and the line and column.
+pub fn render_template(template: &str, context_json: Option<&str>) -> Result<String> {
+    let template = c_string(template, "the template")?;
+    let context = optional_c_string(context_json, "the context")?;
+    call_for_string(|out, err| unsafe {
+        sys::flinkdbt_render_template(template.as_ptr(), as_ptr(&context), out, err)
+    })
+}
+
+/// How [`Project::open_with`] reads a project; every field defaults to what the CLI does.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions<'a> {
+    /// Where profiles.yml is (`None`: `$DBT_PROFILES_DIR`, else the project directory when it holds
+    /// one, else the current directory, then `~/.dbt`).
+    pub profiles_dir: Option<&'a Path>,
+    /// The profile target (`None`: the profile's default).
+    pub target: Option<&'a str>,
+    /// `--vars`: a YAML or JSON mapping.
+    pub vars: Option<&'a str>,
+}
+
+/// Which nodes [`Project::compile`] and [`Project::list`] act on, as `--select`, `--exclude` and
+/// `--selector` take them (space-separated selectors). The default selects everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub select: Option<String>,
+    pub exclude: Option<String>,
+    pub selector: Option<String>,
+}
+
+impl Selection {
+    /// Everything (the command's default resource types).
+    pub fn all() -> Selection {
+        Selection::default()
+    }
+    /// `--select methods`.
+    pub fn select(methods: impl Into<String>) -> Selection {
+        Selection { select: Some(methods.into()), ..Selection::default() }
+    }
+    /// Adds `--exclude methods`.
+    pub fn exclude(mut self, methods: impl Into<String>) -> Selection {
+        self.exclude = Some(methods.into());
+        self
+    }
+    /// Adds `--selector name` (a selectors.yml entry).
+    pub fn selector(mut self, name: impl Into<String>) -> Selection {
+        self.selector = Some(name.into());
+        self
+    }
+}
+
+/// A dbt project opened in-process: parse it, compile or list a selection, render templates in its
+/// dbt context — without the CLI. Freed on drop.
+///
+/// `Send + Sync`: the C ABI lets several threads share a project (it runs their calls one at a time).
+pub struct Project {
+    raw: NonNull<sys::flinkdbt_project>,
+}
+
+// flinkdbt.h: "A project handle may be shared by several threads: calls on one project are serialized
+// internally".
+unsafe impl Send for Project {}
+unsafe impl Sync for Project {}
+
+impl Project {
+    /// Opens the project in `dir` with the profile's default target.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Project> {
+        Project::open_with(Some(dir.as_ref()), &OpenOptions::default())
+    }
+
+    /// Opens the project in `dir` (`None`: the current directory's project). Reads every file; an
+    /// error in one (a broken YAML file, an unknown target) names the file, line and column.
+    pub fn open_with(dir: Option<&Path>, options: &OpenOptions<'_>) -> Result<Project> {
+        let dir = optional_c_string(
+            dir.map(|d| path_str(d, "the project directory")).transpose()?,
+            "the project directory",
+        )?;
+        let profiles = optional_c_string(
+            options.profiles_dir.map(|d| path_str(d, "the profiles directory")).transpose()?,
+            "the profiles directory",
+        )?;
+        let target = optional_c_string(options.target, "the target")?;
+        let vars = optional_c_string(options.vars, "the vars")?;
+        let mut raw: *mut sys::flinkdbt_project = ptr::null_mut();
+        call(|err| unsafe {
+            sys::flinkdbt_project_open(
+                &mut raw,
+                as_ptr(&dir),
+                as_ptr(&profiles),
+                as_ptr(&target),
+                as_ptr(&vars),
+                err,
+            )
+        })?;
+        let raw = NonNull::new(raw)
+            .ok_or_else(|| Error::new(Code::Internal, "flinkdbt_project_open returned NULL"))?;
+        Ok(Project { raw })
+    }
+
+    /// Parses the project (writing target/manifest.json) and returns manifest.json's text.
+    pub fn parse_json(&self) -> Result<String> {
+        call_for_string(|out, err| unsafe { sys::flinkdbt_project_parse(self.raw.as_ptr(), out, err) })
+    }
+
+    /// Parses the project and returns the manifest.
+    pub fn parse(&self) -> Result<Value> {
+        let text = self.parse_json()?;
+        Value::parse(&text).map_err(|e| Error::new(Code::Internal, format!("malformed manifest: {}", e)))
+    }
+
+    fn selection_call(
+        &self,
+        selection: &Selection,
+        f: unsafe extern "C" fn(
+            *mut sys::flinkdbt_project,
+            *const c_char,
+            *const c_char,
+            *const c_char,
+            *mut *mut c_char,
+            *mut *mut sys::flinkdbt_error,
+        ) -> c_int,
+    ) -> Result<Vec<Value>> {
+        let select = optional_c_string(selection.select.as_deref(), "select")?;
+        let exclude = optional_c_string(selection.exclude.as_deref(), "exclude")?;
+        let selector = optional_c_string(selection.selector.as_deref(), "selector")?;
+        let text = call_for_string(|out, err| unsafe {
+            f(self.raw.as_ptr(), as_ptr(&select), as_ptr(&exclude), as_ptr(&selector), out, err)
+        })?;
+        parse_array(&text)
+    }
+
+    /// Compiles the selected nodes (as `flinkdbt compile`) and returns their manifest node objects,
+    /// `compiled_code` filled in, in compilation order.
+    pub fn compile(&self, selection: &Selection) -> Result<Vec<Value>> {
+        self.selection_call(selection, sys::flinkdbt_project_compile)
+    }
+
+    /// The selected nodes as `flinkdbt ls --output json` lists them, sorted by unique_id.
+    pub fn list(&self, selection: &Selection) -> Result<Vec<Value>> {
+        self.selection_call(selection, sys::flinkdbt_project_list)
+    }
+
+    /// Renders `template` in the project's dbt context (ref, source, var, macros...), with the keys of
+    /// `context_json` (a JSON object) as extra variables.
+    pub fn render(&self, template: &str, context_json: Option<&str>) -> Result<String> {
+        let template = c_string(template, "the template")?;
+        let context = optional_c_string(context_json, "the context")?;
+        call_for_string(|out, err| unsafe {
+            sys::flinkdbt_project_render(self.raw.as_ptr(), template.as_ptr(), as_ptr(&context), out, err)
+        })
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        // No call can be running: every call borrows the project.
+        unsafe { sys::flinkdbt_project_free(self.raw.as_ptr()) };
     }
 }
