@@ -25,6 +25,7 @@
 #include "run/run_results.h"
 #include "run/scheduler.h"
 #include "run/target_client.h"
+#include "run/validate.h"
 #include "simdjson.h"
 
 namespace flinkdbt::run {
@@ -236,54 +237,6 @@ absl::StatusOr<std::vector<testing::FixtureRow>> FixtureRows(const Value& spec,
   }
   return out;
 }
-
-// ---- the sql layer's view of the target ----------------------------------------------------------
-
-// Relations as the target has them now (models run in DAG order, so a model's parents exist when it
-// runs), for deriving a model's columns from its query.
-class TargetCatalog : public sql::Catalog {
- public:
-  TargetCatalog(materialize::RelationInspector& inspector, std::string catalog, std::string database)
-      : inspector_(inspector), catalog_(std::move(catalog)), database_(std::move(database)) {}
-
-  sql::LookupResult Lookup(const std::vector<std::string>& parts) const override {
-    sql::LookupResult result;
-    if (parts.empty() || parts.size() > 3) return result;
-    std::string c = parts.size() == 3 ? parts[0] : catalog_;
-    std::string d = parts.size() >= 2 ? parts[parts.size() - 2] : database_;
-    const std::string& n = parts.back();
-    absl::StatusOr<std::optional<materialize::RelationInfo>> info = inspector_.Describe(c, d, n);
-    if (!info.ok()) {
-      result.status = sql::LookupStatus::kUnknown;
-      return result;
-    }
-    if (!info->has_value()) return result;
-    auto relation = std::make_shared<sql::Relation>();
-    relation->catalog = c;
-    relation->database = d;
-    relation->name = n;
-    for (const materialize::Column& col : (*info)->columns) {
-      sql::CatalogColumn column;
-      column.name = col.name;
-      absl::StatusOr<sql::DataType> type = sql::ParseDataType(col.data_type);
-      if (type.ok()) {
-        column.type = *type;
-      } else {
-        column.type = sql::DataType::Of(sql::TypeRoot::kRaw);
-        column.type.raw_name = col.data_type;
-      }
-      if (column.type.time_attribute == sql::TimeAttribute::kRowtime) relation->watermark_column = col.name;
-      relation->columns.push_back(std::move(column));
-    }
-    result.status = sql::LookupStatus::kFound;
-    result.relation = std::move(relation);
-    return result;
-  }
-
- private:
-  materialize::RelationInspector& inspector_;
-  std::string catalog_, database_;
-};
 
 // Where a model declares no typed columns, the columns its query produces (the Python adapter
 // needs them declared; flinkdbt derives them).
@@ -711,6 +664,9 @@ std::vector<ResourceType> DefaultTypes(Which which) {
 int Execute(CommandContext& ctx, Which which, const std::optional<std::set<std::string>>& only_ids) {
   absl::StatusOr<graph::InvocationOptions> options = GraphOptions(ctx);
   if (!options.ok()) return ReportError(ctx, options.status());
+  options->write_manifest = false;  // written once every selected model validated
+  SourceMaps source_maps;
+  source_maps.Attach(*options);
   absl::StatusOr<graph::ParsedProject> parsed = graph::ParseCommand(*options);
   if (!parsed.ok()) return ReportError(ctx, parsed.status());
   for (const std::string& w : parsed->warnings) ctx.log.Emit(Warning(w));
@@ -740,6 +696,7 @@ int Execute(CommandContext& ctx, Which which, const std::optional<std::set<std::
     if (node == nullptr || node->resource_type == ResourceType::kSource) continue;
     if (absl::Status s = (*compiler)->CompileNode(*node); !s.ok()) return ReportError(ctx, s);
   }
+  if (std::optional<int> rc = ValidateBeforeRun(ctx, *parsed, to_compile, source_maps)) return *rc;
   // Ephemeral models run inside their dependents; `run` does not list them.
   std::erase_if(nodes, [](const Node* n) { return n->is_ephemeral(); });
   if (nodes.empty()) {
@@ -757,6 +714,7 @@ void AddRunFlags(CLI::App& sub, InvocationOptions& options) {
   AddSelectionFlags(sub, options);
   AddExecutionFlags(sub, options);
   AddStateFlags(sub, options);
+  AddValidationFlags(sub, options);
 }
 
 // `retry`: the failed and skipped nodes of the last run_results.json, with its command.
@@ -839,6 +797,7 @@ CommandSpec RetryCommandSpec() {
     AddProjectFlags(sub, options);
     sub.add_option("--state", options.state,
                    "Where the previous run_results.json is (default: the target path)");
+    AddValidationFlags(sub, options);
   };
   spec.run = Retry;
   return spec;

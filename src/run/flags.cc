@@ -167,6 +167,12 @@ void AddExecutionFlags(CLI::App& app, InvocationOptions& options) {
   app.add_flag("-x,--fail-fast", options.fail_fast, "Stop at the first failure [DBT_FAIL_FAST]");
 }
 
+void AddValidationFlags(CLI::App& app, InvocationOptions& options) {
+  app.add_flag("--validate,!--no-validate", options.validate,
+               "Parse and check every selected model's Flink SQL before anything is written or submitted "
+               "(--no-validate: for SQL the checker does not understand yet)");
+}
+
 void AddStateFlags(CLI::App& app, InvocationOptions& options) {
   app.add_option("--state", options.state, "A folder with the artifacts of an earlier run [DBT_STATE]");
   app.add_flag("--defer,!--no-defer", options.defer,

@@ -26,6 +26,9 @@ void AddProjectFlags(CLI::App& app, InvocationOptions& options);
 void AddSelectionFlags(CLI::App& app, InvocationOptions& options);
 // --full-refresh/-f, --fail-fast/-x.
 void AddExecutionFlags(CLI::App& app, InvocationOptions& options);
+// --validate/--no-validate: check every selected model with the sql layer before anything is written
+// or submitted (on by default).
+void AddValidationFlags(CLI::App& app, InvocationOptions& options);
 // --state, --defer/--no-defer, --favor-state.
 void AddStateFlags(CLI::App& app, InvocationOptions& options);
 

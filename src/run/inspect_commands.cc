@@ -13,6 +13,7 @@
 #include "run/flags.h"
 #include "run/project_commands.h"
 #include "run/target_client.h"
+#include "run/validate.h"
 
 namespace flinkdbt::run {
 namespace {
@@ -76,6 +77,8 @@ int RunShow(CommandContext& ctx) {
   absl::StatusOr<graph::InvocationOptions> options = GraphOptions(ctx);
   if (!options.ok()) return ReportError(ctx, options.status());
   options->write_manifest = false;
+  SourceMaps source_maps;
+  source_maps.Attach(*options);
   absl::StatusOr<graph::ParsedProject> parsed = graph::ParseCommand(*options);
   if (!parsed.ok()) return ReportError(ctx, parsed.status());
   std::string sql, node_name;
@@ -88,6 +91,8 @@ int RunShow(CommandContext& ctx) {
   } else {
     graph::ListOptions list = SelectionOptions(ctx.options);
     list.resource_types = {"model"};
+    if (std::optional<int> rc = ValidateSelection(ctx, *parsed, list, {compile::ResourceType::kModel}, source_maps))
+      return *rc;
     absl::StatusOr<std::vector<graph::CompiledNode>> compiled =
         graph::CompileCommand(*parsed, list, std::nullopt, false);
     if (!compiled.ok()) return ReportError(ctx, compiled.status());
@@ -215,6 +220,7 @@ CommandSpec ShowCommandSpec() {
   spec.add_flags = [](CLI::App& sub, InvocationOptions& options) {
     AddProjectFlags(sub, options);
     AddSelectionFlags(sub, options);
+    AddValidationFlags(sub, options);
     sub.add_option("--inline", options.inline_sql, "Preview this SQL, compiled in the project's context");
     sub.add_option("--limit", options.limit, "How many rows (default 5; -1 for all)");
     sub.add_option("--output", options.output, "text (default) or json")

@@ -12,6 +12,7 @@
 #include "fmt/format.h"
 #include "run/flags.h"
 #include "run/run_results.h"
+#include "run/validate.h"
 
 namespace flinkdbt::run {
 namespace {
@@ -52,9 +53,20 @@ int RunParse(CommandContext& ctx) {
 int RunCompile(CommandContext& ctx, const std::optional<std::string>& inline_sql) {
   absl::StatusOr<graph::InvocationOptions> options = GraphOptions(ctx);
   if (!options.ok()) return ReportError(ctx, options.status());
+  options->write_manifest = false;  // CompileCommand writes it, once every selected model validated
+  SourceMaps source_maps;
+  source_maps.Attach(*options);
   absl::StatusOr<graph::ParsedProject> parsed = graph::ParseCommand(*options);
   if (!parsed.ok()) return ReportError(ctx, parsed.status());
   for (const std::string& w : parsed->warnings) ctx.log.Emit(Warning(w));
+  if (!inline_sql.has_value()) {
+    if (std::optional<int> rc = ValidateSelection(ctx, *parsed, SelectionOptions(ctx.options),
+                                                  {compile::ResourceType::kModel, compile::ResourceType::kAnalysis,
+                                                   compile::ResourceType::kTest, compile::ResourceType::kSnapshot},
+                                                  source_maps)) {
+      return *rc;
+    }
+  }
   absl::StatusOr<std::vector<graph::CompiledNode>> compiled =
       graph::CompileCommand(*parsed, SelectionOptions(ctx.options), inline_sql, ctx.options.write_json);
   if (!compiled.ok()) return ReportError(ctx, compiled.status());
@@ -169,6 +181,7 @@ CommandSpec CompileCommandSpec() {
     AddProjectFlags(sub, options);
     AddSelectionFlags(sub, options);
     AddStateFlags(sub, options);
+    AddValidationFlags(sub, options);
     sub.add_option("--inline", options.inline_sql, "Compile this SQL in the project's context instead of its nodes");
   };
   spec.run = [](CommandContext& ctx) { return RunCompile(ctx, ctx.options.inline_sql); };

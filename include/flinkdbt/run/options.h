@@ -35,6 +35,8 @@ struct InvocationOptions {
   // Execution.
   bool full_refresh = false;
   bool fail_fast = false;
+  // --no-validate: skip the sql layer's check of the compiled models (for SQL it does not understand).
+  bool validate = true;
 
   // State.
   std::optional<std::string> state;
