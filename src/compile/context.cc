@@ -510,12 +510,20 @@ class Compiler::Impl {
       return JValue::FromObject(
           std::make_shared<RelationObject>("", "", target->alias, "cte", "__dbt__cte__" + target->alias));
     }
-    // --defer: use the state relation when favoured and unselected (or when ours is unknown).
-    if (options.defer_manifest && ((options.favor_state && !options.selected.count(target->unique_id)) ||
-                                   options.defer_missing.count(target->unique_id))) {
+    // --defer: use the state relation when favoured and unselected, or when the node's own
+    // relation does not exist (told by the caller through SetDeferMissing, or asked of the
+    // statement client when one is wired).
+    if (options.defer_manifest) {
       const Value* nodes = options.defer_manifest->Find("nodes");
       const Value* other = nodes ? nodes->Find(target->unique_id) : nullptr;
-      if (other && other->Find("relation_name") && other->Find("relation_name")->is_string()) {
+      bool has_state = other && other->Find("relation_name") && other->Find("relation_name")->is_string();
+      bool use_state = (options.favor_state && !options.selected.count(target->unique_id)) ||
+                       options.defer_missing.count(target->unique_id);
+      if (has_state && !use_state && options.runner != nullptr) {
+        FLINKDBT_ASSIGN_OR_RETURN(bool exists, OwnRelationExists(*target));
+        use_state = !exists;
+      }
+      if (has_state && use_state) {
         auto str = [&](const char* k) {
           const Value* v = other->Find(k);
           return v && v->is_string() ? v->as_string() : "";
@@ -526,6 +534,17 @@ class Compiler::Impl {
     }
     return MakeRelation(*target);
   }
+
+  // Whether `n`'s own relation exists on the target (asked once per node of the statement client).
+  absl::StatusOr<bool> OwnRelationExists(const Node& n) {
+    auto it = relation_exists_.find(n.unique_id);
+    if (it != relation_exists_.end()) return it->second;
+    FLINKDBT_ASSIGN_OR_RETURN(std::optional<RelationInfo> info,
+                              options.runner->GetRelation(n.database, n.schema, n.alias));
+    relation_exists_.emplace(n.unique_id, info.has_value());
+    return info.has_value();
+  }
+  absl::flat_hash_map<std::string, bool> relation_exists_;
 
   absl::Status AddEphemeral(NodeState* st, const Node& target) {
     std::string id = "__dbt__cte__" + target.alias;

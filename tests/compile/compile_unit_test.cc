@@ -1,5 +1,7 @@
 #include "flinkdbt/compile/context.h"
 #include "flinkdbt/compile/parser.h"
+#include "flinkdbt/project/project.h"
+#include "flinkdbt/project/value.h"
 #include "gtest/gtest.h"
 
 namespace flinkdbt::compile {
@@ -63,9 +65,11 @@ TEST(ConfigRendererTest, SecretEnvVarsOnlyInProfilesAndScrubbed) {
   auto in_project = renderer->Render(text, project::RenderScope::kProject, nullptr);
   ASSERT_FALSE(in_project.ok());
   EXPECT_EQ(in_project.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(std::string(in_project.status().message()).find("Secret env vars are allowed only"), std::string::npos);
+  EXPECT_NE(std::string(in_project.status().message()).find("Secret env vars are allowed only"),
+            std::string::npos);
   EXPECT_EQ(GetLocation(in_project.status())->ToString(), "dbt_project.yml:4:7");
-  auto missing = renderer->Render(Value::String("{{ env_var('NOPE') }}"), project::RenderScope::kProfile, nullptr);
+  auto missing =
+      renderer->Render(Value::String("{{ env_var('NOPE') }}"), project::RenderScope::kProfile, nullptr);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(std::string(missing.status().message()).find("Env var required but not provided: 'NOPE'"),
             std::string::npos);
@@ -73,6 +77,68 @@ TEST(ConfigRendererTest, SecretEnvVarsOnlyInProfilesAndScrubbed) {
                                project::RenderScope::kProject, nullptr);
   ASSERT_TRUE(dflt.ok());
   EXPECT_EQ(dflt->as_string(), "d-p");
+}
+
+// --defer without --favor-state: a ref renders the state manifest's relation when the node's own
+// relation does not exist, which the compiler asks the statement client (once per node).
+class FakeRunner : public StatementRunner {
+ public:
+  absl::StatusOr<QueryResult> Execute(std::string_view, bool) override { return QueryResult{}; }
+  absl::StatusOr<std::optional<RelationInfo>> GetRelation(std::string_view database, std::string_view schema,
+                                                          std::string_view identifier) override {
+    asked.push_back(std::string(identifier));
+    if (identifier == "present")
+      return RelationInfo{std::string(database), std::string(schema), "present", "view"};
+    return std::optional<RelationInfo>();
+  }
+  absl::StatusOr<std::vector<ColumnInfo>> GetColumns(const RelationInfo&) override {
+    return std::vector<ColumnInfo>{};
+  }
+  std::vector<std::string> asked;
+};
+
+TEST(DeferTest, MissingOwnRelationUsesStateThroughTheStatementClient) {
+  auto project = std::make_shared<project::LoadedProject>();
+  project->root.config.name = "p";
+  project->root.is_root = true;
+  auto manifest = std::make_shared<Manifest>();
+  for (const char* name : {"missing", "present"}) {
+    auto n = std::make_unique<Node>();
+    n->name = n->alias = name;
+    n->package_name = "p";
+    n->unique_id = std::string("model.p.") + name;
+    n->database = "cat";
+    n->schema = "db";
+    n->config.Set("materialized", Value::String("view"));
+    ASSERT_TRUE(manifest->AddNode(std::move(n)).ok());
+  }
+  auto child = std::make_unique<Node>();
+  child->name = child->alias = "child";
+  child->package_name = "p";
+  child->unique_id = "model.p.child";
+  child->original_file_path = "models/child.sql";
+  child->config.Set("materialized", Value::String("view"));
+  child->depends_on_nodes = {"model.p.missing", "model.p.present"};
+  child->raw_code = "select * from {{ ref('missing') }} join {{ ref('present') }} join {{ ref('missing') }}";
+  ASSERT_TRUE(manifest->AddNode(std::move(child)).ok());
+  auto state = project::ParseJson(
+      R"({"nodes": {"model.p.missing": {"database": "prod", "schema": "s", "alias": "missing",
+                                        "relation_name": "`prod`.`s`.`missing`"},
+                    "model.p.present": {"database": "prod", "schema": "s", "alias": "present",
+                                        "relation_name": "`prod`.`s`.`present`"}}})",
+      "state/manifest.json");
+  ASSERT_TRUE(state.ok()) << state.status();
+  FakeRunner runner;
+  CompileOptions options;
+  options.runner = &runner;
+  auto compiler = Compiler::Create(project, options);
+  ASSERT_TRUE(compiler.ok()) << compiler.status();
+  (*compiler)->SetManifest(manifest);
+  (*compiler)->SetDefer(std::make_shared<const Value>(*state), /*favor_state=*/false, {"model.p.child"});
+  ASSERT_TRUE((*compiler)->CompileNode(*manifest->MutableNode("model.p.child")).ok());
+  EXPECT_EQ(manifest->FindNode("model.p.child")->compiled_code,
+            "select * from `prod`.`s`.`missing` join `cat`.`db`.`present` join `prod`.`s`.`missing`");
+  EXPECT_EQ(runner.asked, (std::vector<std::string>{"missing", "present"}));
 }
 
 }  // namespace

@@ -110,9 +110,10 @@ class Compiler : public ParseRenderer {
   // Renders `node` with execute = true: compiled_code, extra_ctes, compiled_path.
   absl::Status CompileNode(Node& node);
   // --defer/--favor-state: refs to nodes in `state_manifest` render the state's relation when
-  // favor_state is set and the node is not in `selected`. (Without a statement client flinkdbt
-  // cannot tell whether the node's own relation exists, so plain --defer without --favor-state
-  // keeps the node's own relation.)
+  // favor_state is set and the node is not in `selected`, or when the node's own relation does not
+  // exist: listed by SetDeferMissing, or — when CompileOptions::runner is set — checked with
+  // StatementRunner::GetRelation (once per node). Without either, plain --defer keeps the node's
+  // own relation.
   void SetDefer(std::shared_ptr<const Value> state_manifest, bool favor_state,
                 std::set<std::string> selected);
   // `selected_resources`: the unique_ids the command selected (empty until set).
