@@ -42,11 +42,10 @@ class Graph {
   std::vector<int> TopologicalOrder() const;
   // rank_by_unique_id()[id] is the position of node `id` when nodes are sorted by unique_id.
   const std::vector<int>& rank_by_unique_id() const { return rank_; }
-  // The nodes a plain fqn selector (no dots, no wildcards) can match, by that name: a node's
-  // last fqn part (for versioned models: the model name and <name>_v<version>) and the first
-  // dot-part of fqn[0] and fqn[1] (package and top folder). Sources and exposures are not listed.
-  // Candidates still need IsSelected-style checks only for versioned/dotted edge cases; for a
-  // plain name this is exactly dbt's fqn match. nullptr when nothing has that name.
+  // The nodes a plain fqn selector (no dots, no wildcards) selects, by that name: a node's last fqn
+  // part (for versioned models: the model name and <name>_v<version>) or the first dot-part of
+  // fqn[0] or fqn[1] (package, top folder), as dbt's fqn method matches a plain name. Sources and
+  // exposures are not listed. nullptr when nothing has that name.
   const std::vector<int>* FqnCandidates(std::string_view name) const;
   // Every node id, sorted by unique_id (the inverse of rank_by_unique_id()).
   const std::vector<int>& ids_by_unique_id() const { return by_unique_id_; }
