@@ -31,6 +31,14 @@ Value Fail(EvalContext& ctx, std::string message) {
   return Value::Null();
 }
 
+absl::Status SignatureError(const BExpr& e, const Types& types) {
+  std::string list;
+  for (size_t i = 0; i < types.size(); ++i) list += (i ? ", " : "") + sql::TypeToString(types[i]);
+  return absl::InvalidArgumentError(
+      fmt::format("Cannot apply '{}' to arguments of type '{}({})'", e.name, e.name, list));
+}
+bool IsNullType(const DataType& t) { return t.root == TypeRoot::kNull; }
+
 namespace {
 
 // ---------------------------------------------------------------------------------------------
@@ -38,18 +46,6 @@ namespace {
 
 absl::Status Error(std::string msg) { return absl::InvalidArgumentError(std::move(msg)); }
 
-std::string TypeList(const Types& types) {
-  std::string out;
-  for (size_t i = 0; i < types.size(); ++i) out += (i ? ", " : "") + sql::TypeToString(types[i]);
-  return out;
-}
-
-absl::Status SignatureError(const BExpr& e, const Types& types) {
-  return Error(
-      fmt::format("Cannot apply '{}' to arguments of type '{}({})'", e.name, e.name, TypeList(types)));
-}
-
-bool IsNullType(const DataType& t) { return t.root == TypeRoot::kNull; }
 bool Numericish(const DataType& t) { return sql::IsNumeric(t) || IsNullType(t); }
 bool Stringish(const DataType& t) { return sql::IsCharacterString(t) || IsNullType(t); }
 

@@ -37,6 +37,9 @@ void AddEncodingBuiltins(std::vector<Builtin>* out);  // encoding.cc: SHA*, ENCO
 bool AnyNullable(const std::vector<sql::DataType>& types);
 sql::DataType StringType(const std::vector<sql::DataType>& types);
 Value Fail(EvalContext& ctx, std::string message);
+// "Cannot apply 'F' to arguments of type 'F(T1, T2)'" (Flink's wording for a bad signature).
+absl::Status SignatureError(const BExpr& e, const std::vector<sql::DataType>& types);
+bool IsNullType(const sql::DataType& t);
 std::string ValueToCastString(const Value& v, const sql::DataType& from, const SessionInfo* session);
 // Epoch millis of a TIMESTAMP / TIMESTAMP_LTZ value's wall clock in the session zone.
 int64_t LocalMillis(const Value& v, const EvalContext& ctx);

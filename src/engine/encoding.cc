@@ -31,17 +31,6 @@ namespace {
 
 absl::Status Error(std::string msg) { return absl::InvalidArgumentError(std::move(msg)); }
 
-std::string TypeList(const Types& types) {
-  std::string out;
-  for (size_t i = 0; i < types.size(); ++i) out += (i ? ", " : "") + sql::TypeToString(types[i]);
-  return out;
-}
-absl::Status SignatureError(const BExpr& e, const Types& types) {
-  return Error(
-      fmt::format("Cannot apply '{}' to arguments of type '{}({})'", e.name, e.name, TypeList(types)));
-}
-bool IsNullType(const DataType& t) { return t.root == TypeRoot::kNull; }
-
 // ---------------------------------------------------------------------------------------------
 // Hashes
 
@@ -297,41 +286,6 @@ const char* JavaClassName(JavaKind k) {
   }
 }
 
-// Java's Double.toString / Float.toString: shortest digits; plain notation for 1e-3 <= |x| < 1e7,
-// else computerized scientific ("1.0E10").
-std::string JavaFloatingToString(double d, bool is_float) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
-  char buf[64];
-  auto r = is_float
-               ? std::to_chars(buf, buf + sizeof(buf), static_cast<float>(d), std::chars_format::scientific)
-               : std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
-  std::string sci(buf, r.ptr);
-  bool neg = sci[0] == '-';
-  if (neg) sci.erase(0, 1);
-  size_t epos = sci.find('e');
-  std::string digits = sci.substr(0, epos);
-  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
-  int exp = std::atoi(sci.c_str() + epos + 1);
-  std::string out;
-  double a = std::fabs(d);
-  if (a >= 1e-3 && a < 1e7) {
-    if (exp >= 0) {
-      std::string ip = digits.substr(0, std::min<size_t>(digits.size(), exp + 1));
-      while (static_cast<int>(ip.size()) < exp + 1) ip.push_back('0');
-      std::string fp = static_cast<int>(digits.size()) > exp + 1 ? digits.substr(exp + 1) : "0";
-      out = ip + "." + fp;
-    } else {
-      out = "0." + std::string(-exp - 1, '0') + digits;
-    }
-  } else {
-    out =
-        digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" + std::to_string(exp);
-  }
-  return neg ? "-" + out : out;
-}
-
 // Java LocalDateTime.toString of a TimestampData.
 std::string JavaTimestampString(const Value& v) {
   int64_t ms = v.millis();
@@ -358,7 +312,7 @@ absl::StatusOr<std::string> JavaToString(const Value& v, const DataType& t, cons
   switch (t.root) {
     case TypeRoot::kFloat:
     case TypeRoot::kDouble:
-      return JavaFloatingToString(v.double_value(), t.root == TypeRoot::kFloat);
+      return FormatValue(v, t);  // Java's Double.toString / Float.toString, as the SQL client prints
     case TypeRoot::kDate:
     case TypeRoot::kTime:
       return std::to_string(v.millis());
