@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "flinkdbt/base/civil.h"
 #include "fmt/format.h"
 
 namespace flinkdbt::compile {
@@ -19,16 +20,6 @@ constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 
 absl::Status Error(std::string msg) { return absl::InvalidArgumentError(msg); }
 
-// Howard Hinnant's civil-date algorithms (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 struct Civil {
   int64_t year;
   unsigned month, day, hour, minute, second, micro;
@@ -41,16 +32,8 @@ Civil ToCivil(int64_t micros) {
     rem += kMicrosPerDay;
     --days;
   }
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
   Civil c;
-  c.day = doy - (153 * mp + 2) / 5 + 1;
-  c.month = mp < 10 ? mp + 3 : mp - 9;
-  c.year = static_cast<int64_t>(yoe) + era * 400 + (c.month <= 2);
+  CivilFromDays(days, &c.year, &c.month, &c.day);
   int64_t secs = rem / kMicrosPerSecond;
   c.micro = static_cast<unsigned>(rem % kMicrosPerSecond);
   c.hour = static_cast<unsigned>(secs / 3600);

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flinkdbt/base/civil.h"
 #include "flinkdbt/sql/types.h"
 
 namespace flinkdbt::engine {
@@ -179,8 +180,8 @@ std::string JavaDoubleString(double d);
 std::string JavaFloatString(float f);
 
 // Date/time helpers (proleptic Gregorian, UTC arithmetic).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d);
+using ::flinkdbt::CivilFromDays;
+using ::flinkdbt::DaysFromCivil;
 std::string FormatDate(int64_t days);
 std::string FormatTime(int64_t millis_of_day, int32_t nanos, int precision);
 // "yyyy-MM-dd HH:mm:ss[.fff]" with `precision` fractional digits.
