@@ -9,10 +9,13 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "flinkdbt/base/json_writer.h"
+#include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/materialize/materialization.h"
+#include "flinkdbt/materialize/seed.h"
 #include "flinkdbt/sql/catalog.h"
 #include "flinkdbt/sql/checker.h"
 #include "flinkdbt/testing/data_test.h"
@@ -21,7 +24,9 @@
 #include "fmt/format.h"
 #include "re2/re2.h"
 #include "run/flags.h"
+#include "run/hooks.h"
 #include "run/project_commands.h"
+#include "run/run_lock.h"
 #include "run/run_results.h"
 #include "run/scheduler.h"
 #include "run/target_client.h"
@@ -36,10 +41,10 @@ using compile::Node;
 using compile::ResourceType;
 using project::Value;
 
-enum class Which { kRun, kTest, kBuild };
+enum class Which { kRun, kTest, kBuild, kSeed };
 
 std::string_view WhichName(Which w) {
-  return w == Which::kRun ? "run" : w == Which::kTest ? "test" : "build";
+  return w == Which::kRun ? "run" : w == Which::kTest ? "test" : w == Which::kSeed ? "seed" : "build";
 }
 
 std::string Str(const Value* v, std::string fallback = "") {
@@ -125,60 +130,15 @@ std::optional<std::string> CellText(const Value& v) {
   return v.is_string() ? v.as_string() : v.ToPythonStr();
 }
 
-// A small RFC 4180 reader: a header row, quoted fields with "" escapes. Empty cells are NULL.
+// Fixture CSV (inline or a file): the seeds' reader; empty cells are NULL.
 absl::StatusOr<std::vector<testing::FixtureRow>> ParseCsvRows(std::string_view text,
                                                               const std::string& what) {
-  std::vector<std::vector<std::optional<std::string>>> records;
-  std::vector<std::optional<std::string>> record;
-  std::string field;
-  bool quoted = false, in_quotes = false, any = false;
-  auto end_field = [&] {
-    record.push_back(field.empty() && !quoted ? std::nullopt : std::optional<std::string>(field));
-    field.clear();
-    quoted = false;
-  };
-  for (size_t i = 0; i <= text.size(); ++i) {
-    char c = i < text.size() ? text[i] : '\n';
-    if (in_quotes) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        in_quotes = false;
-      } else {
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_quotes = quoted = any = true;
-    } else if (c == ',') {
-      end_field();
-      any = true;
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      if (any || !field.empty()) {
-        end_field();
-        records.push_back(std::move(record));
-      }
-      record.clear();
-      any = false;
-    } else {
-      field += c;
-      any = true;
-    }
-  }
-  if (in_quotes) return absl::InvalidArgumentError(fmt::format("{}: an unterminated quoted CSV field", what));
   std::vector<testing::FixtureRow> rows;
-  if (records.empty()) return rows;
-  const auto& header = records.front();
-  for (size_t r = 1; r < records.size(); ++r) {
-    if (records[r].size() != header.size()) {
-      return absl::InvalidArgumentError(fmt::format("{}: CSV row {} has {} fields, the header has {}", what,
-                                                    r + 1, records[r].size(), header.size()));
-    }
+  if (absl::StripAsciiWhitespace(ToAbsl(text)).empty()) return rows;
+  FLINKDBT_ASSIGN_OR_RETURN(materialize::CsvTable table, materialize::ParseCsv(text, what));
+  for (const auto& record : table.rows) {
     testing::FixtureRow row;
-    for (size_t c = 0; c < header.size(); ++c) row[header[c].value_or("")] = records[r][c];
+    for (size_t c = 0; c < table.header.size(); ++c) row[table.header[c]] = record[c];
     rows.push_back(std::move(row));
   }
   return rows;
@@ -192,40 +152,56 @@ std::optional<std::string> ReadText(const fs::path& path) {
   return ss.str();
 }
 
-absl::StatusOr<std::vector<testing::FixtureRow>> FixtureRows(const Value& spec,
-                                                             const project::LoadedProject& project,
-                                                             const std::string& what) {
+// A unit test's `given` entry or `expect`: rows (dict, csv), or a query (format: sql).
+struct Fixture {
+  std::vector<testing::FixtureRow> rows;
+  std::optional<std::string> sql;
+};
+
+absl::StatusOr<Fixture> FixtureOf(const Value& spec, const project::LoadedProject& project,
+                                  const std::string& what) {
   std::string format = Str(spec.Find("format"), "dict");
   std::string fixture = Str(spec.Find("fixture"));
   const Value* rows = spec.Find("rows");
+  Fixture out;
   if (!fixture.empty()) {
+    std::string extension = format == "sql" ? ".sql" : ".csv";
     for (const std::string& test_path : project.root.config.test_paths) {
       fs::path dir = fs::path(project.root.config.root_dir) / test_path / "fixtures";
       std::error_code ec;
       if (!fs::is_directory(dir, ec)) continue;
       for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
-        if (entry.path().stem() != fixture) continue;
+        if (entry.path().stem() != fixture || entry.path().extension() != extension) continue;
         std::optional<std::string> text = ReadText(entry.path());
         if (!text.has_value()) break;
-        if (entry.path().extension() == ".csv") return ParseCsvRows(*text, entry.path().string());
-        return absl::UnimplementedError(
-            fmt::format("{}: fixture {} is SQL; flinkdbt loads dict and csv fixtures (write the rows as CSV)",
-                        what, entry.path().string()));
+        if (format == "sql") {
+          out.sql = *text;
+          return out;
+        }
+        FLINKDBT_ASSIGN_OR_RETURN(out.rows, ParseCsvRows(*text, entry.path().string()));
+        return out;
       }
     }
     return absl::NotFoundError(
-        fmt::format("{}: fixture '{}' not found under tests/fixtures/", what, fixture));
+        fmt::format("{}: fixture '{}{}' not found under tests/fixtures/", what, fixture, extension));
   }
   if (format == "csv") {
     if (rows == nullptr || !rows->is_string())
       return absl::InvalidArgumentError(what + ": csv rows must be a string");
-    return ParseCsvRows(rows->as_string(), what);
+    FLINKDBT_ASSIGN_OR_RETURN(out.rows, ParseCsvRows(rows->as_string(), what));
+    return out;
   }
   if (format == "sql") {
-    return absl::UnimplementedError(
-        fmt::format("{}: format: sql fixtures are not supported yet; write the rows as dict or csv", what));
+    if (rows == nullptr || !rows->is_string()) {
+      return absl::InvalidArgumentError(what + ": format: sql needs `rows` as a query string (or `fixture`)");
+    }
+    out.sql = rows->as_string();
+    return out;
   }
-  std::vector<testing::FixtureRow> out;
+  if (format != "dict") {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: unknown fixture format '{}' (dict, csv or sql)", what, format));
+  }
   if (rows == nullptr || rows->is_null()) return out;
   if (!rows->is_list()) return absl::InvalidArgumentError(what + ": rows must be a list of mappings");
   for (const Value& r : rows->list()) {
@@ -233,7 +209,7 @@ absl::StatusOr<std::vector<testing::FixtureRow>> FixtureRows(const Value& spec,
       return absl::InvalidArgumentError(what + ": every row must be a mapping of column to value");
     testing::FixtureRow row;
     for (const auto& [k, v] : r.map()) row[k] = CellText(v);
-    out.push_back(std::move(row));
+    out.rows.push_back(std::move(row));
   }
   return out;
 }
@@ -272,6 +248,114 @@ void DeriveColumns(materialize::ModelSpec& spec, const sql::Catalog& catalog,
   }
 }
 
+// ---- what the run prepares before the first statement (the compiler is single-threaded) -----------
+
+struct UnitTestPrep {
+  absl::Status error;     // a fixture that could not be read: the test errors when it runs
+  std::string model_sql;  // the tested model's SQL, with the test's overrides applied
+  std::vector<Fixture> given;
+  Fixture expect;
+};
+
+struct Prepared {
+  std::map<std::string, std::vector<std::string>> pre_hooks, post_hooks;  // rendered, by unique_id
+  std::map<std::string, materialize::CsvTable> seeds;                     // parsed CSV, by unique_id
+  std::map<std::string, UnitTestPrep> unit_tests;
+  std::vector<std::string> on_run_start;  // rendered
+  std::vector<std::string> on_run_end;    // raw: rendered after the nodes, with `results`
+  compile::Compiler* compiler = nullptr;
+};
+
+// The seed's file on disk: its package's root + original_file_path.
+fs::path SeedFile(const project::LoadedProject& project, const Node& n) {
+  fs::path root = project.root.config.root_dir;
+  if (const project::Package* p = project.FindPackage(n.package_name);
+      p != nullptr && n.package_name != project.root.config.name) {
+    root = p->config.root_dir;
+  }
+  return root / n.original_file_path;
+}
+
+absl::Status Prepare(const graph::ParsedProject& parsed, compile::Compiler& compiler,
+                     const std::vector<const Node*>& nodes, Prepared& prep) {
+  prep.compiler = &compiler;
+  const project::LoadedProject& project = *parsed.project;
+  for (const Node* n : nodes) {
+    if (n->resource_type == ResourceType::kModel || n->resource_type == ResourceType::kSeed) {
+      for (const auto& [key, out] :
+           {std::pair{"pre-hook", &prep.pre_hooks}, std::pair{"post-hook", &prep.post_hooks}}) {
+        const Value* hooks = n->config.Find(key);
+        if (hooks == nullptr) continue;
+        for (const std::string& sql : HookSqls(*hooks)) {
+          FLINKDBT_ASSIGN_OR_RETURN(std::string rendered, compiler.RenderHook(n, sql));
+          (*out)[n->unique_id].push_back(std::move(rendered));
+        }
+      }
+    }
+    if (n->resource_type == ResourceType::kSeed) {
+      fs::path file = SeedFile(project, *n);
+      std::optional<std::string> text = ReadText(file);
+      if (!text.has_value()) {
+        return absl::NotFoundError(fmt::format("seed {}: cannot read {}", n->name, file.string()));
+      }
+      std::string delimiter = Str(n->config.Find("delimiter"), ",");
+      if (delimiter.size() != 1) {
+        return InvalidInputError(
+            n->location,
+            fmt::format("seed {}: delimiter must be one character, not '{}'", n->name, delimiter));
+      }
+      FLINKDBT_ASSIGN_OR_RETURN(prep.seeds[n->unique_id],
+                                materialize::ParseCsv(*text, n->original_file_path, delimiter[0]));
+    }
+    if (n->resource_type == ResourceType::kUnitTest) {
+      UnitTestPrep& ut = prep.unit_tests[n->unique_id];
+      const Node* model = parsed.manifest->FindNode(n->tested_model);
+      if (model == nullptr) continue;
+      std::string what = fmt::format("unit test {}", n->name);
+      ut.model_sql = model->compiled_code;
+      if (n->overrides.is_map() && !n->overrides.map().empty()) {
+        FLINKDBT_ASSIGN_OR_RETURN(ut.model_sql, compiler.CompileWithOverrides(*model, n->overrides));
+      }
+      auto load = [&](const Value& spec) -> absl::StatusOr<Fixture> {
+        FLINKDBT_ASSIGN_OR_RETURN(Fixture f, FixtureOf(spec, project, what));
+        if (f.sql.has_value() &&
+            (f.sql->find("{{") != std::string::npos || f.sql->find("{%") != std::string::npos)) {
+          FLINKDBT_ASSIGN_OR_RETURN(f.sql, compiler.RenderHook(model, *f.sql));
+        }
+        return f;
+      };
+      if (n->given.is_list()) {
+        for (const Value& g : n->given.list()) {
+          absl::StatusOr<Fixture> f = load(g);
+          if (!f.ok()) {
+            ut.error = f.status();
+            break;
+          }
+          ut.given.push_back(std::move(*f));
+        }
+      }
+      if (ut.error.ok()) {
+        absl::StatusOr<Fixture> f = load(n->expect);
+        if (f.ok()) {
+          ut.expect = std::move(*f);
+        } else {
+          ut.error = f.status();
+        }
+      }
+    }
+  }
+  for (const Value& h : project.root.config.on_run_start) {
+    for (const std::string& sql : HookSqls(h)) {
+      FLINKDBT_ASSIGN_OR_RETURN(std::string rendered, compiler.RenderHook(nullptr, sql));
+      prep.on_run_start.push_back(std::move(rendered));
+    }
+  }
+  for (const Value& h : project.root.config.on_run_end) {
+    for (const std::string& sql : HookSqls(h)) prep.on_run_end.push_back(sql);
+  }
+  return absl::OkStatus();
+}
+
 // ---- the executor -------------------------------------------------------------------------------
 
 struct Counts {
@@ -280,8 +364,9 @@ struct Counts {
 
 class Executor {
  public:
-  Executor(CommandContext& ctx, graph::ParsedProject& parsed, client::StatementClient& client, Which which)
-      : ctx_(ctx), parsed_(parsed), client_(client), which_(which) {
+  Executor(CommandContext& ctx, graph::ParsedProject& parsed, client::StatementClient& client, Which which,
+           const Prepared& prep)
+      : ctx_(ctx), parsed_(parsed), client_(client), which_(which), prep_(prep) {
     const project::Target& t = *parsed_.project->target;
     prefix_ = t.statement_name_prefix.empty() ? "dbt-" : t.statement_name_prefix;
     catalog_ = t.database.empty() ? "default_catalog" : t.database;
@@ -323,10 +408,40 @@ class Executor {
     total_ = static_cast<int>(nodes.size());
     ctx_.log.Emit(Info(fmt::format("Concurrency: {} threads (target='{}')", options.threads,
                                    parsed_.project->target->name)));
-    std::vector<NodeOutcome> outcomes = RunSchedule(
-        deps, options, [&](int i) { return RunNode(i); },
-        [&](int i, const NodeOutcome& o) { Skipped(i, o); });
-    (void)outcomes;
+    bool start_ok = RunProjectHooks("on-run-start", prep_.on_run_start, hooks_start_);
+    if (start_ok) {
+      std::vector<NodeOutcome> outcomes = RunSchedule(
+          deps, options, [&](int i) { return RunNode(i); },
+          [&](int i, const NodeOutcome& o) { Skipped(i, o); });
+      (void)outcomes;
+    } else {
+      for (size_t i = 0; i < nodes_.size(); ++i) {
+        NodeOutcome o;
+        o.state = NodeState::kCancelled;
+        Skipped(static_cast<int>(i), o);
+        results_[i].message = "an on-run-start hook failed";
+      }
+    }
+    if (!prep_.on_run_end.empty()) {
+      std::vector<std::string> rendered;
+      Value results = ResultsContext();
+      for (size_t h = 0; h < prep_.on_run_end.size(); ++h) {
+        absl::StatusOr<std::string> sql =
+            prep_.compiler->RenderHook(nullptr, prep_.on_run_end[h], {{"results", results}});
+        if (!sql.ok()) {
+          NodeResult r;
+          r.unique_id = ProjectHookId(parsed_.project->root.config.name, "on-run-end", h);
+          r.status = "error";
+          r.message = std::string(ToStd(sql.status().message()));
+          hooks_end_.push_back(r);
+          AddHookFailure(r);
+          rendered.push_back("");
+          continue;
+        }
+        rendered.push_back(*sql);
+      }
+      if (hooks_end_.empty()) RunProjectHooks("on-run-end", rendered, hooks_end_);
+    }
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return Finish(elapsed);
   }
@@ -337,6 +452,8 @@ class Executor {
       case ResourceType::kModel:
         return fmt::format("sql {} model {}.{}", n.materialized().empty() ? "view" : n.materialized(),
                            n.schema, n.alias.empty() ? n.name : n.alias);
+      case ResourceType::kSeed:
+        return fmt::format("seed file {}.{}", n.schema, n.alias.empty() ? n.name : n.alias);
       case ResourceType::kUnitTest: {
         const Node* model = parsed_.manifest->FindNode(n.tested_model);
         return fmt::format("unit_test {}::{}", model ? model->name : n.tested_model, n.name);
@@ -379,6 +496,9 @@ class Executor {
       case ResourceType::kTest:
         state = RunDataTest(n, r);
         break;
+      case ResourceType::kSeed:
+        state = RunSeed(n, r);
+        break;
       default:
         r.status = "skipped";
         r.message = fmt::format("{} nodes are not executed by flinkdbt yet",
@@ -393,7 +513,8 @@ class Executor {
       // The brackets show what the materialization did, as dbt shows the adapter's response.
       label = r.adapter_message.empty() ? "OK" : r.adapter_message;
       description = label == "SKIP" ? fmt::format("OK skipped {} (already exists)", Description(n))
-                                    : fmt::format("OK created {}", Description(n));
+                    : n.resource_type == ResourceType::kSeed ? fmt::format("OK loaded {}", Description(n))
+                                                             : fmt::format("OK created {}", Description(n));
     } else if (r.status == "pass") {
       label = "PASS";
       description = fmt::format("PASS {}", n.name);
@@ -415,6 +536,135 @@ class Executor {
     return state;
   }
 
+  // dbt's `results` for on-run-end: one entry per node result, with its node.
+  Value ResultsContext() const {
+    Value list = Value::MakeList();
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const Node& n = *nodes_[i];
+      const NodeResult& r = results_[i];
+      Value node = Value::MakeMap();
+      node.Set("unique_id", Value::String(n.unique_id));
+      node.Set("name", Value::String(n.name));
+      node.Set("resource_type", Value::String(std::string(compile::ResourceTypeName(n.resource_type))));
+      node.Set("schema", Value::String(n.schema));
+      node.Set("database", Value::String(n.database));
+      node.Set("alias", Value::String(n.alias));
+      node.Set("relation_name", Value::String(n.relation_name));
+      node.Set("original_file_path", Value::String(n.original_file_path));
+      node.Set("config", n.config);
+      Value entry = Value::MakeMap();
+      entry.Set("node", node);
+      entry.Set("status", Value::String(r.status.empty() ? "skipped" : r.status));
+      entry.Set("message", r.message.empty() ? Value::Null() : Value::String(r.message));
+      entry.Set("execution_time", Value::Double(r.execution_time));
+      entry.Set("failures", r.failures ? Value::Int(*r.failures) : Value::Null());
+      entry.Set("thread_id", Value::String(r.thread_id));
+      Value adapter = Value::MakeMap();
+      adapter.Set("_message", Value::String(r.adapter_message));
+      adapter.Set("query_id", Value::String(r.query_id));
+      entry.Set("adapter_response", adapter);
+      list.Push(std::move(entry));
+    }
+    return list;
+  }
+
+  void AddHookFailure(const NodeResult& r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failures_.push_back(fmt::format("Failure in hook {}\n  {}", r.unique_id, r.message));
+  }
+
+  // on-run-start / on-run-end, reported as dbt reports hook nodes. False when one failed.
+  bool RunProjectHooks(std::string_view which, const std::vector<std::string>& sqls,
+                       std::vector<NodeResult>& out) {
+    if (sqls.empty()) return true;
+    const std::string& project = parsed_.project->root.config.name;
+    int total = static_cast<int>(sqls.size());
+    ctx_.log.Emit(Info(fmt::format("Running {} {} hook{}", total, which, total == 1 ? "" : "s")));
+    bool ok = true;
+    for (size_t h = 0; h < sqls.size(); ++h) {
+      std::string name = fmt::format("{}.{}.{}", project, which, h);
+      NodeResult r;
+      r.unique_id = ProjectHookId(project, which, h);
+      r.compiled = true;
+      r.compiled_code = sqls[h];
+      NodeInfo info{r.unique_id, "operation", "", "dbt_project.yml", ""};
+      int index = static_cast<int>(h) + 1;
+      ctx_.log.Emit(NodeStarted(index, total, "hook: " + name, info));
+      r.execute_started_at = UtcNowIso();
+      auto start = std::chrono::steady_clock::now();
+      absl::StatusOr<std::string> ran =
+          ok ? ExecuteHook(client_, sqls[h], prefix_, settings_.execute)
+             : absl::StatusOr<std::string>(absl::CancelledError("an earlier hook failed"));
+      r.execute_completed_at = UtcNowIso();
+      r.execution_time = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (ran.ok()) {
+        r.status = "success";
+        r.adapter_message = "OK";
+        r.query_id = *ran;
+        ctx_.log.Emit(
+            NodeFinished(index, total, "OK hook: " + name, "success", "OK", r.execution_time, info));
+      } else if (!ok) {
+        r.status = "skipped";
+        ctx_.log.Emit(
+            NodeFinished(index, total, "SKIP hook: " + name, "skipped", "SKIP", std::nullopt, info));
+      } else {
+        ok = false;
+        r.status = "error";
+        r.message = std::string(ToStd(ran.status().message()));
+        AddHookFailure(r);
+        ctx_.log.Emit(
+            NodeFinished(index, total, "ERROR hook: " + name, "error", "ERROR", r.execution_time, info));
+      }
+      out.push_back(std::move(r));
+    }
+    ctx_.log.Emit(Info(""));
+    return ok;
+  }
+
+  // A node's pre-hooks or post-hooks, in order; the first failure stops them.
+  absl::Status RunNodeHooks(const std::map<std::string, std::vector<std::string>>& hooks, const Node& n) {
+    auto it = hooks.find(n.unique_id);
+    if (it == hooks.end()) return absl::OkStatus();
+    for (const std::string& sql : it->second) {
+      FLINKDBT_RETURN_IF_ERROR(ExecuteHook(client_, sql, prefix_, settings_.execute).status());
+    }
+    return absl::OkStatus();
+  }
+
+  NodeState RunSeed(const Node& n, NodeResult& r) {
+    auto table = prep_.seeds.find(n.unique_id);
+    if (table == prep_.seeds.end()) return Failed(r, absl::InternalError("the seed's CSV was not read"));
+    materialize::SeedSpec seed;
+    seed.project = parsed_.project->root.config.name;
+    seed.name = n.name;
+    seed.catalog = n.database;
+    seed.database = n.schema;
+    seed.identifier = n.alias.empty() ? n.name : n.alias;
+    seed.table = table->second;
+    const Value& c = n.config;
+    if (const Value* types = c.Find("column_types"); types != nullptr && types->is_map()) {
+      for (const auto& [k, v] : types->map()) seed.column_types[k] = Str(&v);
+    }
+    if (const Value* q = c.Find("quote_columns"); q != nullptr && !q->is_null())
+      seed.quote_columns = q->Truthy();
+    seed.full_refresh = ctx_.options.full_refresh;
+    if (const Value* f = c.Find("full_refresh"); f != nullptr && !f->is_null())
+      seed.full_refresh = f->Truthy();
+    seed.compute_pool_id = Str(c.Find("compute_pool_id"));
+    if (absl::Status s = RunNodeHooks(prep_.pre_hooks, n); !s.ok()) return Failed(r, s);
+    absl::StatusOr<materialize::Outcome> outcome =
+        materialize::LoadSeed(client_, *inspector_, settings_, seed);
+    if (!outcome.ok()) return Failed(r, outcome.status());
+    for (const std::string& w : outcome->warnings) ctx_.log.Emit(Warning(w));
+    if (absl::Status s = RunNodeHooks(prep_.post_hooks, n); !s.ok()) return Failed(r, s);
+    r.status = "success";
+    r.message = outcome->message;
+    bool skipped = outcome->action == materialize::Outcome::Action::kSkip;
+    r.adapter_message = skipped ? "SKIP" : outcome->message;
+    if (!skipped) r.rows_affected = static_cast<int64_t>(seed.table.rows.size());
+    return NodeState::kSuccess;
+  }
+
   NodeState RunModel(const Node& n, NodeResult& r) {
     if (n.is_ephemeral()) {
       r.status = "success";
@@ -427,10 +677,12 @@ class Executor {
     TargetCatalog catalog(*inspector_, catalog_, database_);
     DeriveColumns(*spec, catalog, &notes);
     for (const std::string& note : notes) ctx_.log.Emit(Debug(note));
+    if (absl::Status s = RunNodeHooks(prep_.pre_hooks, n); !s.ok()) return Failed(r, s);
     materialize::Materializer materializer(client_, *inspector_, settings_);
     absl::StatusOr<materialize::Outcome> outcome = materializer.Run(*spec);
     if (!outcome.ok()) return Failed(r, outcome.status());
     for (const std::string& w : outcome->warnings) ctx_.log.Emit(Warning(w));
+    if (absl::Status s = RunNodeHooks(prep_.post_hooks, n); !s.ok()) return Failed(r, s);
     r.status = "success";
     r.message = outcome->message;
     r.adapter_message = outcome->action == materialize::Outcome::Action::kSkip      ? "SKIP"
@@ -450,12 +702,36 @@ class Executor {
     for (char& ch : config.severity) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (const Value* limit = c.Find("limit"); limit != nullptr && limit->is_int())
       config.limit = limit->as_int();
+    // store_failures_as wins over store_failures, as in dbt.
+    std::string store_as = Str(c.Find("store_failures_as"));
+    if (store_as.empty()) {
+      const Value* store = c.Find("store_failures");
+      if (store != nullptr && store->Truthy()) store_as = "table";
+    }
+    if (!store_as.empty() && store_as != "table" && store_as != "view" && store_as != "ephemeral") {
+      return Failed(r, absl::InvalidArgumentError(fmt::format(
+                           "test {}: store_failures_as is '{}'; it must be table, view or ephemeral", n.name,
+                           store_as)));
+    }
+    config.store_failures_as = store_as;
+    // dbt stores them in the test's schema, `dbt_test__audit` by default; a Flink database is a Kafka
+    // cluster nobody can create from SQL, so the default lands in the target's own database (a schema
+    // configured on the test is used as it is).
+    std::string configured_schema = Str(c.Find("schema"), "dbt_test__audit");
+    config.audit_catalog = n.database;
+    config.audit_database = configured_schema == "dbt_test__audit" ? database_ : n.schema;
+    config.audit_identifier = n.alias.empty() ? n.name : n.alias;
     absl::StatusOr<testing::DataTestOutcome> out =
-        testing::RunDataTest(client_, n.compiled_code, config, prefix_);
+        testing::RunDataTest(client_, n.compiled_code, config, prefix_, settings_.execute, inspector_.get());
     if (!out.ok()) return Failed(r, out.status());
     r.status = out->status;
     r.failures = out->failures;
     r.message = out->message;
+    if (!out->stored_relation.empty()) {
+      r.relation_name = out->stored_relation;
+      ctx_.log.Emit(
+          Debug(fmt::format("the failing rows of {} are stored in {}", n.name, out->stored_relation)));
+    }
     if (out->status == "fail") {
       AddFailure(n, out->message);
       return NodeState::kFailed;
@@ -474,7 +750,12 @@ class Executor {
     test.model_sql = model->compiled_code;
     test.statement_name_prefix = prefix_;
     std::string what = fmt::format("unit test {}", n.name);
+    auto prep = prep_.unit_tests.find(n.unique_id);
+    if (prep == prep_.unit_tests.end()) return Failed(r, absl::InternalError(what + " was not prepared"));
+    if (!prep->second.error.ok()) return Failed(r, prep->second.error);
+    test.model_sql = prep->second.model_sql;
     if (n.given.is_list()) {
+      size_t g_index = 0;
       for (const Value& g : n.given.list()) {
         std::string input = Str(g.Find("input"));
         const Node* upstream = ResolveInput(input, *model);
@@ -491,15 +772,16 @@ class Executor {
         fixture.fixture_catalog = t.database.empty() ? "default_catalog" : t.database;
         fixture.fixture_database = t.schema.empty() ? "default_database" : t.schema;
         fixture.description = input;
-        absl::StatusOr<std::vector<testing::FixtureRow>> rows = FixtureRows(g, *parsed_.project, what);
-        if (!rows.ok()) return Failed(r, rows.status());
-        fixture.rows = std::move(*rows);
+        if (g_index < prep->second.given.size()) {
+          fixture.rows = prep->second.given[g_index].rows;
+          fixture.sql = prep->second.given[g_index].sql;
+        }
+        ++g_index;
         test.given.push_back(std::move(fixture));
       }
     }
-    absl::StatusOr<std::vector<testing::FixtureRow>> expect = FixtureRows(n.expect, *parsed_.project, what);
-    if (!expect.ok()) return Failed(r, expect.status());
-    test.expect = std::move(*expect);
+    test.expect = prep->second.expect.rows;
+    test.expect_sql = prep->second.expect.sql;
     absl::StatusOr<testing::UnitTestResult> result = testing::RunUnitTest(client_, *inspector_, test);
     if (!result.ok()) return Failed(r, result.status());
     for (const std::string& w : result->warnings) ctx_.log.Emit(Warning(w));
@@ -575,8 +857,15 @@ class Executor {
       std::string kind = n.resource_type == ResourceType::kModel
                              ? fmt::format("{} model", n.materialized().empty() ? "view" : n.materialized())
                          : n.resource_type == ResourceType::kUnitTest ? "unit test"
+                         : n.resource_type == ResourceType::kSeed     ? "seed"
                                                                       : "data test";
       ++kinds[kind];
+    }
+    for (const std::vector<NodeResult>* hooks : {&hooks_start_, &hooks_end_}) {
+      for (const NodeResult& h : *hooks) {
+        ++kinds["hook"];
+        if (h.status == "error") ++counts.error;
+      }
     }
     std::vector<std::string> what;
     for (const auto& [kind, count] : kinds)
@@ -609,7 +898,9 @@ class Executor {
     doc.generated_at = UtcNowIso();
     doc.dbt_version = FLINKDBT_VERSION_STRING;
     doc.elapsed_time = elapsed;
-    doc.results = results_;
+    doc.results = hooks_start_;
+    doc.results.insert(doc.results.end(), results_.begin(), results_.end());
+    doc.results.insert(doc.results.end(), hooks_end_.begin(), hooks_end_.end());
     doc.args_json["which"] = JsonQuote(WhichName(which_));
     doc.args_json["invocation_command"] = JsonQuote(ctx_.options.invocation_command);
     auto list = [](const std::vector<std::string>& v) {
@@ -637,6 +928,8 @@ class Executor {
   graph::ParsedProject& parsed_;
   client::StatementClient& client_;
   Which which_;
+  const Prepared& prep_;
+  std::vector<NodeResult> hooks_start_, hooks_end_;
   std::string prefix_, label_, catalog_, database_;
   std::unique_ptr<materialize::RelationInspector> inspector_;
   materialize::Settings settings_;
@@ -656,8 +949,58 @@ std::vector<ResourceType> DefaultTypes(Which which) {
       return {ResourceType::kTest, ResourceType::kUnitTest};
     case Which::kBuild:
       return {ResourceType::kModel, ResourceType::kTest, ResourceType::kUnitTest, ResourceType::kSeed};
+    case Which::kSeed:
+      return {ResourceType::kSeed};
   }
   return {};
+}
+
+// --defer --state: a ref to a node that is not selected and whose own relation does not exist on the
+// target renders the state manifest's relation (--favor-state: every unselected node's).
+absl::Status ApplyDefer(CommandContext& ctx, const graph::ParsedProject& parsed,
+                        const std::vector<const Node*>& nodes, const std::set<std::string>& to_compile,
+                        client::StatementClient& client, compile::Compiler& compiler) {
+  if (!ctx.options.state.has_value()) return absl::InvalidArgumentError("--defer needs --state DIR");
+  std::string dir = ctx.Resolve(*ctx.options.state);
+  FLINKDBT_ASSIGN_OR_RETURN(graph::PreviousState state, graph::LoadPreviousState(dir));
+  if (state.manifest.is_null()) {
+    return absl::InvalidArgumentError(ToAbsl(fmt::format("--defer: there is no manifest.json in {}", dir)));
+  }
+  const Value* state_nodes = state.manifest.Find("nodes");
+  std::set<std::string> selected;
+  for (const Node* n : nodes) selected.insert(n->unique_id);
+  const project::Target& t = *parsed.project->target;
+  std::unique_ptr<materialize::RelationInspector> inspector = materialize::MakeInformationSchemaInspector(
+      client, t.statement_label.empty() ? "dbt-confluent" : t.statement_label,
+      t.statement_name_prefix.empty() ? "dbt-" : t.statement_name_prefix);
+  std::set<std::string> missing, checked;
+  for (const std::string& id : to_compile) {
+    const Node* n = parsed.manifest->FindNode(id);
+    if (n == nullptr) continue;
+    for (const std::string& parent_id : n->depends_on_nodes) {
+      if (selected.count(parent_id) || !checked.insert(parent_id).second) continue;
+      const Node* p = parsed.manifest->FindNode(parent_id);
+      if (p == nullptr || p->is_ephemeral() ||
+          (p->resource_type != ResourceType::kModel && p->resource_type != ResourceType::kSeed &&
+           p->resource_type != ResourceType::kSnapshot)) {
+        continue;
+      }
+      if (state_nodes == nullptr || state_nodes->Find(parent_id) == nullptr) continue;
+      FLINKDBT_ASSIGN_OR_RETURN(
+          std::optional<materialize::RelationInfo> info,
+          inspector->Describe(p->database, p->schema, p->alias.empty() ? p->name : p->alias));
+      if (!info.has_value()) {
+        missing.insert(parent_id);
+        ctx.log.Emit(
+            Debug(fmt::format("--defer: {} does not exist on the target; refs to it use --state's relation",
+                              p->relation_name)));
+      }
+    }
+  }
+  compiler.SetDefer(std::make_shared<const Value>(std::move(state.manifest)), ctx.options.favor_state,
+                    selected);
+  compiler.SetDeferMissing(std::move(missing));
+  return absl::OkStatus();
 }
 
 // Runs `which` over the selected nodes, or over exactly `only_ids` when given (retry).
@@ -691,6 +1034,16 @@ int Execute(CommandContext& ctx, Which which, const std::optional<std::set<std::
     to_compile.insert(n->unique_id);
     if (n->resource_type == ResourceType::kUnitTest) to_compile.insert(n->tested_model);
   }
+  std::unique_ptr<client::StatementClient> client;
+  if (ctx.options.defer) {
+    // Deferred refs depend on what exists on the target: ask it before compiling.
+    absl::StatusOr<std::unique_ptr<client::StatementClient>> opened = OpenTargetClient(*parsed->project);
+    if (!opened.ok()) return ReportError(ctx, opened.status());
+    client = std::move(*opened);
+    if (absl::Status s = ApplyDefer(ctx, *parsed, nodes, to_compile, *client, **compiler); !s.ok()) {
+      return ReportError(ctx, s);
+    }
+  }
   for (const std::string& id : to_compile) {
     compile::Node* node = parsed->manifest->MutableNode(id);
     if (node == nullptr || node->resource_type == ResourceType::kSource) continue;
@@ -703,9 +1056,23 @@ int Execute(CommandContext& ctx, Which which, const std::optional<std::set<std::
     ctx.log.Emit(Warning("Nothing to do. Try checking your model configs and model specification args"));
     return kExitSuccess;
   }
-  absl::StatusOr<std::unique_ptr<client::StatementClient>> client = OpenTargetClient(*parsed->project);
-  if (!client.ok()) return ReportError(ctx, client.status());
-  Executor executor(ctx, *parsed, **client, which);
+  // Hooks rendered, seeds read, unit-test fixtures loaded: a bad CSV stops the run here (exit 2).
+  Prepared prep;
+  if (absl::Status s = Prepare(*parsed, **compiler, nodes, prep); !s.ok()) return ReportError(ctx, s);
+  if (client == nullptr) {
+    absl::StatusOr<std::unique_ptr<client::StatementClient>> opened = OpenTargetClient(*parsed->project);
+    if (!opened.ok()) return ReportError(ctx, opened.status());
+    client = std::move(*opened);
+  }
+  // One run per project and environment at a time (released when `lock` goes out of scope).
+  const project::Target& target = *parsed->project->target;
+  RunLockHolder me{ctx.log.invocation_id(), ThisHost(), ThisPid(), std::string(WhichName(which)),
+                   UtcNowIso()};
+  absl::StatusOr<std::unique_ptr<RunLock>> lock =
+      RunLock::Acquire(*client, target.statement_name_prefix.empty() ? "dbt-" : target.statement_name_prefix,
+                       parsed->project->root.config.name, me);
+  if (!lock.ok()) return ReportError(ctx, lock.status());
+  Executor executor(ctx, *parsed, *client, which, prep);
   return executor.Execute(nodes);
 }
 
@@ -756,7 +1123,10 @@ int Retry(CommandContext& ctx) {
     ctx.log.Emit(Info("Nothing to retry: the previous run had no errors, failures or skipped nodes"));
     return kExitSuccess;
   }
-  Which w = which == "run" ? Which::kRun : which == "test" ? Which::kTest : Which::kBuild;
+  Which w = which == "run"    ? Which::kRun
+            : which == "test" ? Which::kTest
+            : which == "seed" ? Which::kSeed
+                              : Which::kBuild;
   return Execute(ctx, w, ids);
 }
 
@@ -786,6 +1156,16 @@ CommandSpec BuildCommandSpec() {
   spec.help = "Run models, their unit tests first, then their data tests, in DAG order";
   spec.add_flags = AddRunFlags;
   spec.run = [](CommandContext& ctx) { return Execute(ctx, Which::kBuild, std::nullopt); };
+  return spec;
+}
+
+CommandSpec SeedCommandSpec() {
+  CommandSpec spec;
+  spec.name = "seed";
+  spec.help =
+      "Load the CSV files of seed-paths into tables of the target (--full-refresh reloads unchanged ones)";
+  spec.add_flags = AddRunFlags;
+  spec.run = [](CommandContext& ctx) { return Execute(ctx, Which::kSeed, std::nullopt); };
   return spec;
 }
 

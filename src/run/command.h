@@ -50,6 +50,7 @@ CommandSpec RunCommandSpec();
 CommandSpec TestCommandSpec();
 CommandSpec BuildCommandSpec();
 CommandSpec RetryCommandSpec();
+CommandSpec SeedCommandSpec();
 CommandSpec ShowCommandSpec();
 CommandSpec DebugCommandSpec();
 

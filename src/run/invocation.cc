@@ -72,7 +72,7 @@ std::string VersionText() {
 const std::vector<CommandSpec>& Commands() {
   static const auto* commands =
       new std::vector<CommandSpec>{InitCommand(),     ParseCommandSpec(), CompileCommandSpec(), ListCommandSpec(),
-                                   RunCommandSpec(),  TestCommandSpec(),  BuildCommandSpec(),   RetryCommandSpec(),
+                                   RunCommandSpec(),  TestCommandSpec(),  BuildCommandSpec(),   SeedCommandSpec(),  RetryCommandSpec(),
                                    ShowCommandSpec(), DebugCommandSpec()};
   return *commands;
 }
