@@ -415,7 +415,8 @@ absl::StatusOr<Statement> ConfluentClient::WaitUntilReady(std::string_view name,
       return absl::DeadlineExceededError(fmt::format("statement '{}' is still {} after {}", name,
                                                      s->phase_name, absl::FormatDuration(timeout)));
     }
-    absl::SleepFor(std::min(PollJittered(options_.poll_backoff.Adaptive(attempt, now - start)), deadline - now));
+    absl::SleepFor(
+        std::min(PollJittered(options_.poll_backoff.Adaptive(attempt, now - start)), deadline - now));
   }
 }
 
