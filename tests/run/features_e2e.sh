@@ -221,4 +221,14 @@ expect_out "OK created sql view model [^ ]*downstream" "deferred ref"
 grep -q 'upstream_prod' target/run_results.json ||
   { echo "downstream did not read the deferred relation"; cat target/run_results.json; exit 1; }
 
+# --- a failing pre_hook fails its model (exit 1), and nothing of it is deployed ------------------------
+cat >models/bad_hook.sql <<'SQL'
+{{ config(pre_hook="INSERT INTO no_such_table VALUES (1)") }}
+select 1 as x
+SQL
+run 1 run --select bad_hook
+expect_out "ERROR creating sql view model [^ ]*bad_hook" "pre_hook failure"
+expect_out "hook failed" "pre_hook failure message"
+run 1 show --inline "select x from bad_hook"
+
 echo "features end to end${emulator:+ (emulator)}: OK"
