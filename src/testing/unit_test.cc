@@ -33,15 +33,7 @@ class UnitTestRun {
       replacements[original] = fixture;
     }
     if (test_.expect_sql.has_value()) {
-      FLINKDBT_ASSIGN_OR_RETURN(client::QueryResult expected, Query(*test_.expect_sql));
-      expect_.clear();
-      for (const auto& row : expected.rows) {
-        FixtureRow r;
-        for (size_t c = 0; c < expected.schema.size() && c < row.size(); ++c) {
-          r[expected.schema[c].name] = Cells(row, {static_cast<int>(c)})[0];
-        }
-        expect_.push_back(std::move(r));
-      }
+      FLINKDBT_ASSIGN_OR_RETURN(expect_, RowsOfQuery(*test_.expect_sql));
     }
     std::string sql = ReplaceRelations(test_.model_sql, replacements);
     FLINKDBT_ASSIGN_OR_RETURN(client::QueryResult query, Query(sql));
@@ -74,7 +66,27 @@ class UnitTestRun {
     return Submit(sql, client::ExecutionMode::kSnapshot, /*fetch=*/true);
   }
 
-  absl::StatusOr<std::string> CreateFixture(const FixtureInput& input) {
+  // format: sql — the query's rows (run bounded), loaded as typed VALUES like any other fixture.
+  absl::StatusOr<std::vector<FixtureRow>> RowsOfQuery(const std::string& sql) {
+    FLINKDBT_ASSIGN_OR_RETURN(client::QueryResult result, Query(sql));
+    std::vector<FixtureRow> rows;
+    for (const auto& values : result.rows) {
+      FixtureRow row;
+      for (size_t c = 0; c < result.schema.size() && c < values.size(); ++c) {
+        row[result.schema[c].name] = Cells(values, {static_cast<int>(c)})[0];
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  absl::StatusOr<std::string> CreateFixture(const FixtureInput& given) {
+    FixtureInput from_sql;
+    if (given.sql.has_value()) {
+      from_sql = given;
+      FLINKDBT_ASSIGN_OR_RETURN(from_sql.rows, RowsOfQuery(*given.sql));
+    }
+    const FixtureInput& input = given.sql.has_value() ? from_sql : given;
     FLINKDBT_ASSIGN_OR_RETURN(std::string original,
                               materialize::RelationName(input.catalog, input.database, input.identifier));
     FLINKDBT_ASSIGN_OR_RETURN(std::optional<materialize::RelationInfo> info,
@@ -115,16 +127,6 @@ class UnitTestRun {
             .status());
     std::vector<std::string> column_names, tuples;
     for (const materialize::Column& c : info->columns) column_names.push_back(fmt::format("`{}`", c.name));
-    if (input.sql.has_value()) {
-      FLINKDBT_ASSIGN_OR_RETURN(
-          client::QueryResult inserted,
-          Submit(
-              fmt::format("INSERT INTO {} ({})\nSELECT {}\nFROM (\n{}\n) AS __dbt_fixture", fixture,
-                          absl::StrJoin(column_names, ", "), absl::StrJoin(column_names, ", "), *input.sql),
-              client::ExecutionMode::kStreamingQuery, false));
-      FLINKDBT_RETURN_IF_ERROR(WaitForCompletion(inserted.statement.name));
-      return fixture;
-    }
     if (input.rows.empty()) return fixture;
     for (const FixtureRow& row : input.rows) {
       std::map<std::string, std::optional<std::string>> lowered;

@@ -156,6 +156,9 @@ TEST_F(UnitTestTest, SqlFormatFixturesLoadByColumnNameAndSqlExpectRowsAreQueried
   client_.scripts = {{"WHERE price > 0",
                       {Col("order_id", "BIGINT"), Col("price", "DECIMAL")},
                       {{Value::Int(1), Decimal("29.99")}}},
+                     {"select 29.99 as price",
+                      {Col("price", "DECIMAL"), Col("order_id", "BIGINT"), Col("order_time", "TIMESTAMP")},
+                      {{Decimal("29.99"), Value::Int(1), Value::Null()}}},
                      {"select 1 as order_id, 29.99 as price",
                       {Col("order_id", "BIGINT"), Col("price", "DECIMAL")},
                       {{Value::Int(1), Decimal("29.99")}, {Value::Int(7), Decimal("1.00")}}}};
@@ -168,13 +171,14 @@ TEST_F(UnitTestTest, SqlFormatFixturesLoadByColumnNameAndSqlExpectRowsAreQueried
   absl::StatusOr<UnitTestResult> r = RunUnitTest(client_, inspector_, t);
   ASSERT_TRUE(r.ok()) << r.status();
   std::string fixture = "`env`.`db`.`" + FixtureIdentifier(t.name, "orders") + "`";
-  EXPECT_EQ(client_.log[2],
+  // The fixture query runs first; its rows are loaded with the input's types.
+  EXPECT_EQ(client_.log[0], "SUBMIT [snapshot] " + *t.given[0].sql);
+  EXPECT_EQ(client_.log[3],
             "SUBMIT [streaming_query] INSERT INTO " + fixture +
-                " (`order_id`, `price`, `order_time`)\nSELECT `order_id`, `price`, `order_time`\n"
-                "FROM (\n" +
-                *t.given[0].sql + "\n) AS __dbt_fixture");
+                " (`order_id`, `price`, `order_time`)\nVALUES\n"
+                "  (CAST('1' AS BIGINT), CAST('29.99' AS DECIMAL(10, 2)), CAST(NULL AS TIMESTAMP(3)))");
   // The expected query ran and its second row is missing from the actual result: a diff.
-  EXPECT_EQ(client_.log[3], "SUBMIT [snapshot] " + *t.expect_sql);
+  EXPECT_EQ(client_.log[4], "SUBMIT [snapshot] " + *t.expect_sql);
   EXPECT_FALSE(r->passed);
   EXPECT_NE(r->diff.find("---"), std::string::npos) << r->diff;
   EXPECT_NE(r->diff.find("7"), std::string::npos) << r->diff;

@@ -32,8 +32,8 @@ struct FixtureInput {
   // Where the fixture table is created (the target's catalog and database).
   std::string fixture_catalog, fixture_database;
   std::vector<FixtureRow> rows;
-  // format: sql — a query providing every column of the input (matched by name), loaded with
-  // INSERT INTO <fixture> (<columns>) SELECT <columns> FROM (<sql>); replaces `rows`.
+  // format: sql — a query whose rows (run bounded first) are the fixture's rows, columns matched by
+  // name and loaded with the input's types like dict rows; replaces `rows`.
   std::optional<std::string> sql;
   std::string description;  // "source('marketplace', 'orders')", for messages
 };
