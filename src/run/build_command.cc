@@ -1,6 +1,7 @@
 // `flinkdbt run`, `test`, `build` and `retry`: compile the selected nodes, then deploy models through
 // their materializations, run unit tests on fixtures and data tests as bounded queries, in DAG order on
 // --threads workers, with dbt's progress lines, summary, run_results.json and exit codes.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -398,6 +399,14 @@ class Executor {
           auto& model_deps = deps[static_cast<size_t>(it->second)];
           model_deps.push_back(static_cast<int>(i));
           std::erase(deps[i], it->second);
+          // Its fixtures are created LIKE the model's inputs, so it waits for them instead: a failed
+          // or skipped input skips the unit test (and so the model) rather than erroring it.
+          for (const std::string& parent : nodes[static_cast<size_t>(it->second)]->depends_on_nodes) {
+            auto p = index.find(parent);
+            if (p != index.end() && p->second != static_cast<int>(i) &&
+                std::find(deps[i].begin(), deps[i].end(), p->second) == deps[i].end())
+              deps[i].push_back(p->second);
+          }
         }
       }
     }

@@ -207,5 +207,25 @@ TEST_F(InterruptTest, InterruptDuringFirstUnitTestLeavesNoFixture) {
   }
 }
 
+// A failing unit test skips its model; a unit test of a downstream model waits for the inputs its
+// fixtures are created LIKE, so it is skipped too (not run against a missing relation).
+TEST_F(InterruptTest, FailedUpstreamUnitTestSkipsDownstreamUnitTest) {
+  std::string schema = Read(dir_ / "models" / "schema.yml");
+  const std::string expected = "        - {order_id: 1, customer_id: 7, price: 2.50}\n  - name: ut_b_mid";
+  ASSERT_NE(schema.find(expected), std::string::npos);
+  schema.replace(schema.find(expected), expected.size(),
+                 "        - {order_id: 1, customer_id: 7, price: 9.99}\n  - name: ut_b_mid");
+  Write(dir_ / "models" / "schema.yml", schema);
+
+  Outcome first = Run({"build"});
+  EXPECT_EQ(first.result.exit_code, kExitFailure) << first.out;
+  std::map<std::string, std::string> statuses = Statuses(dir_ / "target" / "run_results.json");
+  EXPECT_EQ(statuses["unit_test.intr.a_stg.ut_a_stg"], "fail") << first.out;
+  for (const char* id : {"model.intr.a_stg", "unit_test.intr.b_mid.ut_b_mid", "model.intr.b_mid",
+                         "model.intr.c_top", "model.intr.d_side"}) {
+    EXPECT_EQ(statuses[id], "skipped") << id << "\n" << first.out;
+  }
+}
+
 }  // namespace
 }  // namespace flinkdbt::run
