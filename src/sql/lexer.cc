@@ -154,7 +154,7 @@ class Lexer {
       }
       pos_ = end;
       t->kind = TokenKind::kIdent;
-      t->keyword = IsParserKeyword(sql_.substr(t->begin, pos_ - t->begin));
+      t->keyword = IsParserKeyword(sql_.substr(t->begin, pos_ - t->begin), &t->upper8);
       return absl::OkStatus();
     }
     if (IsDigit(c) || (c == '.' && pos_ + 1 < sql_.size() && IsDigit(sql_[pos_ + 1]))) {
@@ -528,6 +528,11 @@ const absl::flat_hash_set<std::string>& Keywords() {
 }  // namespace
 
 bool IsParserKeyword(std::string_view word) {
+  uint64_t upper8;
+  return IsParserKeyword(word, &upper8);
+}
+
+bool IsParserKeyword(std::string_view word, uint64_t* upper8) {
   if (word.empty() || word.size() > 24) return false;
   // Most identifiers are not keywords: a (length, first letter) table rules them out cheaply.
   // Bit (last letter) of shapes[length][first letter]; '_' and digits map to bit 26.
@@ -571,7 +576,10 @@ bool IsParserKeyword(std::string_view word) {
   for (size_t slot = h & (kSlots - 1);; slot = (slot + 1) & (kSlots - 1)) {
     std::string_view k = (*kTable)[slot];
     if (k.empty()) return false;
-    if (k == upper) return true;
+    if (k == upper) {
+      *upper8 = Token::Pack8(upper);
+      return true;
+    }
   }
 }
 

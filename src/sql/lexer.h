@@ -39,11 +39,20 @@ struct Token {
   // For kIdent: the word is one of the parser's keywords (any case). Lets Is() reject ordinary
   // identifiers (column and table names) without comparing.
   bool keyword = false;
+  // For keywords: the first (up to) 8 bytes upper-cased, packed by Pack8. Is() compares a keyword
+  // with one integer comparison (the literal's Pack8 folds to a constant) plus the bytes past 8.
+  uint64_t upper8 = 0;
+
+  static constexpr uint64_t Pack8(std::string_view s) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.size() && i < 8; ++i) v |= uint64_t{static_cast<unsigned char>(s[i])} << (8 * i);
+    return v;
+  }
 
   // Case-insensitive comparison with an upper-case keyword (kIdent only).
-  bool Is(std::string_view upper_keyword) const {
-    if (!keyword || text.size() != upper_keyword.size()) return false;
-    for (size_t i = 0; i < text.size(); ++i) {
+  [[gnu::always_inline]] bool Is(std::string_view upper_keyword) const {
+    if (!keyword || text.size() != upper_keyword.size() || upper8 != Pack8(upper_keyword)) return false;
+    for (size_t i = 8; i < text.size(); ++i) {
       char c = text[i];
       if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
       if (c != upper_keyword[i]) return false;
@@ -62,6 +71,8 @@ absl::StatusOr<std::vector<Token>> Tokenize(std::string_view sql);
 
 // Whether `word` (any case) is one of the words the parser tests tokens against.
 bool IsParserKeyword(std::string_view word);
+// Same, and on true sets *upper8 to Token::Pack8 of the upper-cased word.
+bool IsParserKeyword(std::string_view word, uint64_t* upper8);
 
 // Decodes a string literal token's value ('it''s' -> it's).
 std::string DecodeStringLiteral(std::string_view token_text);

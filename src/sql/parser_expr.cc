@@ -1,4 +1,5 @@
 // Expressions and data types of the Flink SQL parser (see parser_impl.h).
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/container/flat_hash_set.h"
@@ -142,13 +143,6 @@ void Parser::Expect(std::string_view kw) {
 
 void Parser::ExpectPunct(std::string_view p) {
   if (!AcceptPunct(p)) FailExpected(fmt::format("'{}'", p));
-}
-
-Span Parser::SpanFrom(size_t start_index) const {
-  const Token& s = toks_[std::min(start_index, toks_.size() - 1)];
-  uint32_t end = s.begin;
-  if (i_ > start_index) end = toks_[i_ - 1].end;
-  return Span{s.begin, std::max(end, s.begin), s.line, s.column};
 }
 
 bool Parser::IsIdentifierToken(const Token& t) const {
@@ -860,7 +854,9 @@ ExprPtr Parser::ParseFunctionCall(ObjectName name, size_t start) {
   return e;
 }
 
-ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size_t start, bool* handled) {
+ExprPtr Parser::ParseSpecialCall(const std::string& upper_name, ObjectName& name, size_t start,
+                                 bool* handled) {
+  const std::string_view upper = upper_name;  // compares with literals without strlen
   // Only names starting with these letters have their own call syntax.
   bool initial = false;
   switch (upper.empty() ? ' ' : upper[0]) {
@@ -877,7 +873,13 @@ ExprPtr Parser::ParseSpecialCall(const std::string& upper, ObjectName name, size
     default:
       break;
   }
-  if (upper.size() < 4 || !initial) {
+  // Exactly the names the branches below handle: other calls allocate nothing here.
+  static constexpr std::string_view kSpecialNames[] = {
+      "EXTRACT",     "POSITION",    "TRIM",         "SUBSTRING",      "OVERLAY",      "FLOOR",
+      "CEIL",        "CEILING",     "TIMESTAMPADD", "TIMESTAMPDIFF",  "JSON_VALUE",   "JSON_QUERY",
+      "JSON_EXISTS", "JSON_OBJECT", "JSON_ARRAY",   "JSON_OBJECTAGG", "JSON_ARRAYAGG"};
+  if (upper.size() < 4 || !initial ||
+      std::find(std::begin(kSpecialNames), std::end(kSpecialNames), upper) == std::end(kSpecialNames)) {
     *handled = false;
     return nullptr;
   }
@@ -1269,7 +1271,8 @@ DataType Parser::ParseTypeNoNullability() {
     FailExpected("a data type");
     return DataType::Null();
   }
-  std::string name = ToUpper(t.text);
+  const std::string upper_name = ToUpper(t.text);
+  const std::string_view name = upper_name;  // compares with literals without strlen
   const Token type_token = t;
   Advance();
   auto opt_len = [&](int def) -> int {

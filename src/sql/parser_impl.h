@@ -8,6 +8,7 @@
 #ifndef FLINKDBT_SQL_PARSER_IMPL_H_
 #define FLINKDBT_SQL_PARSER_IMPL_H_
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,7 +42,7 @@ class Parser {
   void Advance() {
     if (i_ + 1 < toks_.size()) ++i_;
   }
-  bool Accept(std::string_view kw) {
+  [[gnu::always_inline]] bool Accept(std::string_view kw) {
     if (Cur().Is(kw)) {
       Advance();
       return true;
@@ -61,7 +62,12 @@ class Parser {
   void FailExpected(std::string_view what);
   bool failed() const { return !status_.ok(); }
 
-  Span SpanFrom(size_t start_index) const;
+  Span SpanFrom(size_t start_index) const {
+    const Token& s = toks_[std::min(start_index, toks_.size() - 1)];
+    uint32_t end = s.begin;
+    if (i_ > start_index) end = toks_[i_ - 1].end;
+    return Span{s.begin, std::max(end, s.begin), s.line, s.column};
+  }
   Span TokenSpan(const Token& t) const { return Span{t.begin, t.end, t.line, t.column}; }
   size_t Mark() const { return i_; }
 
@@ -89,7 +95,8 @@ class Parser {
   ExprPtr ParsePrimary();
   ExprPtr ParseLiteralOrNameOrCall();
   ExprPtr ParseFunctionCall(ObjectName name, size_t start);
-  ExprPtr ParseSpecialCall(const std::string& upper, ObjectName name, size_t start, bool* handled);
+  ExprPtr ParseSpecialCall(const std::string& upper, ObjectName& name, size_t start,
+                           bool* handled);  // moves from name when handled
   void ParseJsonTail(Expr* call);
   ExprPtr ParseCase(size_t start);
   ExprPtr ParseCast(size_t start, bool try_cast);

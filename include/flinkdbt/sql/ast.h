@@ -15,6 +15,7 @@
 #ifndef FLINKDBT_SQL_AST_H_
 #define FLINKDBT_SQL_AST_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,22 @@
 #include "flinkdbt/sql/types.h"
 
 namespace flinkdbt::sql {
+
+namespace internal {
+// Allocation of AST nodes (Expr, ExprDetail, Query, Select, TableRef, Statement) through a per-thread free
+// list of same-size blocks: parsing allocates and frees many nodes, and glibc's small per-size cache
+// overflows on every freed tree. A node may be freed on any thread (its block joins that thread's
+// list); blocks return to the heap when a thread's list is full and when the thread exits. With
+// AddressSanitizer the pool is bypassed so use-after-free stays visible. See ast_pool.cc.
+void* AllocateNode(std::size_t size);
+void FreeNode(void* p, std::size_t size) noexcept;
+}  // namespace internal
+
+#define FLINKDBT_SQL_POOLED_NODE                                                                        \
+  static void* operator new(std::size_t size) { return ::flinkdbt::sql::internal::AllocateNode(size); } \
+  static void operator delete(void* p, std::size_t size) noexcept {                                     \
+    ::flinkdbt::sql::internal::FreeNode(p, size);                                                       \
+  }
 
 // Where a node came from in the SQL text.
 struct Span {
@@ -209,6 +226,7 @@ struct WindowSpec {
 // parser allocates it for kFunction, kCast, kInterval, kCase, kInSubquery, kExists,
 // kScalarSubquery, kQuantified, kTableArg and kIsPredicate; it is null for the other kinds.
 struct ExprDetail {
+  FLINKDBT_SQL_POOLED_NODE
   std::string json_type;  // kIsPredicate: IS JSON VALUE|SCALAR|ARRAY|OBJECT (empty: none written)
   Quantifier quantifier = Quantifier::kAll;  // kQuantified
   QueryPtr subquery;                         // kInSubquery, kExists, kScalarSubquery, kQuantified
@@ -243,6 +261,7 @@ struct ExprDetail {
 };
 
 struct Expr {
+  FLINKDBT_SQL_POOLED_NODE
   ExprKind kind = ExprKind::kLiteral;
   Span span;
 
@@ -302,6 +321,7 @@ struct Hint {
 };
 
 struct Select {
+  FLINKDBT_SQL_POOLED_NODE
   std::vector<Hint> hints;
   bool distinct = false;
   bool all = false;
@@ -331,6 +351,7 @@ struct Column {
 };
 
 struct Query {
+  FLINKDBT_SQL_POOLED_NODE
   QueryKind kind = QueryKind::kSelect;
   Span span;
   std::vector<Cte> with;  // WITH ... (any query level)
@@ -382,6 +403,7 @@ struct MatchRecognize {
 };
 
 struct TableRef {
+  FLINKDBT_SQL_POOLED_NODE
   TableRefKind kind = TableRefKind::kNamed;
   Span span;
   // alias and column aliases (all kinds except kJoin)
@@ -507,6 +529,7 @@ enum class AlterAction {
 };
 
 struct Statement {
+  FLINKDBT_SQL_POOLED_NODE
   StatementKind kind = StatementKind::kQuery;
   Span span;
 
