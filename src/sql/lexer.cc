@@ -30,21 +30,20 @@ class Lexer {
     while (true) {
       absl::Status s = SkipSpaceAndComments();
       if (!s.ok()) return s;
-      Token t;
+      // Built in place: copying a freshly written Token into the vector stalls on store forwarding.
+      Token& t = tokens.emplace_back();
       t.begin = static_cast<uint32_t>(pos_);
       t.line = line_;
       t.column = Column();
       if (pos_ >= sql_.size()) {
         t.kind = TokenKind::kEnd;
         t.end = t.begin;
-        tokens.push_back(t);
         return tokens;
       }
       s = Next(&t);
       if (!s.ok()) return s;
       t.end = static_cast<uint32_t>(pos_);
       t.text = sql_.substr(t.begin, t.end - t.begin);
-      tokens.push_back(t);
     }
   }
 
