@@ -211,26 +211,10 @@ absl::StatusOr<ParsedProject> ParseCommand(const InvocationOptions& options) {
   return ParseLoaded(std::move(project), options);
 }
 
-absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& parsed,
-                                                         const ListOptions& options,
-                                                         const std::optional<std::string>& inline_sql,
-                                                         bool write_manifest) {
-  std::vector<CompiledNode> out;
-  if (inline_sql) {
-    FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
-    FLINKDBT_ASSIGN_OR_RETURN(std::string sql, compiler->CompileInline(*inline_sql));
-    out.push_back(CompiledNode{"sql_operation." + parsed.project->root.config.name + ".inline_query",
-                               "inline_query", "", std::move(sql)});
-    return out;
-  }
+absl::StatusOr<SelectionResult> PrepareCompile(const ParsedProject& parsed, const ListOptions& options) {
   std::vector<ResourceType> defaults = {ResourceType::kModel, ResourceType::kAnalysis, ResourceType::kTest,
                                         ResourceType::kSnapshot};
   FLINKDBT_ASSIGN_OR_RETURN(SelectionResult sel, SelectNodes(parsed, options, defaults));
-  // Compile in dependency order so errors surface upstream first.
-  std::vector<int> order = parsed.graph->TopologicalOrder();
-  std::vector<char> selected(parsed.graph->size(), 0);
-  for (int id : sel.selected) selected[id] = 1;
-  fs::path target(parsed.project->target_path);
   FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
   {
     std::vector<std::string> ids;
@@ -250,6 +234,28 @@ absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& pa
     compiler->SetDefer(std::make_shared<const Value>(std::move(st.manifest)), options.favor_state,
                        std::move(ids));
   }
+  return sel;
+}
+
+absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& parsed,
+                                                         const ListOptions& options,
+                                                         const std::optional<std::string>& inline_sql,
+                                                         bool write_manifest) {
+  std::vector<CompiledNode> out;
+  if (inline_sql) {
+    FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
+    FLINKDBT_ASSIGN_OR_RETURN(std::string sql, compiler->CompileInline(*inline_sql));
+    out.push_back(CompiledNode{"sql_operation." + parsed.project->root.config.name + ".inline_query",
+                               "inline_query", "", std::move(sql)});
+    return out;
+  }
+  FLINKDBT_ASSIGN_OR_RETURN(SelectionResult sel, PrepareCompile(parsed, options));
+  // Compile in dependency order so errors surface upstream first.
+  std::vector<int> order = parsed.graph->TopologicalOrder();
+  std::vector<char> selected(parsed.graph->size(), 0);
+  for (int id : sel.selected) selected[id] = 1;
+  fs::path target(parsed.project->target_path);
+  FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
   std::set<std::string> made_dirs;
   for (int id : order) {
     if (!selected[id]) continue;

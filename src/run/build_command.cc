@@ -714,8 +714,10 @@ class Executor {
     // store_failures_as wins over store_failures, as in dbt.
     std::string store_as = Str(c.Find("store_failures_as"));
     if (store_as.empty()) {
+      // An unset store_failures config falls back to --store-failures (DBT_STORE_FAILURES).
       const Value* store = c.Find("store_failures");
-      if (store != nullptr && store->Truthy()) store_as = "table";
+      bool unset = store == nullptr || store->is_null();
+      if (unset ? ctx_.options.store_failures : store->Truthy()) store_as = "table";
     }
     if (!store_as.empty() && store_as != "table" && store_as != "view" && store_as != "ephemeral") {
       return Failed(r, absl::InvalidArgumentError(fmt::format(
@@ -1038,6 +1040,12 @@ int Execute(CommandContext& ctx, Which which, const std::optional<std::set<std::
   // Compile everything the run needs (a unit test needs its model's SQL) before anything is submitted.
   absl::StatusOr<compile::Compiler*> compiler = parsed->compiler->Get();
   if (!compiler.ok()) return ReportError(ctx, compiler.status());
+  {
+    std::vector<std::string> selected_ids;  // `selected_resources` in the Jinja context
+    selected_ids.reserve(nodes.size());
+    for (const Node* n : nodes) selected_ids.push_back(n->unique_id);
+    (*compiler)->SetSelectedResources(selected_ids);
+  }
   std::set<std::string> to_compile;
   for (const Node* n : nodes) {
     to_compile.insert(n->unique_id);

@@ -75,6 +75,8 @@ const std::vector<EnvBinding>& EnvBindings() {
        [](const std::string& v, O& o) { o.indirect_selection = v; return S(); }},
       {"--full-refresh", "DBT_FULL_REFRESH",
        [](const std::string& v, O& o) { return BoolBinding("DBT_FULL_REFRESH", v, o.full_refresh); }},
+      {"--store-failures", "DBT_STORE_FAILURES",
+       [](const std::string& v, O& o) { return BoolBinding("DBT_STORE_FAILURES", v, o.store_failures); }},
       {"--fail-fast", "DBT_FAIL_FAST",
        [](const std::string& v, O& o) { return BoolBinding("DBT_FAIL_FAST", v, o.fail_fast); }},
       {"--state", "DBT_STATE", [](const std::string& v, O& o) { o.state = v; return S(); }},
@@ -144,6 +146,14 @@ void AddProjectFlags(CLI::App& app, InvocationOptions& options) {
                  "Where artifacts and compiled SQL are written (default: target) [DBT_TARGET_PATH]");
   app.add_option("--vars", options.vars_yaml, "Project variables as a YAML mapping, e.g. '{key: value}'");
   app.add_option("--threads", options.threads, "How many nodes run at once [DBT_THREADS]");
+  // Unset unless given (then DBT_VERSION_CHECK decides, else on).
+  app.add_flag_callback(
+      "--version-check", [&options] { options.version_check = true; },
+      "Check the project's require-dbt-version against the dbt version flinkdbt implements "
+      "[DBT_VERSION_CHECK]");
+  app.add_flag_callback(
+      "--no-version-check", [&options] { options.version_check = false; },
+      "Skip the require-dbt-version check");
 }
 
 void AddSelectionFlags(CLI::App& app, InvocationOptions& options) {
@@ -165,6 +175,9 @@ void AddExecutionFlags(CLI::App& app, InvocationOptions& options) {
                "Drop and recreate stateful relations (streaming tables, sources, materialized tables) "
                "[DBT_FULL_REFRESH]");
   app.add_flag("-x,--fail-fast", options.fail_fast, "Stop at the first failure [DBT_FAIL_FAST]");
+  app.add_flag("--store-failures", options.store_failures,
+               "Data tests store their failing rows in a table unless their config says otherwise "
+               "[DBT_STORE_FAILURES]");
 }
 
 void AddValidationFlags(CLI::App& app, InvocationOptions& options) {

@@ -44,8 +44,8 @@ int RunParse(CommandContext& ctx) {
              node->resource_type == compile::ResourceType::kUnitTest;
     sources += node->resource_type == compile::ResourceType::kSource;
   }
-  ctx.log.Emit(Info(fmt::format("Found {} models, {} data tests and unit tests, {} sources, {} macros", models,
-                                tests, sources, macros)));
+  ctx.log.Emit(Info(fmt::format("Found {} models, {} data tests and unit tests, {} sources, {} macros",
+                                models, tests, sources, macros)));
   if (!parsed->manifest_path.empty()) ctx.log.Emit(Info(fmt::format("Wrote {}", parsed->manifest_path)));
   return kExitSuccess;
 }
@@ -60,17 +60,25 @@ int RunCompile(CommandContext& ctx, const std::optional<std::string>& inline_sql
   if (!parsed.ok()) return ReportError(ctx, parsed.status());
   for (const std::string& w : parsed->warnings) ctx.log.Emit(Warning(w));
   if (!inline_sql.has_value()) {
-    if (std::optional<int> rc = ValidateSelection(ctx, *parsed, SelectionOptions(ctx.options),
-                                                  {compile::ResourceType::kModel, compile::ResourceType::kAnalysis,
-                                                   compile::ResourceType::kTest, compile::ResourceType::kSnapshot},
-                                                  source_maps)) {
+    // selected_resources and --defer must be in place before validation renders the first node.
+    if (absl::StatusOr<graph::SelectionResult> prepared =
+            graph::PrepareCompile(*parsed, SelectionOptions(ctx.options));
+        !prepared.ok()) {
+      return ReportError(ctx, prepared.status());
+    }
+    if (std::optional<int> rc =
+            ValidateSelection(ctx, *parsed, SelectionOptions(ctx.options),
+                              {compile::ResourceType::kModel, compile::ResourceType::kAnalysis,
+                               compile::ResourceType::kTest, compile::ResourceType::kSnapshot},
+                              source_maps)) {
       return *rc;
     }
   }
   absl::StatusOr<std::vector<graph::CompiledNode>> compiled =
       graph::CompileCommand(*parsed, SelectionOptions(ctx.options), inline_sql, ctx.options.write_json);
   if (!compiled.ok()) return ReportError(ctx, compiled.status());
-  if (compiled->empty()) ctx.log.Emit(Warning("Nothing to do. Try checking your model configs and model specification args"));
+  if (compiled->empty())
+    ctx.log.Emit(Warning("Nothing to do. Try checking your model configs and model specification args"));
   for (const graph::CompiledNode& node : *compiled) {
     ctx.log.Emit(Info(fmt::format("Compiled node '{}' is:\n{}", node.name, node.compiled_code)));
   }
@@ -106,6 +114,71 @@ int RunList(CommandContext& ctx, const std::string& output, const std::vector<st
 
 }  // namespace
 
+// dbt's `flags` (upper-cased) and `invocation_args_dict` (args_to_dict: lower-cased, unset options
+// left out) for the Jinja context, with secrets scrubbed from every string.
+void FillFlagContexts(CommandContext& ctx, const project::Value& cli_vars, compile::CompileOptions& co) {
+  const InvocationOptions& o = ctx.options;
+  auto str = [&](std::string_view v) { return project::Value::String(ctx.secrets.Scrub(v)); };
+  auto list = [&](const std::vector<std::string>& items) {
+    project::Value l = project::Value::MakeList();
+    for (const std::string& i : items) l.list().push_back(str(i));
+    return l;
+  };
+  project::Value flags = project::Value::MakeMap();
+  flags.Set("WHICH", str(o.command));
+  flags.Set("FULL_REFRESH", project::Value::Bool(o.full_refresh));
+  flags.Set("STORE_FAILURES", project::Value::Bool(o.store_failures));
+  flags.Set("FAIL_FAST", project::Value::Bool(o.fail_fast));
+  flags.Set("DEFER", project::Value::Bool(o.defer));
+  flags.Set("FAVOR_STATE", project::Value::Bool(o.favor_state));
+  flags.Set("WRITE_JSON", project::Value::Bool(o.write_json));
+  flags.Set("QUIET", project::Value::Bool(o.quiet));
+  flags.Set("STATE", o.state ? str(*o.state) : project::Value::Null());
+  flags.Set("SELECT", list(o.select));
+  flags.Set("EXCLUDE", list(o.exclude));
+  flags.Set("INVOCATION_COMMAND", str(o.invocation_command));
+  co.flags = std::move(flags);
+
+  project::Value args = project::Value::MakeMap();
+  args.Set("which", str(o.command));
+  args.Set("invocation_command", str(o.invocation_command));
+  if (!o.select.empty()) args.Set("select", list(o.select));
+  if (!o.exclude.empty()) args.Set("exclude", list(o.exclude));
+  if (o.selector) args.Set("selector", str(*o.selector));
+  if (o.indirect_selection) args.Set("indirect_selection", str(*o.indirect_selection));
+  if (o.project_dir) args.Set("project_dir", str(*o.project_dir));
+  if (o.profiles_dir) args.Set("profiles_dir", str(*o.profiles_dir));
+  if (o.profile) args.Set("profile", str(*o.profile));
+  if (o.target) args.Set("target", str(*o.target));
+  if (o.target_path) args.Set("target_path", str(*o.target_path));
+  if (o.threads) args.Set("threads", project::Value::Int(*o.threads));
+  if (o.state) args.Set("state", str(*o.state));
+  if (o.full_refresh) args.Set("full_refresh", project::Value::Bool(true));
+  if (o.fail_fast) args.Set("fail_fast", project::Value::Bool(true));
+  if (o.store_failures) args.Set("store_failures", project::Value::Bool(true));
+  if (o.defer) args.Set("defer", project::Value::Bool(true));
+  if (o.favor_state) args.Set("favor_state", project::Value::Bool(true));
+  args.Set("write_json", project::Value::Bool(o.write_json));
+  args.Set("quiet", project::Value::Bool(o.quiet));
+  if (!o.vars_yaml.empty()) {
+    // dbt passes --vars as the parsed mapping; its string leaves are scrubbed like everything else.
+    std::function<project::Value(const project::Value&)> scrub = [&](const project::Value& v) {
+      if (v.is_string()) return str(v.as_string());
+      project::Value out = v;
+      if (v.is_list()) {
+        for (auto& item : out.list()) item = scrub(item);
+      } else if (v.is_map()) {
+        for (auto& [k, item] : out.map()) item = scrub(item);
+      }
+      return out;
+    };
+    args.Set("vars", scrub(cli_vars));
+  } else {
+    args.Set("vars", project::Value::MakeMap());
+  }
+  co.invocation_args = std::move(args);
+}
+
 absl::StatusOr<graph::InvocationOptions> GraphOptions(CommandContext& ctx) {
   const InvocationOptions& o = ctx.options;
   graph::InvocationOptions g;
@@ -121,6 +194,7 @@ absl::StatusOr<graph::InvocationOptions> GraphOptions(CommandContext& ctx) {
   }
   g.load.env = ctx.io.env;
   g.load.cwd = ctx.Resolve(".");
+  g.version_check = o.version_check;
   g.load.scrubber = &ctx.secrets;
   g.invocation_id = ctx.log.invocation_id();
   g.started_at = UtcNowIso();
@@ -128,6 +202,7 @@ absl::StatusOr<graph::InvocationOptions> GraphOptions(CommandContext& ctx) {
   g.compile.invocation_id = g.invocation_id;
   g.compile.run_started_at = g.started_at;
   g.compile.scrubber = &ctx.secrets;
+  FillFlagContexts(ctx, g.load.cli_vars, g.compile);
   EventLogger* log = &ctx.log;
   g.compile.log = [log](std::string_view level, std::string_view message) {
     if (level == "warn") {
@@ -149,6 +224,8 @@ graph::ListOptions SelectionOptions(const InvocationOptions& o) {
   list.indirect_selection = o.indirect_selection.value_or("eager");
   list.resource_types = o.resource_types;
   list.state_dir = o.state.value_or("");
+  list.defer = o.defer;
+  list.favor_state = o.favor_state;
   return list;
 }
 
@@ -157,7 +234,8 @@ int ReportError(CommandContext& ctx, const absl::Status& status) {
   std::optional<std::string> source;
   if (loc.has_value() && !loc->file.empty() && loc->line > 0) {
     fs::path file(loc->file);
-    if (file.is_relative() && ctx.options.project_dir.has_value()) file = fs::path(ctx.Resolve(*ctx.options.project_dir)) / file;
+    if (file.is_relative() && ctx.options.project_dir.has_value())
+      file = fs::path(ctx.Resolve(*ctx.options.project_dir)) / file;
     source = ReadFile(file.is_absolute() ? file.string() : ctx.Resolve(file.string()));
   }
   ctx.log.Emit(Error(FormatDiagnostic(status, source), loc));
@@ -182,7 +260,8 @@ CommandSpec CompileCommandSpec() {
     AddSelectionFlags(sub, options);
     AddStateFlags(sub, options);
     AddValidationFlags(sub, options);
-    sub.add_option("--inline", options.inline_sql, "Compile this SQL in the project's context instead of its nodes");
+    sub.add_option("--inline", options.inline_sql,
+                   "Compile this SQL in the project's context instead of its nodes");
   };
   spec.run = [](CommandContext& ctx) { return RunCompile(ctx, ctx.options.inline_sql); };
   return spec;
@@ -199,7 +278,8 @@ CommandSpec ListCommandSpec() {
     AddStateFlags(sub, options);
     sub.add_option("--output,-o", options.output, "selector (default), name, path or json")
         ->check(CLI::IsMember({"selector", "name", "path", "json"}));
-    sub.add_option("--output-keys", options.output_keys, "With --output json: only these keys")->expected(1, -1);
+    sub.add_option("--output-keys", options.output_keys, "With --output json: only these keys")
+        ->expected(1, -1);
   };
   spec.run = [](CommandContext& ctx) { return RunList(ctx, ctx.options.output, ctx.options.output_keys); };
   return spec;

@@ -21,9 +21,8 @@ struct Captured {
 class InvocationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("flinkdbt_invocation_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("flinkdbt_invocation_" + std::to_string(getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -157,17 +156,19 @@ TEST_F(InvocationTest, InitThenListCompileAndParseTheNewProject) {
   EXPECT_NE(ls.out.find("\ndemo.staging.stg_orders\n"), std::string::npos) << ls.out;
   EXPECT_EQ(ls.out.find("int_order_totals"), std::string::npos) << ls.out;
 
-  Captured names = Run({"list", "--project-dir", project, "--profiles-dir", project, "--resource-type", "model",
-                        "--output", "name"});
+  Captured names = Run({"list", "--project-dir", project, "--profiles-dir", project, "--resource-type",
+                        "model", "--output", "name"});
   ASSERT_EQ(names.result.exit_code, kExitSuccess) << names.out;
   EXPECT_NE(names.out.find("\nint_order_totals\n"), std::string::npos) << names.out;
 
-  Captured compiled = Run({"compile", "--project-dir", project, "--profiles-dir", project, "-s", "fct_revenue",
-                           "--resource-type", "model"});
+  Captured compiled = Run({"compile", "--project-dir", project, "--profiles-dir", project, "-s",
+                           "fct_revenue", "--resource-type", "model"});
   ASSERT_EQ(compiled.result.exit_code, kExitSuccess) << compiled.out;
-  EXPECT_NE(compiled.out.find("TUMBLE(TABLE `default_catalog`.`default_database`.`stg_orders`"), std::string::npos)
+  EXPECT_NE(compiled.out.find("TUMBLE(TABLE `default_catalog`.`default_database`.`stg_orders`"),
+            std::string::npos)
       << compiled.out;
-  EXPECT_TRUE(fs::exists(dir_ / "demo" / "target" / "compiled" / "demo" / "models" / "marts" / "fct_revenue.sql"));
+  EXPECT_TRUE(
+      fs::exists(dir_ / "demo" / "target" / "compiled" / "demo" / "models" / "marts" / "fct_revenue.sql"));
 
   Captured inline_sql = Run({"compile", "--project-dir", project, "--profiles-dir", project, "--inline",
                              "select * from {{ ref('stg_orders') }}"});
@@ -185,7 +186,8 @@ TEST_F(InvocationTest, InitThenListCompileAndParseTheNewProject) {
 
 TEST_F(InvocationTest, BrokenProjectFileIsExitTwoWithLocation) {
   ASSERT_EQ(Run({"init", "broken"}).result.exit_code, kExitSuccess);
-  std::ofstream(dir_ / "broken" / "models" / "staging" / "schema.yml") << "version: 2\nmodels:\n  - name: [oops\n";
+  std::ofstream(dir_ / "broken" / "models" / "staging" / "schema.yml")
+      << "version: 2\nmodels:\n  - name: [oops\n";
   std::string project = (dir_ / "broken").string();
   Captured c = Run({"parse", "--project-dir", project, "--profiles-dir", project});
   EXPECT_EQ(c.result.exit_code, kExitError);
@@ -194,10 +196,45 @@ TEST_F(InvocationTest, BrokenProjectFileIsExitTwoWithLocation) {
   EXPECT_FALSE(fs::exists(dir_ / "broken" / "target" / "manifest.json"));
 
   std::ofstream(dir_ / "broken" / "models" / "staging" / "schema.yml") << "version: 2\n";
-  std::ofstream(dir_ / "broken" / "models" / "marts" / "fct_revenue.sql") << "select * from {{ ref('nope') }}\n";
+  std::ofstream(dir_ / "broken" / "models" / "marts" / "fct_revenue.sql")
+      << "select * from {{ ref('nope') }}\n";
   Captured unknown = Run({"compile", "--project-dir", project, "--profiles-dir", project});
   EXPECT_EQ(unknown.result.exit_code, kExitError);
   EXPECT_NE(unknown.out.find("nope"), std::string::npos) << unknown.out;
+}
+
+// dbt's `flags`, `invocation_args_dict` and `selected_resources` reach the Jinja context, and
+// --no-version-check skips the require-dbt-version check.
+TEST_F(InvocationTest, FlagsInvocationArgsAndVersionCheck) {
+  fs::path p = dir_ / "proj";
+  fs::create_directories(p / "models");
+  std::ofstream(p / "dbt_project.yml") << "name: 'flagsctx'\nversion: '1.0.0'\nconfig-version: 2\n"
+                                          "profile: 'flagsctx'\nrequire-dbt-version: '>=99.0.0'\n";
+  std::ofstream(p / "profiles.yml")
+      << "flagsctx:\n  target: local\n  outputs:\n    local:\n      type: local\n";
+  std::ofstream(p / "models" / "m.sql")
+      << "SELECT '{{ flags.WHICH }}' AS which, {{ flags.FULL_REFRESH }} AS fr,\n"
+         "  '{{ invocation_args_dict.which }}|{{ invocation_args_dict.select | join(',') }}|"
+         "{{ invocation_args_dict.vars.k }}' AS args,\n"
+         "  '{{ selected_resources | join(',') }}' AS sel\n";
+  std::vector<std::string> base = {"compile", "--project-dir", p.string(), "--profiles-dir", p.string(), "-s",
+                                   "m",       "--vars",        "{k: v1}"};
+  Captured refused = Run(base);
+  EXPECT_EQ(refused.result.exit_code, kExitError) << refused.out << refused.err;
+  EXPECT_NE((refused.out + refused.err).find("99.0.0"), std::string::npos) << refused.out << refused.err;
+
+  std::vector<std::string> args = base;
+  args.push_back("--no-version-check");
+  Captured ok = Run(args);
+  ASSERT_EQ(ok.result.exit_code, kExitSuccess) << ok.out << ok.err;
+  std::ifstream in(p / "target" / "compiled" / "flagsctx" / "models" / "m.sql");
+  std::string compiled((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(compiled.find("'compile' AS which, False AS fr"), std::string::npos) << compiled;
+  EXPECT_NE(compiled.find("'compile|m|v1' AS args"), std::string::npos) << compiled;
+  EXPECT_NE(compiled.find("'model.flagsctx.m' AS sel"), std::string::npos) << compiled;
+
+  Captured env_off = Run(base, {{"DBT_VERSION_CHECK", "false"}});
+  EXPECT_EQ(env_off.result.exit_code, kExitSuccess) << env_off.out << env_off.err;
 }
 
 }  // namespace

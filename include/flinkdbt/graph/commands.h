@@ -106,6 +106,12 @@ struct CompiledNode {
   std::string compiled_code;
 };
 
+// Selects the nodes `compile` would compile and readies the project's compiler for them: the Jinja
+// context's `selected_resources`, and with --defer the state manifest refs fall back to. Call it
+// before compiling any node of the selection (compiled nodes are not re-rendered); CompileCommand
+// calls it too (it is idempotent).
+absl::StatusOr<SelectionResult> PrepareCompile(const ParsedProject& parsed, const ListOptions& options);
+
 // `flinkdbt compile`: compiles the selected nodes (ephemeral parents are compiled on the way as
 // CTEs), writes target/compiled/<pkg>/<path> and target/manifest.json with compiled code, and returns
 // the compiled nodes in selection order. With `inline_sql` set (`compile --inline`), compiles that

@@ -37,6 +37,10 @@ struct InvocationOptions {
   bool fail_fast = false;
   // --no-validate: skip the sql layer's check of the compiled models (for SQL it does not understand).
   bool validate = true;
+  // --store-failures: data tests whose config leaves store_failures unset store their failing rows.
+  bool store_failures = false;
+  // --version-check/--no-version-check: the require-dbt-version check (unset: DBT_VERSION_CHECK, else on).
+  std::optional<bool> version_check;
 
   // State.
   std::optional<std::string> state;
