@@ -24,9 +24,9 @@ namespace {
 
 #ifndef FLINKDBT_SQL_NO_NODE_POOL
 constexpr std::size_t kAlign = 16;
-constexpr std::size_t kMaxSize = 1024;
+constexpr std::size_t kMaxSize = 2048;  // Statement is ~1.3 KB
 constexpr std::size_t kClasses = kMaxSize / kAlign;
-constexpr unsigned kMaxBlocks = 4096;
+constexpr unsigned kMaxBlocks = 2048;
 
 struct FreeBlock {
   FreeBlock* next;
@@ -79,7 +79,7 @@ void* AllocateNode(std::size_t size) {
   return ::operator new(size);
 }
 
-void FreeNode(void* p, std::size_t size) noexcept {
+void FreeNode(void* p, [[maybe_unused]] std::size_t size) noexcept {
   if (p == nullptr) return;
 #ifndef FLINKDBT_SQL_NO_NODE_POOL
   if (size != 0 && size <= kMaxSize) {

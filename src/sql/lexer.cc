@@ -24,8 +24,9 @@ class Lexer {
  public:
   explicit Lexer(std::string_view sql) : sql_(sql) {}
 
-  absl::StatusOr<std::vector<Token>> Run() {
-    std::vector<Token> tokens;
+  absl::Status Run(std::vector<Token>* out) {
+    std::vector<Token>& tokens = *out;
+    tokens.clear();
     tokens.reserve(sql_.size() / 4 + 2);
     while (true) {
       absl::Status s = SkipSpaceAndComments();
@@ -38,7 +39,7 @@ class Lexer {
       if (pos_ >= sql_.size()) {
         t.kind = TokenKind::kEnd;
         t.end = t.begin;
-        return tokens;
+        return absl::OkStatus();
       }
       s = Next(&t);
       if (!s.ok()) return s;
@@ -584,7 +585,14 @@ bool IsParserKeyword(std::string_view word, uint64_t* upper8) {
 
 absl::StatusOr<std::vector<Token>> Tokenize(std::string_view sql) {
   if (sql.size() >= 0xFFFFFFF0u) return absl::InvalidArgumentError("SQL text too large");
-  return Lexer(sql).Run();
+  std::vector<Token> tokens;
+  FLINKDBT_RETURN_IF_ERROR(TokenizeInto(sql, &tokens));
+  return tokens;
+}
+
+absl::Status TokenizeInto(std::string_view sql, std::vector<Token>* tokens) {
+  if (sql.size() >= 0xFFFFFFF0u) return absl::InvalidArgumentError("SQL text too large");
+  return Lexer(sql).Run(tokens);
 }
 
 std::string DecodeStringLiteral(std::string_view text) {

@@ -68,6 +68,8 @@ struct Token {
 // Tokenizes all of `sql`; the last token is kEnd. Errors (unterminated string, comment or
 // identifier; unexpected character) carry the position in their message and a SourceLocation.
 absl::StatusOr<std::vector<Token>> Tokenize(std::string_view sql);
+// Same, into *tokens (cleared first; its capacity is reused).
+absl::Status TokenizeInto(std::string_view sql, std::vector<Token>* tokens);
 
 // Whether `word` (any case) is one of the words the parser tests tokens against.
 bool IsParserKeyword(std::string_view word);

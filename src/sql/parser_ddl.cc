@@ -693,10 +693,16 @@ namespace {
 
 template <typename T, typename F>
 absl::StatusOr<T> RunParser(std::string_view sql, F body) {
-  absl::StatusOr<std::vector<Token>> tokens = Tokenize(sql);
-  if (!tokens.ok()) return tokens.status();
-  internal::Parser p(sql, std::move(*tokens));
+  // The token vector's capacity is reused across parses on a thread (small statements only, so a
+  // large script's tokens are not kept alive). Moved out while in use, so nesting stays safe.
+  static thread_local std::vector<Token> spare;
+  std::vector<Token> tokens = std::move(spare);
+  absl::Status lexed = TokenizeInto(sql, &tokens);
+  if (!lexed.ok()) return lexed;
+  internal::Parser p(sql, std::move(tokens));
   T result = body(p);
+  tokens = p.TakeTokens();
+  if (tokens.capacity() <= 4096) spare = std::move(tokens);
   if (!p.status().ok()) return p.status();
   return result;
 }

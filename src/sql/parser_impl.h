@@ -31,6 +31,8 @@ class Parser {
   DataType ParseSingleType();
 
   const absl::Status& status() const { return status_; }
+  // Gives the token vector back (for reuse of its capacity) once parsing is done.
+  std::vector<Token> TakeTokens() { return std::move(toks_); }
 
   // --- token helpers
   const Token& Peek(size_t k = 0) const {
