@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -235,7 +236,14 @@ struct Entry {
 class LocalStatementClient : public StatementClient {
  public:
   LocalStatementClient(LocalClientOptions options, std::unique_ptr<engine::Engine> engine)
-      : options_(std::move(options)), engine_(std::move(engine)) {}
+      : options_(std::move(options)),
+        engine_(std::move(engine)),
+        last_flush_(std::chrono::steady_clock::now()) {}
+  // What is still unwritten is written now (a client is the folder's only user while it is open).
+  ~LocalStatementClient() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    (void)FlushLocked();
+  }
 
   absl::Status LoadRegistry() {
     if (options_.folder.empty()) return absl::OkStatus();
@@ -326,8 +334,8 @@ class LocalStatementClient : public StatementClient {
       s.phase = Phase::kFailed;
       std::optional<SourceLocation> loc = GetLocation(outcome.status());
       s.detail = loc.has_value() && loc->line > 0
-                     ? fmt::format("SQL validation failed. Error from line {}, column {}: {}", loc->line, loc->column,
-                                   ToStd(outcome.status().message()))
+                     ? fmt::format("SQL validation failed. Error from line {}, column {}: {}", loc->line,
+                                   loc->column, ToStd(outcome.status().message()))
                      : std::string(ToStd(outcome.status().message()));
     } else {
       s.traits = outcome->traits;
@@ -338,7 +346,7 @@ class LocalStatementClient : public StatementClient {
     s.phase_name = std::string(PhaseName(s.phase));
     Statement out = s;
     statements_[s.name] = std::move(e);
-    FLINKDBT_RETURN_IF_ERROR(SaveRegistry());
+    FLINKDBT_RETURN_IF_ERROR(Persist());
     return out;
   }
 
@@ -401,7 +409,7 @@ class LocalStatementClient : public StatementClient {
   absl::Status Delete(std::string_view name) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (statements_.erase(std::string(name)) == 0) return absl::OkStatus();
-    return SaveRegistry();
+    return Persist();
   }
 
   absl::Status Stop(std::string_view name) override { return SetStopped(name, true); }
@@ -427,7 +435,29 @@ class LocalStatementClient : public StatementClient {
     if (stopped && s.phase == Phase::kRunning) s.phase = Phase::kStopped;
     if (!stopped && s.phase == Phase::kStopped) s.phase = Phase::kRunning;
     s.phase_name = std::string(PhaseName(s.phase));
-    return SaveRegistry();
+    return Persist();
+  }
+
+  // After a change (mu_ held): the catalog, data and statement registry are written together, at most
+  // once per flush interval, and when the client closes. Nobody else can open the folder meanwhile
+  // (the engine's lock file), and every write is atomic, so a crash loses at most the last interval's
+  // changes and never leaves the folder half-written.
+  absl::Status Persist() {
+    dirty_ = true;
+    if (options_.flush_interval_ms > 0 && std::chrono::steady_clock::now() - last_flush_ <
+                                              std::chrono::milliseconds(options_.flush_interval_ms)) {
+      return absl::OkStatus();
+    }
+    return FlushLocked();
+  }
+
+  absl::Status FlushLocked() {
+    if (!dirty_) return absl::OkStatus();
+    if (options_.flush_interval_ms > 0) FLINKDBT_RETURN_IF_ERROR(engine_->Save());
+    FLINKDBT_RETURN_IF_ERROR(SaveRegistry());
+    dirty_ = false;
+    last_flush_ = std::chrono::steady_clock::now();
+    return absl::OkStatus();
   }
 
   // Writes the registry atomically: a temporary file, fsync, rename (mu_ held).
@@ -476,13 +506,16 @@ class LocalStatementClient : public StatementClient {
   LocalClientOptions options_;
   std::unique_ptr<engine::Engine> engine_;
   std::mutex mu_;
+  bool dirty_ = false;
+  std::chrono::steady_clock::time_point last_flush_;
   std::map<std::string, Entry> statements_;
 };
 
 }  // namespace
 
-absl::StatusOr<EngineOutcome> ExecuteOnEngine(void* engine_ptr, std::string_view sql, const std::string& catalog,
-                                              const std::string& database, ExecutionMode mode) {
+absl::StatusOr<EngineOutcome> ExecuteOnEngine(void* engine_ptr, std::string_view sql,
+                                              const std::string& catalog, const std::string& database,
+                                              ExecutionMode mode) {
   auto* engine = static_cast<engine::Engine*>(engine_ptr);
   // The target's catalog (environment) and database (Kafka cluster) exist before any statement, as
   // they do on Confluent Cloud, where a dbt project cannot create them.
@@ -498,12 +531,21 @@ absl::StatusOr<EngineOutcome> ExecuteOnEngine(void* engine_ptr, std::string_view
   StatementTraits& traits = out.traits;
   traits.is_bounded = true;
   traits.is_append_only = result->insert_only;
-  for (const engine::ResultColumn& c : result->schema) traits.schema.push_back({c.name, ToClientType(c.type)});
+  for (const engine::ResultColumn& c : result->schema)
+    traits.schema.push_back({c.name, ToClientType(c.type)});
   switch (result->kind) {
-    case engine::StatementResult::Kind::kQuery: traits.sql_kind = "SELECT"; break;
-    case engine::StatementResult::Kind::kInsert: traits.sql_kind = "INSERT_INTO"; break;
-    case engine::StatementResult::Kind::kDdl: traits.sql_kind = "DDL"; break;
-    case engine::StatementResult::Kind::kSet: traits.sql_kind = "SET"; break;
+    case engine::StatementResult::Kind::kQuery:
+      traits.sql_kind = "SELECT";
+      break;
+    case engine::StatementResult::Kind::kInsert:
+      traits.sql_kind = "INSERT_INTO";
+      break;
+    case engine::StatementResult::Kind::kDdl:
+      traits.sql_kind = "DDL";
+      break;
+    case engine::StatementResult::Kind::kSet:
+      traits.sql_kind = "SET";
+      break;
   }
   for (const engine::Change& c : result->changelog) {
     ResultRow row;
@@ -526,7 +568,9 @@ absl::StatusOr<std::unique_ptr<StatementClient>> OpenLocalStatementClient(const 
   if (options.folder.empty()) {
     engine = std::make_unique<engine::Engine>();
   } else {
-    FLINKDBT_ASSIGN_OR_RETURN(engine, engine::Engine::Open(options.folder));
+    engine::EngineOptions eo;
+    eo.save_each_statement = options.flush_interval_ms <= 0;
+    FLINKDBT_ASSIGN_OR_RETURN(engine, engine::Engine::Open(options.folder, std::move(eo)));
   }
   auto client = std::make_unique<LocalStatementClient>(options, std::move(engine));
   FLINKDBT_RETURN_IF_ERROR(client->LoadRegistry());

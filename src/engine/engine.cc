@@ -148,7 +148,7 @@ absl::StatusOr<StatementResult> Engine::Execute(std::string_view sql) {
     // SHOW / DESCRIBE / SET listings: their rows are also their (insert-only) changelog.
     for (const auto& row : r->rows) r->changelog.push_back(Change{RowKind::kInsert, row});
   }
-  if (r.ok() && impl_->store && r->kind != StatementResult::Kind::kQuery) {
+  if (r.ok() && impl_->store && impl_->options.save_each_statement && r->kind != StatementResult::Kind::kQuery) {
     FLINKDBT_RETURN_IF_ERROR(impl_->store->Save(impl_->catalog));
   }
   return r;
@@ -165,7 +165,9 @@ absl::StatusOr<std::vector<StatementResult>> Engine::ExecuteScript(std::string_v
       for (const auto& row : r->rows) r->changelog.push_back(Change{RowKind::kInsert, row});
     out.push_back(std::move(*r));
   }
-  if (impl_->store) FLINKDBT_RETURN_IF_ERROR(impl_->store->Save(impl_->catalog));
+  if (impl_->store && impl_->options.save_each_statement) {
+    FLINKDBT_RETURN_IF_ERROR(impl_->store->Save(impl_->catalog));
+  }
   return out;
 }
 

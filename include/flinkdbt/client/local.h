@@ -23,6 +23,9 @@ struct LocalClientOptions {
   std::string database = "default_database";
   std::string organization_id = "local";
   int page_size = 1000;  // rows per results page
+  // With a folder: changes are written (atomically, fsync'ed) at most this often and when the client
+  // closes; 0 writes after every statement. A crash loses at most this interval's changes.
+  int flush_interval_ms = 1000;
 };
 
 absl::StatusOr<std::unique_ptr<StatementClient>> OpenLocalStatementClient(const LocalClientOptions& options);

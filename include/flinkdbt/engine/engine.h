@@ -56,6 +56,9 @@ struct EngineOptions {
   // Wall clock in epoch milliseconds for CURRENT_TIMESTAMP, NOW() and `$rowtime` of inserted rows
   // without an event time; defaults to the system clock.
   std::function<int64_t()> now;
+  // A persistent engine (Open) writes its folder after every changing statement; false leaves that
+  // to the caller's Save() (the local statement client batches writes).
+  bool save_each_statement = true;
 };
 
 class Engine {
