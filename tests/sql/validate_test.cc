@@ -247,6 +247,7 @@ TEST_F(ValidateTest, LocalEngineTablesAreReadWithoutTakingTheLock) {
   o.folder = folder.string();
   o.catalog = "default_catalog";
   o.database = "default_database";
+  o.flush_interval_ms = 0;  // the folder is written after each statement (a concurrent run's state)
   absl::StatusOr<std::unique_ptr<client::StatementClient>> engine = client::OpenLocalStatementClient(o);
   ASSERT_TRUE(engine.ok()) << engine.status();
   client::SubmitRequest r;
