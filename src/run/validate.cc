@@ -357,6 +357,31 @@ struct CheckedText {
   size_t prefix = 0;  // bytes prepended to the compiled code (streaming_source's CREATE TABLE)
 };
 
+// The manifest's `columns`: derived names and Flink types where schema.yml declares none.
+void RecordColumns(Node& node, const std::vector<sql::Column>& schema) {
+  if (!node.columns.is_map()) node.columns = Value::MakeMap();
+  for (const sql::Column& c : schema) {
+    if (c.type.root == sql::TypeRoot::kRaw) continue;
+    std::string type = sql::TypeToSqlString(c.type.WithNullable(true).WithoutTimeAttribute());
+    if (Value* existing = node.columns.Find(c.name)) {
+      if (existing->is_map() && Str(existing->Find("data_type")).empty())
+        existing->Set("data_type", Value::String(type));
+      continue;
+    }
+    Value col = Value::MakeMap();
+    col.Set("name", Value::String(c.name));
+    col.Set("description", Value::String(""));
+    col.Set("meta", Value::MakeMap());
+    col.Set("data_type", Value::String(type));
+    col.Set("constraints", Value::MakeList());
+    col.Set("quote", Value::Null());
+    col.Set("tags", Value::MakeList());
+    col.Set("granularity", Value::Null());
+    col.Set("doc_blocks", Value::MakeList());
+    node.columns.Set(c.name, std::move(col));
+  }
+}
+
 class Validator {
  public:
   Validator(CommandContext& ctx, graph::ParsedProject& parsed, const ValidationSettings& settings)
@@ -651,8 +676,13 @@ class Validator {
     if (report && result.ok()) errors += CompareDeclared(node, schema);
     // Recorded for `compile`'s manifest only: run/build read declared data_types as the model's
     // declared columns (streaming_table derives its own at deploy time).
-    if (result.ok() && !schema.empty() && settings_.stage == ValidationStage::kCompile)
-      RecordColumns(node, schema);
+    if (result.ok() && !schema.empty()) {
+      if (settings_.stage == ValidationStage::kCompile) {
+        RecordColumns(node, schema);
+      } else if (settings_.derived_schemas != nullptr) {
+        (*settings_.derived_schemas)[node.unique_id] = schema;
+      }
+    }
     if (node.is_ephemeral()) return errors;
     sql::Relation r = RelationOf(node, catalog_name_, database_name_);
     if (ddl.has_value()) {
@@ -744,31 +774,6 @@ class Validator {
     return errors;
   }
 
-  // The manifest's `columns`: derived names and Flink types where schema.yml declares none.
-  static void RecordColumns(Node& node, const std::vector<sql::Column>& schema) {
-    if (!node.columns.is_map()) node.columns = Value::MakeMap();
-    for (const sql::Column& c : schema) {
-      if (c.type.root == sql::TypeRoot::kRaw) continue;
-      std::string type = sql::TypeToSqlString(c.type.WithNullable(true).WithoutTimeAttribute());
-      if (Value* existing = node.columns.Find(c.name)) {
-        if (existing->is_map() && Str(existing->Find("data_type")).empty())
-          existing->Set("data_type", Value::String(type));
-        continue;
-      }
-      Value col = Value::MakeMap();
-      col.Set("name", Value::String(c.name));
-      col.Set("description", Value::String(""));
-      col.Set("meta", Value::MakeMap());
-      col.Set("data_type", Value::String(type));
-      col.Set("constraints", Value::MakeList());
-      col.Set("quote", Value::Null());
-      col.Set("tags", Value::MakeList());
-      col.Set("granularity", Value::Null());
-      col.Set("doc_blocks", Value::MakeList());
-      node.columns.Set(c.name, std::move(col));
-    }
-  }
-
   CommandContext& ctx_;
   graph::ParsedProject& parsed_;
   ValidationSettings settings_;
@@ -814,11 +819,25 @@ std::optional<int> ValidateBeforeRun(CommandContext& ctx, graph::ParsedProject& 
   ValidationSettings settings;
   settings.stage = ValidationStage::kRun;
   settings.source_maps = &maps;
+  std::map<std::string, std::vector<sql::Column>> derived;
+  settings.derived_schemas = &derived;
   if (std::optional<int> rc = ValidateNodes(
           ctx, parsed, std::vector<std::string>(unique_ids.begin(), unique_ids.end()), settings)) {
     return rc;
   }
-  if (absl::Status s = WriteManifestAfterValidation(ctx, parsed); !s.ok()) return ReportError(ctx, s);
+  // The manifest records the derived columns as `compile` does, but the nodes the run deploys keep
+  // only what schema.yml declares (a declared data_type shapes a streaming table's DDL): swap them in
+  // for the write, then back.
+  std::vector<std::pair<Node*, Value>> saved;
+  for (const auto& [id, schema] : derived) {
+    Node* node = parsed.manifest->MutableNode(id);
+    if (node == nullptr) continue;
+    saved.emplace_back(node, node->columns);
+    RecordColumns(*node, schema);
+  }
+  absl::Status written = WriteManifestAfterValidation(ctx, parsed);
+  for (auto& [node, columns] : saved) node->columns = std::move(columns);
+  if (!written.ok()) return ReportError(ctx, written);
   return std::nullopt;
 }
 

@@ -21,6 +21,7 @@
 #include "flinkdbt/client/statement_client.h"
 #include "flinkdbt/graph/commands.h"
 #include "flinkdbt/materialize/materialization.h"
+#include "flinkdbt/sql/ast.h"
 #include "flinkdbt/sql/catalog.h"
 #include "run/command.h"
 
@@ -87,6 +88,8 @@ struct ValidationSettings {
   client::StatementClient* live_client = nullptr;
   // Exact positions for Jinja models (else ApproximateSourceMap recovers them).
   const SourceMaps* source_maps = nullptr;
+  // kRun: receives each validated model's derived output schema (kCompile records it in the nodes).
+  std::map<std::string, std::vector<sql::Column>>* derived_schemas = nullptr;
 };
 
 // Compiles (where not yet compiled) and validates the nodes `unique_ids` and, silently, the models

@@ -112,6 +112,21 @@ TEST_F(ValidateTest, QuickstartCompilesAndRecordsDerivedColumns) {
       fs::exists(dir_ / "target" / "compiled" / "my_flink_project" / "models" / "marts" / "fct_revenue.sql"));
 }
 
+// run/build write the manifest after validation with the same derived columns as compile.
+TEST_F(ValidateTest, BuildManifestRecordsDerivedColumnsToo) {
+  Captured c = Run({"build", "--exclude", "tag:known_failing"});
+  ASSERT_EQ(c.exit_code, kExitSuccess) << c.out << c.err;
+  std::string manifest = ReadAll(dir_ / "target" / "manifest.json");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(manifest);
+  simdjson::dom::object cols = doc["nodes"]["model.my_flink_project.int_order_totals"]["columns"];
+  std::string_view type;
+  ASSERT_EQ(cols["customer_id"]["data_type"].get(type), simdjson::SUCCESS) << manifest.substr(0, 2000);
+  EXPECT_EQ(type, "INT");
+  ASSERT_EQ(cols["order_count"]["data_type"].get(type), simdjson::SUCCESS);
+  EXPECT_EQ(type, "BIGINT");
+}
+
 TEST_F(ValidateTest, WalkthroughModelsValidateOnLocalAndConfluent) {
   // The walkthrough's stg_orders reads the examples table by its three-part name.
   WriteFile(dir_ / "models" / "staging" / "stg_orders_direct.sql", R"(SELECT
