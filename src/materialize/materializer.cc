@@ -224,11 +224,13 @@ class Deployment {
     auto it = st->labels.find(std::string(kSqlHashLabel));
     if (it == st->labels.end() || it->second == flinkdbt::Md5Hex(model_.sql)) return;
     outcome_.query_changed = true;
+    // A `table` holds the rows its CTAS computed once; the streaming kinds hold running state.
+    const std::string_view what = model_.materialized == Materialized::kTable ? "keeps the rows it was built with"
+                                                                              : "keeps its state";
     outcome_.warnings.push_back(
-        fmt::format("model {} changed since it was deployed, but {} is a {} that keeps its state, so it was "
-                    "not redeployed: "
+        fmt::format("model {} changed since it was deployed, but {} is a {} that {}, so it was not redeployed: "
                     "run with --full-refresh (or `--select {} --full-refresh`) to redeploy it",
-                    model_.name, relation_, MaterializedName(model_.materialized), model_.name));
+                    model_.name, relation_, MaterializedName(model_.materialized), what, model_.name));
   }
 
   absl::Status Skip(const std::string& statement_name, bool columns_only = false) {
