@@ -98,9 +98,11 @@ class ConfigRendererImpl : public project::ConfigRenderer {
     if (s == "None") return Value::Null();
     int64_t i;
     double d;
-    if (!s.empty() && s.find_first_not_of("-0123456789") == std::string::npos && absl::SimpleAtoi(ToAbsl(s), &i))
+    if (!s.empty() && s.find_first_not_of("-0123456789") == std::string::npos &&
+        absl::SimpleAtoi(ToAbsl(s), &i))
       return Value::Int(i);
-    if (!s.empty() && s.find_first_not_of("-0123456789.e") == std::string::npos && absl::SimpleAtod(ToAbsl(s), &d))
+    if (!s.empty() && s.find_first_not_of("-0123456789.e") == std::string::npos &&
+        absl::SimpleAtod(ToAbsl(s), &d))
       return Value::Double(d);
     return v;
   }
@@ -118,20 +120,23 @@ class ConfigRendererImpl : public project::ConfigRenderer {
     Value cli = cli_vars_;
     Value project_vars = vars ? *vars : Value::MakeMap();
     const bool schema_vars = vars != nullptr;
-    jenv.AddGlobal("var", JValue::Callable("var", [cli, project_vars, schema_vars](
-                                                      CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
-                     const JValue* name = a.Get(0, "name");
-                     const JValue* def = a.Get(1, "default");
-                     std::string n = ArgStr(name);
-                     if (const Value* v = cli.Find(n)) return ToJinja(*v);
-                     if (const Value* v = project_vars.Find(n)) return ToJinja(*v);
-                     if (def) return *def;
-                     if (schema_vars) return CompilationError(fmt::format("Required var '{}' not found in config", n));
-                     return CompilationError(
-                         fmt::format("Required var '{}' not found in config: only --vars are "
-                                     "available while rendering project and profile files",
-                                     n));
-                   }));
+    jenv.AddGlobal("var", JValue::Callable("var",
+                                           [cli, project_vars, schema_vars](
+                                               CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
+                                             const JValue* name = a.Get(0, "name");
+                                             const JValue* def = a.Get(1, "default");
+                                             std::string n = ArgStr(name);
+                                             if (const Value* v = cli.Find(n)) return ToJinja(*v);
+                                             if (const Value* v = project_vars.Find(n)) return ToJinja(*v);
+                                             if (def) return *def;
+                                             if (schema_vars)
+                                               return CompilationError(
+                                                   fmt::format("Required var '{}' not found in config", n));
+                                             return CompilationError(fmt::format(
+                                                 "Required var '{}' not found in config: only --vars are "
+                                                 "available while rendering project and profile files",
+                                                 n));
+                                           }));
     jenv.AddGlobal("target", target ? ToJinja(*target) : JValue::Dict());
     auto tmpl = jenv.Parse(text.as_string(), text.location().ToString());
     if (!tmpl.ok()) return project::ErrorAt(text, ToStd(tmpl.status().message()));
@@ -208,9 +213,9 @@ class ApiRelationClass : public jinja::Object {
   std::optional<JValue> GetAttr(std::string_view name) const override {
     if (name != "create") return std::nullopt;
     return JValue::Callable("create", [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
-      return JValue::FromObject(std::make_shared<RelationObject>(
-          ArgStr(a.Get(0, "database")), ArgStr(a.Get(1, "schema")), ArgStr(a.Get(2, "identifier")),
-          ArgStr(a.Get(3, "type"))));
+      return JValue::FromObject(
+          std::make_shared<RelationObject>(ArgStr(a.Get(0, "database")), ArgStr(a.Get(1, "schema")),
+                                           ArgStr(a.Get(2, "identifier")), ArgStr(a.Get(3, "type"))));
     });
   }
 };
@@ -295,10 +300,10 @@ struct NodeState {
   const Node* node = nullptr;
   bool execute = false;
   ParseCapture* capture = nullptr;
-  std::vector<std::pair<std::string, std::string>> ctes;  // (id, sql) for ephemeral refs
-  absl::flat_hash_map<std::string, JValue> results;       // load_result
-  Value config_sets = Value::MakeMap();                   // config.set() at compile time
-  const Value* overrides = nullptr;                       // a unit test's {vars, env_vars, macros}
+  std::vector<std::pair<std::string, std::string>> ctes;     // (id, sql) for ephemeral refs
+  absl::flat_hash_map<std::string, JValue> results;          // load_result
+  Value config_sets = Value::MakeMap();                      // config.set() at compile time
+  const Value* overrides = nullptr;                          // a unit test's {vars, env_vars, macros}
   std::vector<jinja::SourceMapEntry>* source_map = nullptr;  // for the next Render only
 };
 
@@ -1164,12 +1169,14 @@ void Compiler::Impl::InstallBuiltins(const JValue& ctx, bool execute) {
       }));
   set("var", JValue::Callable(
                  "var", [self](CallContext& c, const CallArgs& a) { return self->Var(self->State(c), a); }));
-  set("env_var", JValue::Callable("env_var", [self](CallContext& c, const CallArgs& a) -> absl::StatusOr<JValue> {
+  set("env_var",
+      JValue::Callable("env_var", [self](CallContext& c, const CallArgs& a) -> absl::StatusOr<JValue> {
         NodeState* st = self->State(c);
         const JValue* name = a.Get(0, "var");
         const Value* env = st && st->overrides ? st->overrides->Find("env_vars") : nullptr;
         if (env && env->is_map() && name && name->is_string()) {
-          if (const Value* o = env->Find(name->Str())) return JValue::String(o->is_string() ? o->as_string() : o->ToPythonStr());
+          if (const Value* o = env->Find(name->Str()))
+            return JValue::String(o->is_string() ? o->as_string() : o->ToPythonStr());
         }
         return EnvVar(self->project->env, a, false, self->options.scrubber);
       }));
@@ -1478,15 +1485,19 @@ void Compiler::SetDeferMissing(std::set<std::string> unique_ids) {
 }
 
 absl::StatusOr<std::string> Compiler::RenderHook(const Node* node, std::string_view sql,
-                                                 const std::vector<std::pair<std::string, Value>>& extra) {
+                                                 const std::vector<std::pair<std::string, Value>>& extra,
+                                                 std::string_view template_name) {
   NodeState st;
   st.impl = impl_.get();
   st.node = node;
   st.execute = true;
   std::vector<std::pair<std::string, JValue>> values;
   for (const auto& [k, v] : extra) values.emplace_back(k, ToJinja(v));
-  absl::StatusOr<std::string> out =
-      impl_->Render(std::string(sql), node ? node->original_file_path : "dbt_project.yml", &st, values);
+  absl::StatusOr<std::string> out = impl_->Render(std::string(sql),
+                                                  !template_name.empty() ? std::string(template_name)
+                                                  : node                 ? node->original_file_path
+                                                                         : std::string("dbt_project.yml"),
+                                                  &st, values);
   if (!out.ok() && node != nullptr) return LocateInNode(out.status(), *node);
   return out;
 }
@@ -1508,7 +1519,8 @@ absl::StatusOr<std::string> Compiler::CompileWithOverrides(const Node& node, con
       saved.emplace_back(name, original ? *original : JValue::Undefined());
       JValue v = ToJinja(value);
       if (original && original->is_callable_kind()) {
-        v = JValue::Callable(name, [v](CallContext&, const CallArgs&) -> absl::StatusOr<JValue> { return v; });
+        v = JValue::Callable(name,
+                             [v](CallContext&, const CallArgs&) -> absl::StatusOr<JValue> { return v; });
       }
       ctx.SetItem(JValue::String(name), v);
     }

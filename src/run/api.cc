@@ -58,12 +58,6 @@ bool IsIdentifier(std::string_view s) {
   return true;
 }
 
-int CodePoints(std::string_view s) {
-  int n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ProjectSession>> ProjectSession::Open(const ProjectSessionOptions& options) {
@@ -174,9 +168,8 @@ absl::StatusOr<std::string> ProjectSession::ListJson(const NodeSelection& select
 }
 
 absl::StatusOr<std::string> ProjectSession::Render(std::string_view source, std::string_view context_json) {
-  // The context's names become `{% set name = fromjson("...") %}` statements prepended on the first
-  // line (so line numbers in errors stay the user's; first-line columns are shifted back below).
-  std::string prelude;
+  // The context's names are added to the root project's dbt context for this render only.
+  std::vector<std::pair<std::string, project::Value>> extra;
   if (!context_json.empty()) {
     FLINKDBT_ASSIGN_OR_RETURN(project::Value context, project::ParseJson(context_json, "<context>"));
     if (!context.is_map()) return absl::InvalidArgumentError("the template context must be a JSON object");
@@ -185,29 +178,15 @@ absl::StatusOr<std::string> ProjectSession::Render(std::string_view source, std:
         return absl::InvalidArgumentError(
             ToAbsl(fmt::format("the template context key '{}' is not a valid variable name", name)));
       }
-      std::string literal;
-      for (char c : project::ToJson(value)) {
-        if (c == '\\' || c == '"') literal += '\\';
-        literal += c;
-      }
-      prelude += fmt::format("{{% set {} = fromjson(\"{}\") %}}", name, literal);
+      extra.emplace_back(name, value);
     }
   }
   std::lock_guard<std::mutex> lock(mu_);
   FLINKDBT_RETURN_IF_ERROR(EnsureParsedLocked());
   absl::StatusOr<compile::Compiler*> compiler = parsed_->compiler->Get();
   if (!compiler.ok()) return Scrubbed(compiler.status());
-  absl::StatusOr<std::string> out = (*compiler)->CompileInline(prelude + std::string(source));
-  if (!out.ok()) {
-    absl::Status status = out.status();
-    std::optional<SourceLocation> loc = GetLocation(status);
-    int shift = CodePoints(prelude);
-    if (loc.has_value() && loc->line == 1 && loc->column > shift) {
-      loc->column -= shift;
-      status = WithLocation(status, *loc);
-    }
-    return Scrubbed(status);
-  }
+  absl::StatusOr<std::string> out = (*compiler)->RenderHook(nullptr, source, extra, "<template>");
+  if (!out.ok()) return Scrubbed(out.status());
   return scrubber_.Scrub(*out);
 }
 

@@ -123,9 +123,11 @@ class Compiler : public ParseRenderer {
   void SetDeferMissing(std::set<std::string> unique_ids);
   // Hooks (pre-hook/post-hook, on-run-start/on-run-end): `sql` rendered with execute = true in
   // `node`'s context (`this` is its relation), or the root project's when `node` is null; `extra`
-  // adds context variables (on-run-end's `results`).
+  // adds context variables (on-run-end's `results`). Errors name `template_name` when given (else the
+  // node's file, or dbt_project.yml).
   absl::StatusOr<std::string> RenderHook(const Node* node, std::string_view sql,
-                                         const std::vector<std::pair<std::string, Value>>& extra = {});
+                                         const std::vector<std::pair<std::string, Value>>& extra = {},
+                                         std::string_view template_name = {});
   // Unit tests: `node`'s SQL rendered with `overrides` ({vars, env_vars, macros}) in effect, as dbt's
   // unit-test context applies them (a macro override of a macro becomes a macro returning the value,
   // e.g. is_incremental: true). The node itself is left as it is.
