@@ -641,6 +641,14 @@ func (p *Project) Render(template string, vars map[string]any) (string, error) {
 		return "", err
 	}
 	defer p.mu.RUnlock()
+	return render(template, vars, func(ct, cc *C.char, out **C.char, cerr **C.flinkdbt_error) C.int {
+		return C.flinkdbt_project_render(ptr, ct, cc, out, cerr)
+	})
+}
+
+// render passes template and vars (as a JSON object) to call and returns the text it renders.
+func render(template string, vars map[string]any,
+	call func(ct, cc *C.char, out **C.char, cerr **C.flinkdbt_error) C.int) (string, error) {
 	ctx, err := contextJSON(vars)
 	if err != nil {
 		return "", err
@@ -657,7 +665,7 @@ func (p *Project) Render(template string, vars map[string]any) (string, error) {
 	defer freeAll(ct, cc)
 	var out *C.char
 	var cerr *C.flinkdbt_error
-	status := C.flinkdbt_project_render(ptr, ct, cc, &out, &cerr)
+	status := call(ct, cc, &out, &cerr)
 	text := takeString(out)
 	if err := check(status, cerr); err != nil {
 		return "", err
@@ -682,26 +690,7 @@ func (p *Project) Close() error {
 // template engine configured as dbt configures Jinja2, without any project. Syntax and render errors
 // are *Error values with File "<template>", Line and Column.
 func RenderTemplate(template string, vars map[string]any) (string, error) {
-	ctx, err := contextJSON(vars)
-	if err != nil {
-		return "", err
-	}
-	ct, err := cString(template, "the template")
-	if err != nil {
-		return "", err
-	}
-	cc, err := cOptional(ctx, "the context")
-	if err != nil {
-		freeAll(ct)
-		return "", err
-	}
-	defer freeAll(ct, cc)
-	var out *C.char
-	var cerr *C.flinkdbt_error
-	status := C.flinkdbt_render_template(ct, cc, &out, &cerr)
-	text := takeString(out)
-	if err := check(status, cerr); err != nil {
-		return "", err
-	}
-	return text, nil
+	return render(template, vars, func(ct, cc *C.char, out **C.char, cerr **C.flinkdbt_error) C.int {
+		return C.flinkdbt_render_template(ct, cc, out, cerr)
+	})
 }

@@ -47,6 +47,8 @@ int64_t LocalMillis(const Value& v, const EvalContext& ctx);
 std::string ValueToJson(const Value& v, const sql::DataType& t, const EvalContext& ctx);
 // FLOOR/CEIL(temporal TO unit).
 Value FloorTemporal(const Value& x, sql::TimeUnit unit, bool ceil);
+// Milliseconds in one WEEK, DAY, HOUR, MINUTE, SECOND or MILLISECOND (0 for month-based units).
+int64_t UnitMillis(sql::TimeUnit u);
 
 }  // namespace flinkdbt::engine
 

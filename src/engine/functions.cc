@@ -154,24 +154,6 @@ absl::StatusOr<BExprPtr> BindIntervalLiteral(const sql::Expr& e) {
   if (!cur.empty()) fields.push_back(std::stod(cur));
   if (fields.empty())
     return absl::InvalidArgumentError(fmt::format("Illegal interval literal '{}'", e.literal.text));
-  auto unit_ms = [](TimeUnit u) -> int64_t {
-    switch (u) {
-      case TimeUnit::kDay:
-        return 86400000;
-      case TimeUnit::kHour:
-        return 3600000;
-      case TimeUnit::kMinute:
-        return 60000;
-      case TimeUnit::kSecond:
-        return 1000;
-      case TimeUnit::kMillisecond:
-        return 1;
-      case TimeUnit::kWeek:
-        return 7 * 86400000LL;
-      default:
-        return 0;
-    }
-  };
   if (q.start == TimeUnit::kYear || q.start == TimeUnit::kMonth || q.start == TimeUnit::kQuarter) {
     int64_t months = 0;
     if (q.start == TimeUnit::kYear) {
@@ -197,7 +179,7 @@ absl::StatusOr<BExprPtr> BindIntervalLiteral(const sql::Expr& e) {
   }
   double ms = 0;
   if (si < 0) {
-    ms = fields[0] * unit_ms(q.start);
+    ms = fields[0] * UnitMillis(q.start);
   } else {
     if (ei < 0) ei = si;
     for (int i = si, f = 0; i <= ei && f < static_cast<int>(fields.size()); ++i, ++f) {
@@ -205,7 +187,7 @@ absl::StatusOr<BExprPtr> BindIntervalLiteral(const sql::Expr& e) {
           text.find('.') != std::string::npos) {
         // "ss.fff" was split at the dot by the number scan above only when written with a space
       }
-      ms += fields[f] * unit_ms(kOrder[i]);
+      ms += fields[f] * UnitMillis(kOrder[i]);
     }
   }
   int64_t v = static_cast<int64_t>(std::llround(ms));
@@ -319,8 +301,9 @@ absl::StatusOr<DataType> AggregateResultType(AggFn fn, const std::vector<DataTyp
       bool multi = args[1].root == TypeRoot::kArray;
       const DataType& p = multi ? args[1].children[0] : args[1];
       if (!sql::IsNumeric(p))
-        return absl::InvalidArgumentError(fmt::format(
-            "PERCENTILE expects a numeric percentage or an array of them, got {}", sql::TypeToString(args[1])));
+        return absl::InvalidArgumentError(
+            fmt::format("PERCENTILE expects a numeric percentage or an array of them, got {}",
+                        sql::TypeToString(args[1])));
       if (args.size() == 3 && !sql::IsIntegral(args[2]) && args[2].root != TypeRoot::kNull)
         return absl::InvalidArgumentError(
             fmt::format("PERCENTILE expects an integral frequency, got {}", sql::TypeToString(args[2])));

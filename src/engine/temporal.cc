@@ -501,24 +501,6 @@ absl::Status BindTimestampAdd(BExpr& e, const Types& t, CallSyntax& syn) {
   return absl::OkStatus();
 }
 
-int64_t UnitMillis(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::kWeek:
-      return 7 * 86400000LL;
-    case TimeUnit::kDay:
-      return 86400000;
-    case TimeUnit::kHour:
-      return 3600000;
-    case TimeUnit::kMinute:
-      return 60000;
-    case TimeUnit::kSecond:
-      return 1000;
-    case TimeUnit::kMillisecond:
-      return 1;
-    default:
-      return 0;
-  }
-}
 int64_t UnitMonths(TimeUnit u) {
   switch (u) {
     case TimeUnit::kYear:
@@ -660,6 +642,25 @@ void AddTemporalBuiltins(std::vector<Builtin>* out) {
         return absl::OkStatus();
       };
   out->insert(out->end(), t.begin(), t.end());
+}
+
+int64_t UnitMillis(TimeUnit u) {
+  switch (u) {
+    case TimeUnit::kWeek:
+      return 7 * 86400000LL;
+    case TimeUnit::kDay:
+      return 86400000;
+    case TimeUnit::kHour:
+      return 3600000;
+    case TimeUnit::kMinute:
+      return 60000;
+    case TimeUnit::kSecond:
+      return 1000;
+    case TimeUnit::kMillisecond:
+      return 1;
+    default:
+      return 0;
+  }
 }
 
 }  // namespace flinkdbt::engine

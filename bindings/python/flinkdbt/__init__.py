@@ -244,7 +244,30 @@ def _encode(value, what):
     return value
 
 
-class Runner:
+class _Handle:
+    """What Runner and Project share: a library handle freed once by close(), a context manager, and
+    __del__ as a backstop. Subclasses set _lib, _handle, _lock and _active (calls inside the library)."""
+
+    def _close(self, free, busy_message):
+        with self._lock:
+            if self._active:
+                raise FlinkdbtError(ERROR_FAILED_PRECONDITION, busy_message)
+            handle, self._handle = self._handle, None
+        if handle is not None:
+            free(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_handle", None) is not None and not self._active:
+            self.close()
+
+
+class Runner(_Handle):
     """Runs flinkdbt commands, like dbt's dbtRunner.
 
     callbacks: functions called with each event as a dict ({"data": {...}, "info": {...}}); secrets
@@ -355,22 +378,7 @@ class Runner:
 
     def close(self):
         """Frees the runner. Idempotent; must not be called while an invocation runs on it."""
-        with self._lock:
-            if self._active:
-                raise FlinkdbtError(ERROR_FAILED_PRECONDITION, "close() called while an invocation runs")
-            handle, self._handle = self._handle, None
-        if handle is not None:
-            self._lib.flinkdbt_runner_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        if getattr(self, "_handle", None) is not None and not self._active:
-            self.close()
+        self._close(self._lib.flinkdbt_runner_free, "close() called while an invocation runs")
 
 
 def _call_for_string(function, *args):
@@ -415,7 +423,7 @@ def render_template(template, context=None):
     return _call_for_string(lib.flinkdbt_render_template, _encode(template, "template"), _context(context))
 
 
-class Project:
+class Project(_Handle):
     """A dbt project opened in-process: parse it, compile or list a selection, render templates in its
     dbt context — without the CLI.
 
@@ -480,19 +488,4 @@ class Project:
 
     def close(self):
         """Frees the project. Idempotent; raises FlinkdbtError while another thread is inside a call."""
-        with self._lock:
-            if self._active:
-                raise FlinkdbtError(ERROR_FAILED_PRECONDITION, "close() called while a call runs")
-            handle, self._handle = self._handle, None
-        if handle is not None:
-            self._lib.flinkdbt_project_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        if getattr(self, "_handle", None) is not None and not self._active:
-            self.close()
+        self._close(self._lib.flinkdbt_project_free, "close() called while a call runs")
