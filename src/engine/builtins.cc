@@ -156,19 +156,6 @@ absl::Status BindArith(BExpr& e, const Types& t, CallSyntax&) {
   return absl::OkStatus();
 }
 
-int64_t WrapTo(TypeRoot r, int64_t v) {
-  switch (r) {
-    case TypeRoot::kTinyInt:
-      return static_cast<int8_t>(v);
-    case TypeRoot::kSmallInt:
-      return static_cast<int16_t>(v);
-    case TypeRoot::kInt:
-      return static_cast<int32_t>(v);
-    default:
-      return v;
-  }
-}
-
 double ToDouble(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kInt:
@@ -1401,6 +1388,19 @@ Value AddValues(const Value& a, const Value& b, const DataType& result) {
   e.type = result;
   EvalContext ctx;
   return ArithFn({a, b}, e, ctx);
+}
+
+int64_t WrapTo(TypeRoot r, int64_t v) {
+  switch (r) {
+    case TypeRoot::kTinyInt:
+      return static_cast<int8_t>(v);
+    case TypeRoot::kSmallInt:
+      return static_cast<int16_t>(v);
+    case TypeRoot::kInt:
+      return static_cast<int32_t>(v);
+    default:
+      return v;
+  }
 }
 
 }  // namespace flinkdbt::engine

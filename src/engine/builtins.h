@@ -49,6 +49,8 @@ std::string ValueToJson(const Value& v, const sql::DataType& t, const EvalContex
 Value FloorTemporal(const Value& x, sql::TimeUnit unit, bool ceil);
 // Milliseconds in one WEEK, DAY, HOUR, MINUTE, SECOND or MILLISECOND (0 for month-based units).
 int64_t UnitMillis(sql::TimeUnit u);
+// `v` wrapped to the width of TINYINT, SMALLINT or INT as Java's integer overflow does (BIGINT as is).
+int64_t WrapTo(sql::TypeRoot r, int64_t v);
 
 }  // namespace flinkdbt::engine
 

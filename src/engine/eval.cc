@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/time/time.h"
+#include "engine/builtins.h"
 #include "engine/functions.h"
 #include "engine/plan.h"
 #include "flinkdbt/base/status.h"
@@ -73,19 +74,6 @@ bool IntRange(const DataType& t, int64_t v) {
       return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
     default:
       return true;
-  }
-}
-
-int64_t WrapInt(const DataType& t, int64_t v) {
-  switch (t.root) {
-    case TypeRoot::kTinyInt:
-      return static_cast<int8_t>(v);
-    case TypeRoot::kSmallInt:
-      return static_cast<int16_t>(v);
-    case TypeRoot::kInt:
-      return static_cast<int32_t>(v);
-    default:
-      return v;
   }
 }
 
@@ -165,13 +153,13 @@ Value CastValue(const Value& v, const DataType& from, const DataType& to, bool t
           double d = v.double_value();
           if (std::isnan(d)) return CastError(ctx, try_cast, v, from, to);
           out = static_cast<int64_t>(std::trunc(std::clamp(d, -9.2e18, 9.2e18)));
-          return Value::Int(WrapInt(to, out));
+          return Value::Int(WrapTo(to.root, out));
         }
         case ValueKind::kDecimal: {
           Decimal dd = v.decimal_value();
           Int128 q = dd.unscaled / Pow10(dd.scale);
           out = static_cast<int64_t>(q);
-          return Value::Int(WrapInt(to, out));
+          return Value::Int(WrapTo(to.root, out));
         }
         case ValueKind::kString: {
           std::string s = TrimSpaces(v.string_value());
@@ -196,7 +184,7 @@ Value CastValue(const Value& v, const DataType& from, const DataType& to, bool t
         default:
           return CastError(ctx, try_cast, v, from, to);
       }
-      return Value::Int(WrapInt(to, out));
+      return Value::Int(WrapTo(to.root, out));
     }
     case TypeRoot::kFloat:
     case TypeRoot::kDouble: {
