@@ -66,6 +66,9 @@ enum class NodeKind : uint8_t {
 };
 
 enum class BinOp : uint8_t { kAdd, kSub, kMul, kDiv, kFloorDiv, kMod, kPow };
+// Objects see BinOp as the public Operator: the two enums must stay in step.
+static_assert(static_cast<int>(BinOp::kPow) == static_cast<int>(Operator::kPow) &&
+              static_cast<int>(BinOp::kMod) == static_cast<int>(Operator::kMod));
 enum class CmpOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kNotIn };
 
 // Signature of builtin filters and tests.

@@ -1,6 +1,7 @@
 // The builtin filters and tests of Jinja2 3.1, and the builtin globals.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "absl/container/flat_hash_map.h"
@@ -31,8 +32,20 @@ bool BoolArg(const CallArgs& a, int i, std::string_view name, bool dflt) {
 int64_t IntArg(const CallArgs& a, int i, std::string_view name, int64_t dflt) {
   const Value* v = a.Get(i, name);
   if (v == nullptr || !(v->is_int() || v->is_bool() || v->is_float())) return dflt;
-  if (v->is_float()) return static_cast<int64_t>(v->AsDouble());
-  return v->AsInt64().value_or(dflt);
+  if (v->is_float()) {
+    // Saturated: beyond ±2^63 every use of the argument (widths, counts, precisions) is out of
+    // range anyway, and the callers bound it.
+    double d = v->AsDouble();
+    if (std::isnan(d)) return dflt;
+    if (d >= 0x1p63) return std::numeric_limits<int64_t>::max();
+    if (d <= -0x1p63) return std::numeric_limits<int64_t>::min();
+    return static_cast<int64_t>(d);
+  }
+  if (auto i = v->AsInt64()) return *i;
+  // Integers beyond 64 bits saturate the same way.
+  return v->is_int() && v->AsDouble() > 0 ? std::numeric_limits<int64_t>::max()
+         : v->is_int()                    ? std::numeric_limits<int64_t>::min()
+                                          : dflt;
 }
 std::string StrArg(const CallArgs& a, int i, std::string_view name, std::string_view dflt) {
   const Value* v = a.Get(i, name);
@@ -304,7 +317,7 @@ Result FInt(Renderer&, const Value& v, const CallArgs& a) {
   if (v.is_float()) {
     double x = v.AsDouble();
     if (std::isnan(x) || std::isinf(x)) return d;
-    return Value::Int128(static_cast<int128>(std::trunc(x)));
+    return IntFromDouble(x);
   }
   if (v.is_string()) {
     std::string s(text::Strip(v.AsString(), {}));
@@ -335,7 +348,7 @@ Result FInt(Renderer&, const Value& v, const CallArgs& a) {
     }
     // Jinja falls back to int(float(value)).
     auto f = ParseFloat(v.AsString());
-    if (f && !std::isnan(*f) && !std::isinf(*f)) return Value::Int128(static_cast<int128>(std::trunc(*f)));
+    if (f && !std::isnan(*f) && !std::isinf(*f)) return IntFromDouble(*f);
     return d;
   }
   return d;

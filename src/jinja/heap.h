@@ -35,6 +35,8 @@ struct BigIntObject : HeapObject {
 
 // The integer `b` as a Value (small, 128-bit or big, whichever fits).
 Value IntFromBig(BigInt b);
+// Python's int(d) for a finite double: truncated toward zero, exact at any magnitude.
+Value IntFromDouble(double d);
 // Any integer (or bool) Value as a BigInt.
 BigInt ToBig(const Value& v);
 

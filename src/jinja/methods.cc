@@ -374,6 +374,9 @@ Result StrFormat(Renderer& r, std::string_view f, const CallArgs& a) {
       }
       v = a.positional[auto_idx++];
     } else if (std::all_of(head.begin(), head.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      if (head.size() > 18) {
+        return absl::InvalidArgumentError("ValueError: Too many decimal digits in format string");
+      }
       size_t idx = std::stoul(std::string(head));
       if (idx >= a.positional.size()) {
         return absl::InvalidArgumentError(

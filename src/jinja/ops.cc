@@ -215,6 +215,14 @@ absl::StatusOr<Value> BinaryOp(BinOp op, const Value& a, const Value& b) {
     }
     return IntOp(op, *x, *y);
   }
+  if (a.is_object() || b.is_object()) {
+    if (const Object* o = a.AsObject(); a.is_object() && o != nullptr) {
+      if (auto r = o->Arithmetic(static_cast<Operator>(op), b, false)) return *std::move(r);
+    }
+    if (const Object* o = b.AsObject(); b.is_object() && o != nullptr) {
+      if (auto r = o->Arithmetic(static_cast<Operator>(op), a, true)) return *std::move(r);
+    }
+  }
   switch (op) {
     case BinOp::kAdd:
       if (a.is_string() && b.is_string()) {
@@ -261,6 +269,12 @@ absl::StatusOr<bool> LessThan(const Value& a, const Value& b) {
     return BigInt::Compare(ToBig(a), ToBig(b)) < 0;
   }
   if (a.is_string() && b.is_string()) return a.AsString() < b.AsString();
+  if (const Object* o = a.AsObject(); a.is_object() && o != nullptr) {
+    if (auto c = o->CompareTo(b)) return *c < 0;
+  }
+  if (const Object* o = b.AsObject(); b.is_object() && o != nullptr) {
+    if (auto c = o->CompareTo(a)) return *c > 0;
+  }
   if ((a.is_list() && b.is_list()) || (a.is_tuple() && b.is_tuple())) {
     auto x = a.Items(), y = b.Items();
     for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
@@ -374,6 +388,22 @@ absl::StatusOr<Value> SliceValue(const Value& v, const Value& start, const Value
   return v.is_list() ? Value::List(std::move(out)) : Value::Tuple(std::move(out));
 }
 
+namespace {
+// A %-format width or precision: Python's ValueError beyond its size limit, and (like the other
+// padding widths here) a MemoryError for widths no template means, instead of a giant allocation.
+absl::StatusOr<size_t> FormatSize(const std::string& digits, std::string_view what) {
+  uint64_t n = 0;
+  for (char c : digits) {
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+    if (n > (uint64_t{1} << 40)) break;
+  }
+  if (n > (uint64_t{1} << 40)) return absl::InvalidArgumentError(fmt::format("ValueError: {} too big", what));
+  if (n > (uint64_t{1} << 24))
+    return absl::InvalidArgumentError(fmt::format("MemoryError: {} too large", what));
+  return static_cast<size_t>(n);
+}
+}  // namespace
+
 absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
   std::string_view f = fmt_value.AsString();
   std::vector<Value> positional;
@@ -427,6 +457,8 @@ absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
       while (i < f.size() && std::isdigit(static_cast<unsigned char>(f[i]))) prec += f[i++];
     }
     if (i >= f.size()) return absl::InvalidArgumentError("ValueError: incomplete format");
+    FLINKDBT_ASSIGN_OR_RETURN(size_t w, FormatSize(width, "width"));
+    FLINKDBT_ASSIGN_OR_RETURN(size_t precision, FormatSize(prec, "precision"));
     char conv = f[i];
     if (arg == nullptr) {
       if (next >= positional.size()) return TypeError("not enough arguments for format string");
@@ -436,7 +468,7 @@ absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
     switch (conv) {
       case 's':
         body = arg->Str();
-        if (has_prec) body = body.substr(0, std::stoul(prec.empty() ? "0" : prec));
+        if (has_prec) body = body.substr(0, precision);
         break;
       case 'r':
       case 'a':
@@ -449,7 +481,13 @@ absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
           return TypeError(
               fmt::format("%{} format: a real number is required, not {}", conv, arg->TypeName()));
         }
-        Value iv = arg->is_float() ? Value::Int128(static_cast<int128>(std::trunc(arg->AsDouble()))) : *arg;
+        if (arg->is_float() && std::isnan(arg->AsDouble())) {
+          return absl::InvalidArgumentError("ValueError: cannot convert float NaN to integer");
+        }
+        if (arg->is_float() && std::isinf(arg->AsDouble())) {
+          return absl::InvalidArgumentError("OverflowError: cannot convert float infinity to integer");
+        }
+        Value iv = arg->is_float() ? IntFromDouble(arg->AsDouble()) : *arg;
         if (iv.is_bool()) iv = Value::Int(iv.AsBool());
         body = iv.Str();
         if (flags.find('+') != std::string::npos && body[0] != '-') body = "+" + body;
@@ -464,7 +502,7 @@ absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
         if (!arg->is_number()) {
           return TypeError(fmt::format("must be real number, not {}", arg->TypeName()));
         }
-        int p = has_prec ? std::stoi(prec.empty() ? "0" : prec) : 6;
+        int p = has_prec ? static_cast<int>(precision) : 6;
         std::string spec =
             fmt::format("{{:{}.{}{}}}", flags.find('+') != std::string::npos ? "+" : "", p, conv);
         body = fmt::format(fmt::runtime(spec), arg->AsDouble());
@@ -489,7 +527,6 @@ absl::StatusOr<Value> PercentFormat(const Value& fmt_value, const Value& args) {
       default:
         return absl::InvalidArgumentError(fmt::format("ValueError: unsupported format character '{}'", conv));
     }
-    size_t w = width.empty() ? 0 : std::stoul(width);
     size_t len = utf8::Length(body);
     if (len < w) {
       if (flags.find('-') != std::string::npos) {

@@ -1512,23 +1512,27 @@ class Parser {
       return Expected("name or number");
     }
     next();  // [
+    // As Jinja2: `a[x, y]` subscripts with a tuple, `a[]` with the empty tuple, and no trailing
+    // comma is allowed.
     std::vector<Node*> items;
-    bool tuple = false;
     while (!IsOp("]")) {
-      if (!items.empty()) {
-        FLINKDBT_RETURN_IF_ERROR(ExpectOp(","));
-        tuple = true;
-        if (IsOp("]")) break;
-      }
+      if (!items.empty()) FLINKDBT_RETURN_IF_ERROR(ExpectOp(","));
       FLINKDBT_ASSIGN_OR_RETURN(Node * e, ParseSubscribed());
       items.push_back(e);
     }
     FLINKDBT_RETURN_IF_ERROR(ExpectOp("]"));
-    if (items.empty()) return Fail(t, "expected subscript expression");
     Node* arg;
-    if (items.size() == 1 && !tuple) {
+    if (items.size() == 1) {
       arg = items[0];
     } else {
+      // A slice inside a tuple subscript only works in Jinja2 when the whole subscript is folded
+      // as a constant (it then yields undefined); otherwise its generated Python does not compile.
+      bool has_slice = false;
+      for (const Node* e : items) has_slice |= e->kind == NodeKind::kSlice;
+      if (has_slice && node->kind != NodeKind::kConst && node->kind != NodeKind::kList &&
+          node->kind != NodeKind::kTuple && node->kind != NodeKind::kDict) {
+        return Fail(t, "invalid syntax: a slice inside a tuple subscript");
+      }
       arg = New(NodeKind::kTuple, t);
       arg->args = std::move(items);
     }

@@ -1347,6 +1347,12 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
     }
     case NodeKind::kSlice: {
       Value obj, a, b, c;
+      if (n->a == nullptr) {
+        // A slice inside a tuple subscript (`[1, 2][0:1, 0]`): Python slices are unhashable and
+        // no sequence takes a tuple index, so Jinja's getitem yields undefined.
+        out = Value::UndefinedWithHint("slice object in a tuple subscript");
+        return absl::OkStatus();
+      }
       FLINKDBT_RETURN_IF_ERROR(Eval(n->a, f, obj));
       if (n->b) FLINKDBT_RETURN_IF_ERROR(Eval(n->b, f, a));
       if (n->c) FLINKDBT_RETURN_IF_ERROR(Eval(n->c, f, b));

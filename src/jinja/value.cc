@@ -43,6 +43,14 @@ std::string Object::Str() const { return fmt::format("<{} object>", TypeName());
 
 std::optional<std::vector<Value>> Object::Iterate() const { return std::nullopt; }
 
+std::optional<absl::StatusOr<Value>> Object::Arithmetic(Operator, const Value&, bool) const {
+  return std::nullopt;
+}
+
+std::optional<int> Object::CompareTo(const Value&) const { return std::nullopt; }
+
+std::optional<size_t> Object::HashValue() const { return std::nullopt; }
+
 // ---------------------------------------------------------------------------------------------
 // Construction
 
@@ -92,6 +100,23 @@ Value IntFromBig(BigInt b) {
   o->big = true;
   o->bigv = std::move(b);
   return Value(ValueKind::kInt, o);
+}
+
+Value IntFromDouble(double d) {
+  double t = std::trunc(d);
+  if (std::fabs(t) < 0x1p126) return Value::Int128(static_cast<int128>(t));
+  // |t| >= 2^126: an integer mantissa of 53 bits shifted left, exactly as Python's int(float).
+  int exp = 0;
+  double frac = std::frexp(std::fabs(t), &exp);  // |t| = frac * 2^exp, 0.5 <= frac < 1
+  auto mant = static_cast<uint64_t>(std::ldexp(frac, 53));
+  int shift = exp - 53;  // >= 73 here
+  BigInt b = BigInt::From128(static_cast<int128>(mant));
+  BigInt limb_shift;
+  limb_shift.mag.assign(static_cast<size_t>(shift / 32), 0);
+  limb_shift.mag.push_back(uint32_t{1} << (shift % 32));
+  b = BigInt::Mul(b, limb_shift);
+  b.neg = t < 0;
+  return IntFromBig(std::move(b));
 }
 
 BigInt ToBig(const Value& v) {
@@ -567,8 +592,12 @@ bool Value::Equals(const Value& o) const {
       }
       return true;
     }
-    case ValueKind::kObject:
-      return AsObject() == o.AsObject();
+    case ValueKind::kObject: {
+      if (AsObject() == o.AsObject()) return true;
+      if (AsObject() == nullptr || o.AsObject() == nullptr) return false;
+      auto c = AsObject()->CompareTo(o);
+      return c.has_value() && *c == 0;
+    }
     default:
       return heap_ptr() == o.heap_ptr();
   }
@@ -596,6 +625,11 @@ size_t Value::Hash() const {
     }
     case ValueKind::kNone:
       return 0x9e3779b9;
+    case ValueKind::kObject:
+      if (const Object* o = AsObject()) {
+        if (auto h = o->HashValue()) return *h;
+      }
+      return absl::HashOf(reinterpret_cast<uintptr_t>(AsObject()));
     default:
       return absl::HashOf(reinterpret_cast<uintptr_t>(heap_ptr()));
   }

@@ -127,6 +127,59 @@ TEST(RenderTest, ObjectsWithAttributesImplementedInCpp) {
   EXPECT_FALSE(RenderWith(env, "{{ adapter.nope.deeper }}").ok());
 }
 
+// A value type implemented in C++ (like dbt's datetime): days, with + and - against ints and
+// other Days, ordering, equality and hashing by value.
+class Days : public Object {
+ public:
+  explicit Days(int64_t n) : n_(n) {}
+  static Value Make(int64_t n) { return Value::FromObject(std::make_shared<Days>(n)); }
+  std::string_view TypeName() const override { return "days"; }
+  std::string Str() const override { return std::to_string(n_) + "d"; }
+  static const Days* Of(const Value& v) {
+    return v.is_object() ? dynamic_cast<const Days*>(v.AsObject()) : nullptr;
+  }
+  std::optional<absl::StatusOr<Value>> Arithmetic(Operator op, const Value& other,
+                                                  bool reflected) const override {
+    int64_t o;
+    if (const Days* d = Of(other)) {
+      o = d->n_;
+    } else if (other.is_small_int()) {
+      o = other.AsSmallInt();
+    } else {
+      return std::nullopt;
+    }
+    if (op == Operator::kAdd) return Make(n_ + o);
+    if (op == Operator::kSub) return reflected ? Make(o - n_) : Make(n_ - o);
+    return std::nullopt;
+  }
+  std::optional<int> CompareTo(const Value& other) const override {
+    const Days* d = Of(other);
+    if (d == nullptr) return std::nullopt;
+    return n_ < d->n_ ? -1 : n_ > d->n_ ? 1 : 0;
+  }
+  std::optional<size_t> HashValue() const override { return std::hash<int64_t>()(n_); }
+
+ private:
+  int64_t n_;
+};
+
+TEST(RenderTest, ObjectsWithPythonOperators) {
+  Environment env;
+  Value ctx = Ctx({{"a", Days::Make(3)}, {"b", Days::Make(5)}, {"c", Days::Make(3)}});
+  EXPECT_EQ(MustRender(env, "{{ a + 1 }} {{ 10 - a }} {{ b - a }} {{ a + b }}", ctx), "4d 7d 2d 8d");
+  EXPECT_EQ(MustRender(env, "{{ a < b }} {{ b <= a }} {{ a == c }} {{ a != b }} {{ a >= c }}", ctx),
+            "True False True True True");
+  EXPECT_EQ(MustRender(env, "{{ [b, a, c] | sort | join(',') }} {{ [b, a] | max }}", ctx), "3d,3d,5d 5d");
+  EXPECT_EQ(MustRender(env, "{{ {a: 'x'}[c] }} {{ c in [b, a] }}", ctx), "x True");
+  auto st = RenderWith(env, "{{ a * 2 }}", ctx);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.status().message().find("TypeError: unsupported operand type(s) for *"), std::string::npos)
+      << st.status();
+  st = RenderWith(env, "{{ a < 1 }}", ctx);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.status().message().find("'<' not supported"), std::string::npos) << st.status();
+}
+
 TEST(RenderTest, CallContextGivesUserDataAndCallback) {
   Environment env;
   env.AddGlobal("record",

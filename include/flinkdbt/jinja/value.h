@@ -73,6 +73,9 @@ struct CallArgs {
 // back into template callables, the current undefined mode); it is never null.
 using NativeFunction = std::function<absl::StatusOr<Value>(CallContext& ctx, const CallArgs& args)>;
 
+// Python's binary arithmetic operators, as C++ objects see them (Object::Arithmetic).
+enum class Operator : uint8_t { kAdd, kSub, kMul, kDiv, kFloorDiv, kMod, kPow };
+
 // A C++ object exposed to templates (dbt's `adapter`, `exceptions`, `modules.datetime`, `this`
 // relations...). Attribute lookup `obj.name` and `obj['name']` both call GetAttr; calling the
 // object itself `obj(...)` calls Call. Shared by every render that sees it: must be thread-safe.
@@ -90,6 +93,17 @@ class Object {
   // Iteration support for `for x in obj` / `x in obj`; nullopt means not iterable.
   virtual std::optional<std::vector<Value>> Iterate() const;
   virtual bool Truthy() const { return true; }
+  // Value semantics, for C++ types that behave like Python values (dbt's `modules.datetime`):
+  // `self op other` (reflected false) or `other op self` (reflected true). nullopt is Python's
+  // NotImplemented: the other operand is tried, then the engine raises Python's TypeError.
+  virtual std::optional<absl::StatusOr<Value>> Arithmetic(Operator op, const Value& other,
+                                                          bool reflected) const;
+  // Ordering against `other`: negative, zero or positive; nullopt when the two are not ordered (then
+  // `<` raises TypeError and `==` falls back to identity). Objects that compare equal must return
+  // the same HashValue().
+  virtual std::optional<int> CompareTo(const Value& other) const;
+  // Hash for use as a dict key; nullopt hashes by identity.
+  virtual std::optional<size_t> HashValue() const;
 };
 
 namespace internal {
