@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <memory>
 #include <vector>
 
+#include "absl/hash/hash.h"
 #include "flinkdbt/base/civil.h"
+#include "flinkdbt/base/status.h"
 #include "fmt/format.h"
 
 namespace flinkdbt::compile {
@@ -128,19 +131,264 @@ bool IsUtc(const JValue& v) {
 
 JValue Utc() { return JValue::FromObject(std::make_shared<UtcObject>()); }
 
-class DatetimeObject;
+using jinja::int128;
+using jinja::Operator;
+using ArithResult = std::optional<absl::StatusOr<JValue>>;
+
+// Python's exception texts ("TypeError: ..."), as the template engine words its own.
+absl::Status PyError(std::string_view type, std::string_view msg) {
+  return absl::InvalidArgumentError(fmt::format("{}: {}", type, msg));
+}
+
+int128 FloorDiv(int128 a, int128 b) {
+  int128 q = a / b;
+  if (a % b != 0 && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+// Python's datetime._divide_and_round: a / b rounded half to even.
+int128 DivideAndRound(int128 a, int128 b) {
+  int128 q = FloorDiv(a, b);
+  int128 r = (a - q * b) * 2;
+  bool greater_than_half = b > 0 ? r > b : r < b;
+  if (greater_than_half || (r == b && (q & 1) != 0)) ++q;
+  return q;
+}
+
+// An exact float as mantissa * 2^exponent (float.as_integer_ratio), or Python's error for NaN/inf.
+absl::Status FloatRatio(double f, int64_t* mantissa, int* exponent) {
+  if (std::isnan(f)) return PyError("ValueError", "cannot convert NaN to integer ratio");
+  if (std::isinf(f)) return PyError("OverflowError", "cannot convert Infinity to integer ratio");
+  int e = 0;
+  double m = std::frexp(f, &e);
+  *mantissa = static_cast<int64_t>(std::ldexp(m, 53));
+  *exponent = e - 53;
+  while (*mantissa != 0 && (*mantissa & 1) == 0 && *exponent < 0) {
+    *mantissa /= 2;
+    ++*exponent;
+  }
+  return absl::OkStatus();
+}
+
+int64_t MinDay() {
+  static const int64_t d = DaysFromCivil(1, 1, 1);
+  return d;
+}
+int64_t MaxDay() {
+  static const int64_t d = DaysFromCivil(9999, 12, 31);
+  return d;
+}
+constexpr int64_t kMaxDeltaDays = 999999999;
+
+absl::Status DateOverflow() { return PyError("OverflowError", "date value out of range"); }
+
+template <typename T>
+const T* As(const JValue& v) {
+  return v.is_object() ? dynamic_cast<const T*>(v.AsObject()) : nullptr;
+}
+
+std::optional<int> Order(int128 a, int128 b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+// A duration (datetime.timedelta) in microseconds, within Python's range (|days| <= 999999999).
+class TimedeltaObject : public jinja::Object {
+ public:
+  explicit TimedeltaObject(int128 micros) : micros_(micros) {}
+  int128 micros() const { return micros_; }
+  int64_t days() const { return static_cast<int64_t>(FloorDiv(micros_, kMicrosPerDay)); }
+  std::string_view TypeName() const override { return "datetime.timedelta"; }
+  std::string Str() const override {
+    int64_t days = this->days();
+    int64_t rem = static_cast<int64_t>(micros_ - int128(days) * kMicrosPerDay);
+    int64_t secs = rem / kMicrosPerSecond, us = rem % kMicrosPerSecond;
+    std::string out;
+    if (days) out = fmt::format("{} day{}, ", days, days == 1 || days == -1 ? "" : "s");
+    out += fmt::format("{}:{:02d}:{:02d}", secs / 3600, secs / 60 % 60, secs % 60);
+    if (us) out += fmt::format(".{:06d}", us);
+    return out;
+  }
+  std::optional<JValue> GetAttr(std::string_view name) const override {
+    int64_t days = this->days();
+    int64_t rem = static_cast<int64_t>(micros_ - int128(days) * kMicrosPerDay);
+    if (name == "days") return JValue::Int(days);
+    if (name == "seconds") return JValue::Int(rem / kMicrosPerSecond);
+    if (name == "microseconds") return JValue::Int(rem % kMicrosPerSecond);
+    if (name == "total_seconds") {
+      int128 m = micros_;
+      return JValue::Callable("total_seconds", [m](CallContext&, const CallArgs&) -> absl::StatusOr<JValue> {
+        return JValue::Float(static_cast<double>(m) / kMicrosPerSecond);
+      });
+    }
+    return std::nullopt;
+  }
+  ArithResult Arithmetic(Operator op, const JValue& other, bool reflected) const override;
+  std::optional<int> CompareTo(const JValue& other) const override {
+    if (const auto* o = As<TimedeltaObject>(other)) return Order(micros_, o->micros_);
+    return std::nullopt;
+  }
+  std::optional<size_t> HashValue() const override {
+    return absl::HashOf(static_cast<int64_t>(micros_ >> 64), static_cast<uint64_t>(micros_), 't');
+  }
+
+ private:
+  int128 micros_;
+};
+
+// timedelta(microseconds=micros), or Python's OverflowError out of range.
+absl::StatusOr<JValue> MakeTimedelta(int128 micros) {
+  int128 days = FloorDiv(micros, kMicrosPerDay);
+  if (days > kMaxDeltaDays || days < -kMaxDeltaDays) {
+    return PyError("OverflowError", fmt::format("days={}; must have magnitude <= {}",
+                                                static_cast<int64_t>(days), kMaxDeltaDays));
+  }
+  return JValue::FromObject(std::make_shared<TimedeltaObject>(micros));
+}
+
+// An integer operand (int or bool) as Python sees it in timedelta arithmetic.
+std::optional<int128> IntOperand(const JValue& v) {
+  if (!v.is_int() && !v.is_bool()) return std::nullopt;
+  return v.AsInt128();
+}
+
+absl::Status TimedeltaOverflow() {
+  return PyError("OverflowError", fmt::format("days must have magnitude <= {}", kMaxDeltaDays));
+}
+
+// micros * f rounded half to even (timedelta * float), or micros / f (timedelta / float).
+absl::StatusOr<int128> ScaleByFloat(int128 micros, double f, bool divide) {
+  int64_t mantissa = 0;
+  int exponent = 0;
+  FLINKDBT_RETURN_IF_ERROR(FloatRatio(f, &mantissa, &exponent));
+  int128 num = micros, den = 1;  // micros * f = micros * mantissa * 2^exponent
+  int128 m = mantissa, p = 1;
+  if (exponent >= 0) {
+    if (exponent > 100) return TimedeltaOverflow();
+    p = int128(1) << exponent;
+  }
+  if (!divide) {
+    if (__builtin_mul_overflow(num, m, &num) || __builtin_mul_overflow(num, p, &num))
+      return TimedeltaOverflow();
+    if (exponent < 0) {
+      if (-exponent > 125) return int128(0);  // |num| < 2^121: rounds to zero
+      den = int128(1) << -exponent;
+    }
+  } else {
+    if (mantissa == 0) return PyError("ZeroDivisionError", "integer division or modulo by zero");
+    // micros / (mantissa * 2^exponent) = micros * 2^-exponent / mantissa
+    den = m;
+    if (exponent < 0) {
+      if (-exponent > 100 || __builtin_mul_overflow(num, int128(1) << -exponent, &num)) {
+        return TimedeltaOverflow();
+      }
+    } else if (__builtin_mul_overflow(den, p, &den)) {
+      return int128(0);
+    }
+  }
+  return DivideAndRound(num, den);
+}
+
+ArithResult TimedeltaObject::Arithmetic(Operator op, const JValue& other, bool reflected) const {
+  const auto* td = As<TimedeltaObject>(other);
+  switch (op) {
+    case Operator::kAdd:
+      if (td) return MakeTimedelta(micros_ + td->micros_);
+      return std::nullopt;
+    case Operator::kSub:
+      if (td) return MakeTimedelta(reflected ? td->micros_ - micros_ : micros_ - td->micros_);
+      return std::nullopt;
+    case Operator::kMul: {
+      if (auto n = IntOperand(other)) {
+        int128 out;
+        if (__builtin_mul_overflow(micros_, *n, &out)) return absl::StatusOr<JValue>(TimedeltaOverflow());
+        return MakeTimedelta(out);
+      }
+      if (other.is_float()) {
+        auto out = ScaleByFloat(micros_, other.AsDouble(), false);
+        if (!out.ok()) return absl::StatusOr<JValue>(out.status());
+        return MakeTimedelta(*out);
+      }
+      return std::nullopt;
+    }
+    case Operator::kDiv:
+    case Operator::kFloorDiv:
+    case Operator::kMod: {
+      if (reflected) return std::nullopt;
+      bool floor = op == Operator::kFloorDiv;
+      if (td) {
+        if (td->micros_ == 0) {
+          return absl::StatusOr<JValue>(
+              PyError("ZeroDivisionError", op == Operator::kDiv ? "division by zero"
+                                           : floor              ? "integer division or modulo by zero"
+                                                                : "integer modulo by zero"));
+        }
+        if (op == Operator::kDiv) {
+          return absl::StatusOr<JValue>(
+              JValue::Float(static_cast<double>(micros_) / static_cast<double>(td->micros_)));
+        }
+        int128 q = FloorDiv(micros_, td->micros_);
+        if (floor) return absl::StatusOr<JValue>(JValue::Int128(q));
+        return MakeTimedelta(micros_ - q * td->micros_);
+      }
+      if (op == Operator::kMod) return std::nullopt;
+      if (auto n = IntOperand(other)) {
+        if (*n == 0)
+          return absl::StatusOr<JValue>(PyError("ZeroDivisionError", "integer division or modulo by zero"));
+        return MakeTimedelta(floor ? FloorDiv(micros_, *n) : DivideAndRound(micros_, *n));
+      }
+      if (other.is_float() && !floor) {
+        auto out = ScaleByFloat(micros_, other.AsDouble(), true);
+        if (!out.ok()) return absl::StatusOr<JValue>(out.status());
+        return MakeTimedelta(*out);
+      }
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
 JValue MakeDatetime(int64_t micros, bool aware);
+
+// datetime(micros) checked against Python's range (years 1 to 9999).
+absl::StatusOr<JValue> MakeDatetimeChecked(int128 micros, bool aware) {
+  if (micros < int128(MinDay()) * kMicrosPerDay || micros >= int128(MaxDay() + 1) * kMicrosPerDay) {
+    return DateOverflow();
+  }
+  return MakeDatetime(static_cast<int64_t>(micros), aware);
+}
 
 // A date (datetime.date).
 class DateObject : public jinja::Object {
  public:
   explicit DateObject(int64_t days) : days_(days) {}
-  std::string_view TypeName() const override { return "date"; }
+  int64_t days() const { return days_; }
+  std::string_view TypeName() const override { return "datetime.date"; }
   std::string Str() const override {
     Civil c = ToCivil(days_ * kMicrosPerDay);
     return fmt::format("{:04d}-{:02d}-{:02d}", c.year, c.month, c.day);
   }
   std::optional<JValue> GetAttr(std::string_view name) const override;
+  ArithResult Arithmetic(Operator op, const JValue& other, bool reflected) const override {
+    if (const auto* td = As<TimedeltaObject>(other)) {
+      // date ± timedelta uses the timedelta's days only, as Python does.
+      if (op == Operator::kAdd) return MakeDate(int128(days_) + td->days());
+      if (op == Operator::kSub && !reflected) return MakeDate(int128(days_) - td->days());
+      return std::nullopt;
+    }
+    if (const auto* d = As<DateObject>(other); d && op == Operator::kSub) {
+      return MakeTimedelta((reflected ? d->days_ - days_ : days_ - d->days_) * int128(kMicrosPerDay));
+    }
+    return std::nullopt;
+  }
+  std::optional<int> CompareTo(const JValue& other) const override {
+    if (const auto* o = As<DateObject>(other)) return Order(days_, o->days_);
+    return std::nullopt;
+  }
+  std::optional<size_t> HashValue() const override { return absl::HashOf(days_, 'd'); }
+
+  static absl::StatusOr<JValue> MakeDate(int128 days) {
+    if (days < MinDay() || days > MaxDay()) return DateOverflow();
+    return JValue::FromObject(std::make_shared<DateObject>(static_cast<int64_t>(days)));
+  }
 
  private:
   int64_t days_;
@@ -196,7 +444,7 @@ std::string IsoFormat(int64_t micros, bool aware, std::string_view sep) {
 class DatetimeObject : public jinja::Object {
  public:
   DatetimeObject(int64_t micros, bool aware) : micros_(micros), aware_(aware) {}
-  std::string_view TypeName() const override { return "datetime"; }
+  std::string_view TypeName() const override { return "datetime.datetime"; }
   std::string Str() const override { return IsoFormat(micros_, aware_, " "); }
   std::optional<JValue> GetAttr(std::string_view name) const override {
     Civil c = ToCivil(micros_);
@@ -289,6 +537,31 @@ class DatetimeObject : public jinja::Object {
     return std::nullopt;
   }
 
+  int64_t micros() const { return micros_; }
+  bool aware() const { return aware_; }
+  ArithResult Arithmetic(Operator op, const JValue& other, bool reflected) const override {
+    if (const auto* td = As<TimedeltaObject>(other)) {
+      if (op == Operator::kAdd) return MakeDatetimeChecked(micros_ + td->micros(), aware_);
+      if (op == Operator::kSub && !reflected) return MakeDatetimeChecked(micros_ - td->micros(), aware_);
+      return std::nullopt;
+    }
+    if (const auto* d = As<DatetimeObject>(other); d && op == Operator::kSub) {
+      if (d->aware_ != aware_) {
+        return absl::StatusOr<JValue>(
+            PyError("TypeError", "can't subtract offset-naive and offset-aware datetimes"));
+      }
+      return MakeTimedelta(reflected ? int128(d->micros_) - micros_ : int128(micros_) - d->micros_);
+    }
+    return std::nullopt;
+  }
+  // Naive and aware datetimes are not ordered (Python raises TypeError for `<`; `==` is False).
+  std::optional<int> CompareTo(const JValue& other) const override {
+    const auto* o = As<DatetimeObject>(other);
+    if (o == nullptr || o->aware_ != aware_) return std::nullopt;
+    return Order(micros_, o->micros_);
+  }
+  std::optional<size_t> HashValue() const override { return absl::HashOf(micros_, aware_); }
+
  private:
   int64_t micros_;
   bool aware_;
@@ -319,39 +592,6 @@ std::optional<JValue> DateObject::GetAttr(std::string_view name) const {
   }
   return std::nullopt;
 }
-
-class TimedeltaObject : public jinja::Object {
- public:
-  explicit TimedeltaObject(int64_t micros) : micros_(micros) {}
-  std::string_view TypeName() const override { return "timedelta"; }
-  std::string Str() const override {
-    int64_t days = micros_ >= 0 ? micros_ / kMicrosPerDay : (micros_ - kMicrosPerDay + 1) / kMicrosPerDay;
-    int64_t rem = micros_ - days * kMicrosPerDay;
-    int64_t secs = rem / kMicrosPerSecond, us = rem % kMicrosPerSecond;
-    std::string out;
-    if (days) out = fmt::format("{} day{}, ", days, days == 1 || days == -1 ? "" : "s");
-    out += fmt::format("{}:{:02d}:{:02d}", secs / 3600, secs / 60 % 60, secs % 60);
-    if (us) out += fmt::format(".{:06d}", us);
-    return out;
-  }
-  std::optional<JValue> GetAttr(std::string_view name) const override {
-    int64_t days = micros_ >= 0 ? micros_ / kMicrosPerDay : (micros_ - kMicrosPerDay + 1) / kMicrosPerDay;
-    int64_t rem = micros_ - days * kMicrosPerDay;
-    if (name == "days") return JValue::Int(days);
-    if (name == "seconds") return JValue::Int(rem / kMicrosPerSecond);
-    if (name == "microseconds") return JValue::Int(rem % kMicrosPerSecond);
-    if (name == "total_seconds") {
-      int64_t m = micros_;
-      return JValue::Callable("total_seconds", [m](CallContext&, const CallArgs&) -> absl::StatusOr<JValue> {
-        return JValue::Float(static_cast<double>(m) / kMicrosPerSecond);
-      });
-    }
-    return std::nullopt;
-  }
-
- private:
-  int64_t micros_;
-};
 
 // A module: named attributes.
 class AttrModule : public jinja::Object {
@@ -397,6 +637,110 @@ absl::StatusOr<int64_t> IntArg(const CallArgs& a, int index, std::string_view na
   auto x = v->AsInt64();
   if (!x || v->is_float()) return Error(fmt::format("'{}' must be an integer", name));
   return *x;
+}
+
+// timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks), normalised exactly as
+// CPython's delta_new: integer parts are exact, float fractions are summed and rounded half to even.
+absl::StatusOr<JValue> NewTimedelta(const CallArgs& a) {
+  static const char* kNames[7] = {"days",    "seconds", "microseconds", "milliseconds",
+                                  "minutes", "hours",   "weeks"};
+  static const int64_t kFactor[7] = {
+      kMicrosPerDay,           kMicrosPerSecond, 1, 1000, 60 * kMicrosPerSecond,
+      3600 * kMicrosPerSecond, 7 * kMicrosPerDay};
+  if (a.positional.size() > 7) return PyError("TypeError", "timedelta() takes at most 7 arguments");
+  for (const auto& [k, _] : a.keyword) {
+    if (std::find_if(std::begin(kNames), std::end(kNames), [&](const char* n) { return k == n; }) ==
+        std::end(kNames)) {
+      return PyError("TypeError", fmt::format("'{}' is an invalid keyword argument for __new__()", k));
+    }
+  }
+  int128 sum = 0;
+  double leftover = 0;
+  for (int i : {2, 3, 1, 4, 5, 0, 6}) {  // CPython's accumulation order (us, ms, s, min, h, d, w)
+    const JValue* v = a.Get(i, kNames[i]);
+    if (v == nullptr) continue;
+    if (auto n = IntOperand(*v)) {
+      int128 prod;
+      if (__builtin_mul_overflow(*n, int128(kFactor[i]), &prod) || __builtin_add_overflow(sum, prod, &sum)) {
+        return TimedeltaOverflow();
+      }
+      continue;
+    }
+    if (!v->is_float()) {
+      return PyError("TypeError", fmt::format("unsupported type for timedelta {} component: {}", kNames[i],
+                                              v->TypeName()));
+    }
+    double intpart;
+    double frac = std::modf(v->AsDouble(), &intpart);
+    if (!std::isfinite(v->AsDouble()) || std::fabs(intpart) > 1e20) return TimedeltaOverflow();
+    sum += static_cast<int128>(intpart) * kFactor[i];
+    if (frac == 0.0) continue;
+    frac = std::modf(static_cast<double>(kFactor[i]) * frac, &intpart);
+    sum += static_cast<int128>(intpart);
+    leftover += frac;
+  }
+  if (leftover != 0.0) {
+    double whole = std::round(leftover);
+    if (std::fabs(whole - leftover) == 0.5) {
+      int odd = (sum & 1) != 0 ? 1 : 0;
+      whole = 2.0 * std::round((leftover + odd) * 0.5) - odd;
+    }
+    sum += static_cast<int128>(whole);
+  }
+  return MakeTimedelta(sum);
+}
+
+// datetime.strptime: the C library's directives plus Python's %f (1 to 6 digits of microseconds) and
+// %z (UTC offsets only: the result is aware).
+absl::StatusOr<JValue> Strptime(std::string_view text, std::string_view format) {
+  auto mismatch = [&] {
+    return PyError("ValueError", fmt::format("time data '{}' does not match format '{}'", text, format));
+  };
+  std::string input(text);
+  std::tm tm{};
+  tm.tm_mday = 1;  // Python's defaults: 1900-01-01 00:00:00
+  const char* p = input.c_str();
+  int64_t micros = 0;
+  bool aware = false;
+  std::string segment;
+  auto flush = [&]() -> bool {
+    if (segment.empty()) return true;
+    p = ::strptime(p, segment.c_str(), &tm);
+    segment.clear();
+    return p != nullptr;
+  };
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%' || i + 1 == format.size()) {
+      segment += format[i];
+      continue;
+    }
+    char d = format[++i];
+    if (d != 'f') {
+      segment += '%';
+      segment += d;
+      if (d == 'z') aware = true;
+      continue;
+    }
+    if (!flush()) return mismatch();
+    int digits = 0;
+    int64_t v = 0;
+    while (digits < 6 && *p >= '0' && *p <= '9') v = v * 10 + (*p++ - '0'), ++digits;
+    if (digits == 0) return mismatch();
+    for (int k = digits; k < 6; ++k) v *= 10;
+    micros = v;
+  }
+  if (!flush()) return mismatch();
+  if (*p != '\0') return PyError("ValueError", fmt::format("unconverted data remains: {}", p));
+  if (aware && tm.tm_gmtoff != 0) {
+    return Error("strptime(): only UTC offsets are available (no timezone database)");
+  }
+  int64_t year = tm.tm_year + 1900;
+  if (!ValidCivil(year, tm.tm_mon + 1, tm.tm_mday))
+    return PyError("ValueError", "day is out of range for month");
+  micros += DaysFromCivil(year, static_cast<unsigned>(tm.tm_mon + 1), static_cast<unsigned>(tm.tm_mday)) *
+                kMicrosPerDay +
+            ((tm.tm_hour * 60 + tm.tm_min) * 60 + int64_t{tm.tm_sec}) * kMicrosPerSecond;
+  return MakeDatetime(micros, aware);
 }
 
 JValue DatetimeClass() {
@@ -451,17 +795,7 @@ JValue DatetimeClass() {
         if (s == nullptr || f == nullptr || !s->is_string() || !f->is_string()) {
           return Error("strptime() needs a string and a format");
         }
-        std::string text(s->AsString()), format(f->AsString());
-        std::tm tm{};
-        const char* end = ::strptime(text.c_str(), format.c_str(), &tm);
-        if (end == nullptr || *end != '\0') {
-          return Error(fmt::format("time data '{}' does not match format '{}'", text, format));
-        }
-        int64_t micros = DaysFromCivil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1),
-                                       static_cast<unsigned>(tm.tm_mday)) *
-                             kMicrosPerDay +
-                         ((tm.tm_hour * 60 + tm.tm_min) * 60 + tm.tm_sec) * kMicrosPerSecond;
-        return MakeDatetime(micros, false);
+        return Strptime(s->AsString(), f->AsString());
       }));
   return JValue::FromObject(std::make_shared<ClassObject>("datetime", ctor, std::move(attrs)));
 }
@@ -488,19 +822,7 @@ JValue DateClass() {
 }
 
 JValue TimedeltaClass() {
-  auto ctor = [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> {
-    static const std::pair<const char*, double> kUnits[] = {
-        {"days", 86400e6}, {"seconds", 1e6},  {"microseconds", 1},   {"milliseconds", 1e3},
-        {"minutes", 60e6}, {"hours", 3600e6}, {"weeks", 7 * 86400e6}};
-    double total = 0;
-    for (int i = 0; i < 7; ++i) {
-      const JValue* v = a.Get(i, kUnits[i].first);
-      if (v == nullptr) continue;
-      if (!v->is_number()) return Error(fmt::format("timedelta(): '{}' must be a number", kUnits[i].first));
-      total += v->AsDouble() * kUnits[i].second;
-    }
-    return JValue::FromObject(std::make_shared<TimedeltaObject>(static_cast<int64_t>(total)));
-  };
+  auto ctor = [](CallContext&, const CallArgs& a) -> absl::StatusOr<JValue> { return NewTimedelta(a); };
   return JValue::FromObject(std::make_shared<ClassObject>("timedelta", ctor, ClassObject::Attrs{}));
 }
 

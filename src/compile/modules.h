@@ -2,9 +2,12 @@
 // datetime object `run_started_at` is. Private to the compile layer.
 //
 // Datetimes are UTC-only (pytz.utc / datetime.timezone.utc; naive values are treated as UTC wall
-// time): strftime, isoformat, astimezone, replace, date, timestamp, the field attributes, str() as
-// Python prints it. The template engine has no operator hooks for objects, so `dt - timedelta` and
-// datetime comparisons are not available (use timestamp() or strftime for comparisons).
+// time): strftime (incl. %f), strptime (incl. %f and a UTC %z), isoformat, astimezone, replace, date,
+// timestamp, the field attributes, str() as Python prints it. Python's operators: datetime/date ±
+// timedelta, datetime - datetime, date - date, timedelta + - * / // % (ints, floats, timedeltas),
+// ordering and equality within one type (naive and aware datetimes are unordered), hashing
+// consistent with equality; timedelta() normalised exactly as CPython. tests/compile/datetime_test.cc
+// compares them with CPython's results.
 #ifndef FLINKDBT_SRC_COMPILE_MODULES_H_
 #define FLINKDBT_SRC_COMPILE_MODULES_H_
 
