@@ -57,6 +57,13 @@ absl::StatusOr<std::string> ToStr(Renderer& r, const Value& v) {
   return v.Str();
 }
 
+// str(v) without a copy when v already is a string (the view then points into v, else into *storage).
+absl::StatusOr<std::string_view> ToStrView(Renderer& r, const Value& v, std::string* storage) {
+  if (v.is_string()) return v.AsString();
+  FLINKDBT_ASSIGN_OR_RETURN(*storage, ToStr(r, v));
+  return std::string_view(*storage);
+}
+
 absl::Status CheckDefined(Renderer& r, const Value& v) {
   if (v.is_undefined() && r.undefined_mode() == UndefinedMode::kStrict) return r.UndefinedError(v);
   return absl::OkStatus();
@@ -523,12 +530,14 @@ Result FList(Renderer& r, const Value& v, const CallArgs&) {
 }
 
 Result FLower(Renderer& r, const Value& v, const CallArgs&) {
-  FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
+  std::string storage;
+  FLINKDBT_ASSIGN_OR_RETURN(std::string_view s, ToStrView(r, v, &storage));
   return Value::String(text::Lower(s));
 }
 
 Result FUpper(Renderer& r, const Value& v, const CallArgs&) {
-  FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
+  std::string storage;
+  FLINKDBT_ASSIGN_OR_RETURN(std::string_view s, ToStrView(r, v, &storage));
   return Value::String(text::Upper(s));
 }
 
@@ -818,10 +827,19 @@ Result FRejectattr(Renderer& r, const Value& v, const CallArgs& a) {
 }
 
 Result FReplace(Renderer& r, const Value& v, const CallArgs& a) {
-  FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
-  std::string from = StrArg(a, 0, "old", "");
-  std::string to = StrArg(a, 1, "new", "");
+  std::string storage, from_storage, to_storage;
+  FLINKDBT_ASSIGN_OR_RETURN(std::string_view s, ToStrView(r, v, &storage));
+  const Value* from_v = Arg(a, 0, "old");
+  const Value* to_v = Arg(a, 1, "new");
+  std::string_view from = from_v == nullptr     ? ""
+                          : from_v->is_string() ? from_v->AsString()
+                                                : (from_storage = from_v->Str());
+  std::string_view to = to_v == nullptr     ? ""
+                        : to_v->is_string() ? to_v->AsString()
+                                            : (to_storage = to_v->Str());
   int64_t count = IntArg(a, 2, "count", -1);
+  // Nothing to replace: the string itself, as Python's str.replace returns it.
+  if (v.is_string() && !from.empty() && s.find(from) == std::string_view::npos) return v;
   return Value::String(text::Replace(s, from, to, count));
 }
 
@@ -1006,7 +1024,8 @@ Result FTitle(Renderer& r, const Value& v, const CallArgs&) {
 }
 
 Result FTrim(Renderer& r, const Value& v, const CallArgs& a) {
-  FLINKDBT_ASSIGN_OR_RETURN(std::string s, ToStr(r, v));
+  std::string storage;
+  FLINKDBT_ASSIGN_OR_RETURN(std::string_view s, ToStrView(r, v, &storage));
   const Value* chars = Arg(a, 0, "chars");
   std::optional<std::string> cs;
   if (chars != nullptr && !chars->is_none()) cs = chars->Str();

@@ -67,22 +67,13 @@ class LoopObject : public Object {
  public:
   std::string_view TypeName() const override { return "LoopContext"; }
   std::optional<Value> GetAttr(std::string_view name) const override {
-    int64_t len = size();
-    if (name == "index") return Value::Int(index0 + 1);
-    if (name == "index0") return Value::Int(index0);
-    if (name == "first") return Value::Bool(index0 == 0);
-    if (name == "last") return Value::Bool(index0 == len - 1);
-    if (name == "length") return Value::Int(len);
-    if (name == "revindex") return Value::Int(len - index0);
-    if (name == "revindex0") return Value::Int(len - index0 - 1);
-    if (name == "depth") return Value::Int(depth0 + 1);
-    if (name == "depth0") return Value::Int(depth0);
+    if (uint8_t code = LoopAttributeCode(name); code != 0) return Attribute(code);
     if (name == "previtem") {
       if (index0 == 0) return Value::UndefinedWithHint("there is no previous item");
       return At(index0 - 1);
     }
     if (name == "nextitem") {
-      if (index0 + 1 >= len) return Value::UndefinedWithHint("there is no next item");
+      if (!HasNext()) return Value::UndefinedWithHint("there is no next item");
       return At(index0 + 1);
     }
     if (name == "cycle") {
@@ -116,11 +107,35 @@ class LoopObject : public Object {
   }
   std::string Str() const override { return "<LoopContext>"; }
 
-  int64_t size() const { return range ? range_count : static_cast<int64_t>(items.size()); }
-  Value At(int64_t i) const { return range ? Value::Int(range_start + i * range_step) : items[i]; }
+  // The items there are now: a live list's current length.
+  int64_t available() const {
+    if (range) return range_count;
+    if (live.is_list()) return static_cast<int64_t>(List(live)->items.size());
+    return static_cast<int64_t>(items.size());
+  }
+  // loop.length: for a live list, fixed when first asked, as Jinja's LoopContext counts the
+  // remaining items once.
+  int64_t size() const {
+    if (!live.is_list()) return available();
+    if (frozen_length < 0) frozen_length = available();
+    return frozen_length;
+  }
+  // loop.last and loop.nextitem peek at the live sequence, as Jinja's LoopContext does.
+  bool HasNext() const { return index0 + 1 < available(); }
+  Value At(int64_t i) const {
+    if (range) return Value::Int(range_start + i * range_step);
+    if (live.is_list()) {
+      const auto& now = List(live)->items;  // the body may have popped it since
+      return static_cast<size_t>(i) < now.size() ? now[static_cast<size_t>(i)] : Value();
+    }
+    return items[static_cast<size_t>(i)];
+  }
+  Value Attribute(uint8_t code) const;
 
-  std::vector<Value> items;  // unless `range`
-  bool range = false;        // iterating range(range_start, ..., range_step): items not materialised
+  std::vector<Value> items;  // unless `range` or `live`
+  Value live;                // a list iterated live (Python's list iterator sees appends and pops)
+  mutable int64_t frozen_length = -1;
+  bool range = false;  // iterating range(range_start, ..., range_step): items not materialised
   int64_t range_start = 0, range_step = 1, range_count = 0;
   int64_t index0 = 0;
   int depth0 = 0;
@@ -140,31 +155,28 @@ uint8_t LoopAttributeCode(std::string_view name) {
   return 0;
 }
 
-namespace {
-Value LoopAttribute(const LoopObject& l, uint8_t code) {
-  int64_t len = l.size();
+Value LoopObject::Attribute(uint8_t code) const {
   switch (code) {
     case 1:
-      return Value::Int(l.index0 + 1);
+      return Value::Int(index0 + 1);
     case 2:
-      return Value::Int(l.index0);
+      return Value::Int(index0);
     case 3:
-      return Value::Bool(l.index0 == 0);
+      return Value::Bool(index0 == 0);
     case 4:
-      return Value::Bool(l.index0 == len - 1);
+      return Value::Bool(!HasNext());
     case 5:
-      return Value::Int(len);
+      return Value::Int(size());
     case 6:
-      return Value::Int(len - l.index0);
+      return Value::Int(size() - index0);
     case 7:
-      return Value::Int(len - l.index0 - 1);
+      return Value::Int(size() - index0 - 1);
     case 8:
-      return Value::Int(l.depth0 + 1);
+      return Value::Int(depth0 + 1);
     default:
-      return Value::Int(l.depth0);
+      return Value::Int(depth0);
   }
 }
-}  // namespace
 
 // `self`: the blocks of the template being rendered.
 class SelfObject : public Object {
@@ -660,6 +672,7 @@ absl::Status Renderer::ExecFor(const Node* n, Frame* f) {
   if (n->c == nullptr && GetRange(iter, &range.start, &range.step, &range.count)) {
     return RunLoop(n, f, {}, 0, &range);  // range(...) is not materialised
   }
+  if (n->c == nullptr && iter.is_list()) return RunLoop(n, f, {}, 0, nullptr, &iter);
   auto items = Iterate(iter);
   if (!items.ok()) return Locate(items.status(), n->b);
   if (n->c != nullptr) {
@@ -709,17 +722,25 @@ absl::StatusOr<Value> Renderer::CallRecursiveLoop(const Node* n, Frame* f, const
 }
 
 absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth,
-                               const RangeSpec* range) {
+                               const RangeSpec* range, const Value* live) {
   Ref<Frame> lf = NewFrame(f);
-  size_t count = range != nullptr ? static_cast<size_t>(range->count) : items.size();
+  // A live list is re-measured at every step (the body may append to it or pop from it).
+  const std::vector<Value>* live_items = live != nullptr ? &List(*live)->items : nullptr;
+  size_t count = range != nullptr        ? static_cast<size_t>(range->count)
+                 : live_items != nullptr ? live_items->size()
+                                         : items.size();
   if (count == 0) return ExecBody(n->else_body, lf.get());
   std::shared_ptr<LoopObject> loop;
   Value loop_value;
   const std::vector<Value>* seq = &items;
   if (n->flag2) {
     loop = std::make_shared<LoopObject>();
-    loop->items = std::move(items);
-    seq = &loop->items;
+    if (live != nullptr) {
+      loop->live = *live;
+    } else {
+      loop->items = std::move(items);
+      seq = &loop->items;
+    }
     if (range != nullptr) {
       loop->range = true;
       loop->range_start = range->start;
@@ -735,7 +756,8 @@ absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items
   const Node* target = n->a;
   size_t base = 0;         // vars owned by the loop itself (`loop`, the targets); the rest is per-iteration
   size_t target_slot = 0;  // kName target: its index in lf->vars after the first iteration
-  for (size_t i = 0; i < count; ++i) {
+  if (live_items != nullptr) seq = live_items;
+  for (size_t i = 0; i < (live_items != nullptr ? live_items->size() : count); ++i) {
     if (i > 0 && lf->vars.size() > base) {
       // Names assigned in the body do not carry over to the next iteration (Jinja2 scoping).
       lf->vars.resize(base);
@@ -1321,7 +1343,7 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
       if (n->op != 0 && obj->is_object()) {
         const Object* o = obj->AsObject();
         if (typeid(*o) == typeid(LoopObject)) {
-          out = LoopAttribute(*static_cast<const LoopObject*>(o), n->op);
+          out = static_cast<const LoopObject*>(o)->Attribute(n->op);
           return absl::OkStatus();
         }
       }

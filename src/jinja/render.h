@@ -178,9 +178,10 @@ class Renderer : public CallContext {
   struct RangeSpec {
     int64_t start = 0, step = 1, count = 0;
   };
-  // Runs a for loop over `items`, or over `*range` (then `items` is empty).
+  // Runs a for loop over `items`, over `*range`, or live over the list `*live` (then `items` is
+  // empty).
   absl::Status RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth,
-                       const RangeSpec* range = nullptr);
+                       const RangeSpec* range = nullptr, const Value* live = nullptr);
   absl::Status Assign(const Node* target, const Value& v, Frame* f);
   absl::Status ExecInclude(const Node* n, Frame* f);
   absl::Status ExecImport(const Node* n, Frame* f);

@@ -93,8 +93,30 @@ bool IsSpace(char32_t c) {
          c == 0x205F || c == 0x3000;
 }
 
-std::string Lower(std::string_view s) { return MapCodePoints(s, ToLower); }
+namespace {
+// ASCII text (what SQL identifiers and types are) maps byte by byte.
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::string Lower(std::string_view s) {
+  if (IsAscii(s)) {
+    std::string out(s);
+    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    return out;
+  }
+  return MapCodePoints(s, ToLower);
+}
 std::string Upper(std::string_view s) {
+  if (IsAscii(s)) {
+    std::string out(s);
+    for (char& c : out) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    return out;
+  }
   std::string out = MapCodePoints(s, ToUpper);
   if (out.find("\xC3\x9F") == std::string::npos) return out;
   std::string fixed;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "flinkdbt/base/small_pool.h"
 
 namespace flinkdbt::jinja {
 
@@ -111,6 +112,8 @@ namespace internal {
 struct HeapObject {
   mutable std::atomic<int32_t> refs{1};
   virtual ~HeapObject() = default;
+  // Strings, lists, dicts and scopes come and go by the million: base's per-thread pool.
+  FLINKDBT_POOLED_ALLOCATION
 };
 struct StringObject;
 struct BigIntObject;

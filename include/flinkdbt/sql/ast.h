@@ -22,25 +22,14 @@
 #include <string>
 #include <vector>
 
+#include "flinkdbt/base/small_pool.h"
 #include "flinkdbt/sql/types.h"
 
 namespace flinkdbt::sql {
 
-namespace internal {
-// Allocation of AST nodes (Expr, ExprDetail, Query, Select, TableRef, Statement) through a per-thread free
-// list of same-size blocks: parsing allocates and frees many nodes, and glibc's small per-size cache
-// overflows on every freed tree. A node may be freed on any thread (its block joins that thread's
-// list); blocks return to the heap when a thread's list is full and when the thread exits. With
-// AddressSanitizer the pool is bypassed so use-after-free stays visible. See ast_pool.cc.
-void* AllocateNode(std::size_t size);
-void FreeNode(void* p, std::size_t size) noexcept;
-}  // namespace internal
-
-#define FLINKDBT_SQL_POOLED_NODE                                                                        \
-  static void* operator new(std::size_t size) { return ::flinkdbt::sql::internal::AllocateNode(size); } \
-  static void operator delete(void* p, std::size_t size) noexcept {                                     \
-    ::flinkdbt::sql::internal::FreeNode(p, size);                                                       \
-  }
+// AST nodes (Expr, ExprDetail, Query, Select, TableRef, Statement) are allocated through base's
+// per-thread small-block pool: parsing allocates and frees many nodes.
+#define FLINKDBT_SQL_POOLED_NODE FLINKDBT_POOLED_ALLOCATION
 
 // Where a node came from in the SQL text.
 struct Span {

@@ -1,4 +1,4 @@
-// Per-thread free lists for AST nodes (see internal::AllocateNode in ast.h).
+// Per-thread free lists of small blocks (see small_pool.h).
 //
 // Each thread keeps, per 16-byte size class up to kMaxSize, a singly linked list of free blocks.
 // Blocks come from ::operator new and go back to it, so a block allocated on one thread and freed
@@ -6,25 +6,25 @@
 // list holds at most kMaxBlocks blocks; the rest go straight back to the heap. When a thread exits
 // its lists are drained; a node freed later on that thread (by another thread_local's or a static's
 // destructor) goes straight to the heap.
+#include "flinkdbt/base/small_pool.h"
+
 #include <cstddef>
 #include <new>
 
-#include "flinkdbt/sql/ast.h"
-
 #if defined(__SANITIZE_ADDRESS__)
-#define FLINKDBT_SQL_NO_NODE_POOL 1
+#define FLINKDBT_NO_SMALL_POOL 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define FLINKDBT_SQL_NO_NODE_POOL 1
+#define FLINKDBT_NO_SMALL_POOL 1
 #endif
 #endif
 
-namespace flinkdbt::sql::internal {
+namespace flinkdbt {
 namespace {
 
-#ifndef FLINKDBT_SQL_NO_NODE_POOL
+#ifndef FLINKDBT_NO_SMALL_POOL
 constexpr std::size_t kAlign = 16;
-constexpr std::size_t kMaxSize = 2048;  // Statement is ~1.3 KB
+constexpr std::size_t kMaxSize = 2048;  // sql::Statement is ~1.3 KB
 constexpr std::size_t kClasses = kMaxSize / kAlign;
 constexpr unsigned kMaxBlocks = 2048;
 
@@ -63,8 +63,8 @@ inline std::size_t ClassOf(std::size_t size) { return (size + kAlign - 1) / kAli
 
 }  // namespace
 
-void* AllocateNode(std::size_t size) {
-#ifndef FLINKDBT_SQL_NO_NODE_POOL
+void* PoolAllocate(std::size_t size) {
+#ifndef FLINKDBT_NO_SMALL_POOL
   if (size != 0 && size <= kMaxSize) {
     Lists& l = tls_lists;
     std::size_t c = ClassOf(size);
@@ -79,9 +79,9 @@ void* AllocateNode(std::size_t size) {
   return ::operator new(size);
 }
 
-void FreeNode(void* p, [[maybe_unused]] std::size_t size) noexcept {
+void PoolFree(void* p, [[maybe_unused]] std::size_t size) noexcept {
   if (p == nullptr) return;
-#ifndef FLINKDBT_SQL_NO_NODE_POOL
+#ifndef FLINKDBT_NO_SMALL_POOL
   if (size != 0 && size <= kMaxSize) {
     Lists& l = tls_lists;
     std::size_t c = ClassOf(size);
@@ -101,4 +101,4 @@ void FreeNode(void* p, [[maybe_unused]] std::size_t size) noexcept {
   ::operator delete(p);
 }
 
-}  // namespace flinkdbt::sql::internal
+}  // namespace flinkdbt
