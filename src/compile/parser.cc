@@ -1100,10 +1100,71 @@ class Builder {
         n->checksum = Sha256Hex(project::ToJson(hashed));
         const Value* enabled = n->config.Find("enabled");
         if (enabled && enabled->is_bool() && !enabled->as_bool()) continue;
-        FLINKDBT_RETURN_IF_ERROR(m_->AddNode(std::move(n)));
+        FLINKDBT_ASSIGN_OR_RETURN(std::vector<const Node*> versions, VersionsToTest(u, *model));
+        if (versions.empty()) {
+          FLINKDBT_RETURN_IF_ERROR(m_->AddNode(std::move(n)));
+          continue;
+        }
+        // dbt-core (process_models_for_unit_test): one unit test per tested version, with the
+        // version's suffix on the unique_id only; name, fqn and checksum are the definition's.
+        for (const Node* v : versions) {
+          auto copy = std::make_unique<Node>(*n);
+          copy->unique_id = fmt::format("{}_v{}", n->unique_id, v->version.ToPythonStr());
+          copy->tested_model = v->unique_id;
+          copy->depends_on_nodes = {v->unique_id};
+          copy->version = v->version;
+          copy->database = v->database;
+          copy->schema = v->schema;
+          FLINKDBT_RETURN_IF_ERROR(m_->AddNode(std::move(copy)));
+        }
       }
     }
     return absl::OkStatus();
+  }
+
+  // The versions of a versioned model a unit test runs against: every version without `versions:`,
+  // else those `include:` lists or all but those `exclude:` lists (exclude wins, as in dbt-core).
+  // Empty for an unversioned model.
+  absl::StatusOr<std::vector<const Node*>> VersionsToTest(const project::UnitTestSpec& u, const Node& model) {
+    const Value* include = u.versions.is_map() ? u.versions.Find("include") : nullptr;
+    const Value* exclude = u.versions.is_map() ? u.versions.Find("exclude") : nullptr;
+    auto listed = [](const Value* list, const Node& v) {
+      if (list == nullptr || !list->is_list()) return false;
+      for (const Value& x : list->list()) {
+        if (x.ToPythonStr() == v.version.ToPythonStr()) return true;
+      }
+      return false;
+    };
+    auto non_empty = [](const Value* list) { return list && list->is_list() && !list->list().empty(); };
+    if (model.version.is_null()) {
+      if (non_empty(include) || non_empty(exclude)) {
+        return ErrorAt(u.location, fmt::format("Unit test '{}' should not have a versions include or exclude "
+                                               "when referencing non-versioned model '{}'",
+                                               u.name, model.name));
+      }
+      return std::vector<const Node*>{};
+    }
+    if (!u.versions.is_null() && !u.versions.is_map()) {
+      return ErrorAt(u.location, fmt::format("'versions' of unit test '{}' must be a mapping with "
+                                             "'include' or 'exclude'",
+                                             u.name));
+    }
+    std::vector<const Node*> out;
+    auto it = ref_index_.find(model.name);
+    for (const Node* v : it == ref_index_.end() ? std::vector<const Node*>{} : it->second) {
+      if (v->resource_type != ResourceType::kModel || v->package_name != model.package_name ||
+          v->version.is_null()) {
+        continue;
+      }
+      bool keep = u.versions.is_null() || (non_empty(exclude) ? !listed(exclude, *v) : listed(include, *v));
+      if (keep) out.push_back(v);
+    }
+    if (out.empty()) {
+      return ErrorAt(u.location,
+                     fmt::format("Unit test '{}' referenced a version of '{}' which was not found.", u.name,
+                                 model.name));
+    }
+    return out;
   }
 
   absl::Status CheckFixture(const Package& pkg, const project::UnitTestInput& in, const std::string& test) {

@@ -417,7 +417,16 @@ absl::StatusOr<UnitTestSpec> ParseUnitTest(const Value& entry) {
     }
   }
   FLINKDBT_ASSIGN_OR_RETURN(u.config, OptMap(entry, "config", what));
-  if (const Value* v = entry.Find("versions")) u.versions = *v;
+  if (const Value* v = entry.Find("versions")) {
+    u.versions = *v;
+    auto given = [&](const char* key) {
+      const Value* x = v->is_map() ? v->Find(key) : nullptr;
+      return x && !x->is_null() && !(x->is_list() && x->list().empty());
+    };
+    if (given("include") && given("exclude")) {
+      return ErrorAt(*v, "Unit tests can not both include and exclude versions.");
+    }
+  }
   return u;
 }
 

@@ -1,0 +1,1 @@
+select id, 3 as v from {{ ref('src_rows') }}
