@@ -409,12 +409,11 @@ class Compiler::Impl {
       if (g && !(g->is_map() && project->FindPackage(n))) found = g;
     }
     if (!found && pkg != project->root.config.name) {
+      // The package's own dbt_project.yml: scoped to itself, then global (dbt's vars_for).
       if (const project::Package* p = project->FindPackage(pkg)) {
-        found = p->config.vars.Find(n);
-        if (!found) {
-          if (const Value* scoped = p->config.vars.Find(pkg); scoped && scoped->is_map())
-            found = scoped->Find(n);
-        }
+        if (const Value* scoped = p->config.vars.Find(pkg); scoped && scoped->is_map())
+          found = scoped->Find(n);
+        if (!found) found = p->config.vars.Find(n);
       }
     }
     if (found) {

@@ -1299,8 +1299,14 @@ class Builder {
                                   [this, vars](jinja::CallContext&,
                                                const jinja::CallArgs& a) -> absl::StatusOr<jinja::Value> {
                                     std::string n = a.Get(0, "name") ? a.Get(0, "name")->Str() : "";
+                                    // dbt renders every description with the root project's
+                                    // vars (process_docs: ConfiguredVar of the root project):
+                                    // --vars, then vars scoped to the root project, then global.
+                                    const Value& root_vars = p_.root.config.vars;
                                     const Value* v = vars.Find(n);
-                                    if (v == nullptr) v = p_.root.config.vars.Find(n);
+                                    const Value* own = root_vars.Find(p_.root.config.name);
+                                    if (v == nullptr && own != nullptr && own->is_map()) v = own->Find(n);
+                                    if (v == nullptr) v = root_vars.Find(n);
                                     if (v != nullptr && v->is_string())
                                       return jinja::Value::String(v->as_string());
                                     if (v != nullptr) return jinja::Value::String(v->ToPythonStr());

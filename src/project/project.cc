@@ -615,19 +615,28 @@ bool SkipSchemaKeypath(const std::vector<std::string>& path) {
 
 // The vars `var()` sees while rendering a package's properties files: its project vars (the
 // package-scoped block over the global ones).
-Value SchemaVars(const ProjectConfig& c) {
+// The vars a properties file of package `c` sees, as dbt's ConfiguredVar merges them (later wins):
+// the root project's vars for the package (global, then `vars: {<package>: {...}}`), then the
+// package's own (global, then scoped to itself). --vars win over all of them at render time. Unlike
+// a model's var() (where the root project wins), dbt lets a package's own vars win here.
+Value SchemaVars(const ProjectConfig& c, const ProjectConfig* root) {
   Value vars = Value::MakeMap();
-  if (!c.vars.is_map()) return vars;
-  for (const auto& [k, v] : c.vars.map()) {
-    if (k != c.name) vars.Set(k, v);
-  }
-  if (const Value* own = c.vars.Find(c.name); own && own->is_map()) {
-    for (const auto& [k, v] : own->map()) vars.Set(k, v);
-  }
+  auto add = [&](const ProjectConfig& from) {
+    if (!from.vars.is_map()) return;
+    for (const auto& [k, v] : from.vars.map()) {
+      if (k != c.name) vars.Set(k, v);
+    }
+    if (const Value* own = from.vars.Find(c.name); own && own->is_map()) {
+      for (const auto& [k, v] : own->map()) vars.Set(k, v);
+    }
+  };
+  if (root != nullptr && root != &c) add(*root);
+  add(c);
   return vars;
 }
 
-absl::Status CollectFiles(Package& pkg, ConfigRenderer* renderer, const Value* target) {
+absl::Status CollectFiles(Package& pkg, ConfigRenderer* renderer, const Value* target,
+                          const ProjectConfig* root_config) {
   const ProjectConfig& c = pkg.config;
   fs::path root(c.root_dir);
   const std::string& n = c.name;
@@ -675,7 +684,7 @@ absl::Status CollectFiles(Package& pkg, ConfigRenderer* renderer, const Value* t
     FLINKDBT_ASSIGN_OR_RETURN(Value doc, ParseYaml(f.contents, f.original_file_path));
     if (HasJinja(f.contents)) {
       // Rendered as dbt renders properties files: env_var, var (project vars and --vars), target.
-      Value vars = SchemaVars(c);
+      Value vars = SchemaVars(c, root_config);
       std::vector<std::string> path;
       FLINKDBT_RETURN_IF_ERROR(
           RenderTree(doc, path, SkipSchemaKeypath, renderer, RenderScope::kSchema, target, &vars));
@@ -687,8 +696,10 @@ absl::Status CollectFiles(Package& pkg, ConfigRenderer* renderer, const Value* t
   return absl::OkStatus();
 }
 
-absl::StatusOr<Package> LoadPackageAt(const fs::path& dir, bool is_root, ConfigRenderer* renderer,
-                                      const Value* target) {
+// `root` is the root project's config when loading a package (nullptr for the root itself).
+absl::StatusOr<Package> LoadPackageAt(const fs::path& dir, const ProjectConfig* root,
+                                      ConfigRenderer* renderer, const Value* target) {
+  const bool is_root = root == nullptr;
   fs::path file = dir / "dbt_project.yml";
   std::error_code ec;
   if (!fs::exists(file, ec)) {
@@ -702,7 +713,7 @@ absl::StatusOr<Package> LoadPackageAt(const fs::path& dir, bool is_root, ConfigR
   FLINKDBT_ASSIGN_OR_RETURN(
       pkg.config,
       ParseProjectConfig(text, shown, fs::absolute(dir).lexically_normal().string(), renderer, target));
-  FLINKDBT_RETURN_IF_ERROR(CollectFiles(pkg, renderer, target));
+  FLINKDBT_RETURN_IF_ERROR(CollectFiles(pkg, renderer, target, root));
   return pkg;
 }
 
@@ -821,7 +832,7 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
     target_ctx = t.ToContext();
     project->target = std::move(t);
   }
-  FLINKDBT_ASSIGN_OR_RETURN(project->root, LoadPackageAt(project_dir, true, options.renderer,
+  FLINKDBT_ASSIGN_OR_RETURN(project->root, LoadPackageAt(project_dir, nullptr, options.renderer,
                                                          options.load_profile ? &target_ctx : nullptr));
   if (!options.target_path.empty() || !tp.empty()) {
     project->root.config.target_path = target_path;
@@ -892,7 +903,7 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
     }
   }
   for (const fs::path& dir : package_dirs) {
-    FLINKDBT_ASSIGN_OR_RETURN(Package pkg, LoadPackageAt(dir, false, options.renderer,
+    FLINKDBT_ASSIGN_OR_RETURN(Package pkg, LoadPackageAt(dir, &project->root.config, options.renderer,
                                                          options.load_profile ? &target_ctx : nullptr));
     if (project->FindPackage(pkg.config.name) != nullptr) {
       return absl::InvalidArgumentError(

@@ -1,6 +1,6 @@
 // Data-driven compile tests: each tests/compile/cases/<case>/ has case.txt naming a project under
-// tests/compile/projects/, environment, selection or inline SQL, and expected/ holding
-// <unique_id>.sql compiled outputs, manifest.json (compared as normalised JSON) or error.txt
+// tests/compile/projects/, environment, --vars (`vars: {yaml}`), selection or inline SQL, and expected/
+// holding <unique_id>.sql compiled outputs, manifest.json (compared as normalised JSON) or error.txt
 // ("message: ..." and "location: ..." lines).
 #include <algorithm>
 #include <filesystem>
@@ -9,6 +9,7 @@
 
 #include "flinkdbt/graph/commands.h"
 #include "flinkdbt/project/value.h"
+#include "flinkdbt/project/yaml.h"
 #include "gtest/gtest.h"
 
 namespace flinkdbt {
@@ -66,6 +67,7 @@ TEST_P(CompileCase, MatchesExpected) {
   fs::path dir = GetParam();
   std::string project_name, inline_sql;
   project::Environment env;
+  Value cli_vars = Value::MakeMap();
   graph::ListOptions lo;
   std::ifstream in(dir / "case.txt");
   std::string line;
@@ -78,6 +80,8 @@ TEST_P(CompileCase, MatchesExpected) {
       lo.select.push_back(line.substr(8));
     else if (line.rfind("inline: ", 0) == 0)
       inline_sql = line.substr(8);
+    else if (line.rfind("vars: ", 0) == 0)
+      cli_vars = *project::ParseYaml(line.substr(6), "--vars");
     else if (line == "defer_favor_state: state") {
       lo.defer = true;
       lo.favor_state = true;
@@ -92,6 +96,7 @@ TEST_P(CompileCase, MatchesExpected) {
   o.load.profiles_dir = project.string();
   o.load.cwd = project.string();
   o.load.env = env;
+  o.load.cli_vars = cli_vars;
   o.load.target_path = (tmp / "target").string();
   o.invocation_id = "00000000-0000-0000-0000-000000000000";
   o.started_at = "2026-01-01T00:00:00.000000Z";

@@ -1,0 +1,10 @@
+select 'pkg_global' as only_pkg,
+  'root_global' as shadowed_by_root_global,
+  'root_scoped' as shadowed_by_root_scoped,
+  'root_scoped' as root_scoped_only,
+  'pkg_scoped' as pkg_scoped_vs_global,
+  'root_global' as root_only,
+  'absent' as root_self_scoped,
+  'from_cli' as cli_var,
+  'root_only=root_global shadowed_by_root_global=root_global root_self_scoped=yes_root_self cli_var=from_cli' as schema_yml_description,
+  'only_pkg=pkg_global shadowed_by_root_global=pkg_global shadowed_by_root_scoped=pkg_global root_scoped_only=root_scoped pkg_scoped_vs_global=pkg_scoped root_only=root_global cli_var=from_cli' as schema_yml_config

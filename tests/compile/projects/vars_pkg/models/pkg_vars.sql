@@ -1,0 +1,10 @@
+select '{{ var("only_pkg") }}' as only_pkg,
+  '{{ var("shadowed_by_root_global") }}' as shadowed_by_root_global,
+  '{{ var("shadowed_by_root_scoped") }}' as shadowed_by_root_scoped,
+  '{{ var("root_scoped_only") }}' as root_scoped_only,
+  '{{ var("pkg_scoped_vs_global") }}' as pkg_scoped_vs_global,
+  '{{ var("root_only") }}' as root_only,
+  '{{ var("root_self_scoped", "absent") }}' as root_self_scoped,
+  '{{ var("cli_var") }}' as cli_var,
+  '{{ model.description }}' as schema_yml_description,
+  '{{ model.config.meta.from_yml }}' as schema_yml_config
