@@ -1,5 +1,6 @@
 #include "jinja/render.h"
 
+#include <charconv>
 #include <cmath>
 #include <typeinfo>
 
@@ -14,13 +15,45 @@ namespace {
 
 constexpr std::string_view kReturnMessage = "__flinkdbt_jinja_return__";
 
+// A scope inside `parent`, borrowing it (see Frame::parent).
 Ref<Frame> NewFrame(Frame* parent) {
   Ref<Frame> f(new Frame);  // not Frame(): no zero-fill of the whole object
-  if (parent != nullptr) {
-    parent->refs.fetch_add(1, std::memory_order_relaxed);
-    f->parent = Ref<Frame>(parent);
-  }
+  f->parent = parent;
   return f;
+}
+
+// out->append(s), without a call into the library for the one- and two-byte pieces (separators,
+// punctuation) templates print most.
+inline void AppendShort(std::string_view s, std::string* out) {
+  if (s.size() == 1) {
+    out->push_back(s[0]);
+  } else {
+    out->append(s);
+  }
+}
+
+// Appends str(v) when v is a string or a small int (what most {{ }} print); false otherwise.
+inline bool AppendPlain(const Value& v, std::string* out) {
+  if (v.is_string()) {
+    AppendShort(static_cast<const StringObject*>(v.heap_ptr())->str, out);
+    return true;
+  }
+  if (v.is_small_int()) {
+    int64_t i = v.AsSmallInt();
+    if (i >= 0 && i < 10) {
+      out->push_back(static_cast<char>('0' + i));
+      return true;
+    }
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof(buf), i);
+    out->append(buf, static_cast<size_t>(r.ptr - buf));
+    return true;
+  }
+  if (v.is_bool()) {
+    out->append(v.AsBool() ? "True" : "False");
+    return true;
+  }
+  return false;
 }
 
 void AppendEscaped(std::string* out, std::string_view s) {
@@ -215,7 +248,7 @@ absl::Status Renderer::UndefinedError(const Value& undef) const {
 }
 
 Frame* Renderer::RootOf(Frame* f) const {
-  while (f != nullptr && !f->is_root) f = f->parent.get();
+  while (f != nullptr && !f->is_root) f = f->parent;
   return f;
 }
 
@@ -235,7 +268,7 @@ const Value* FindInContext(const Frame* fr, std::string_view name, size_t hash) 
 }  // namespace
 
 const Value* Renderer::LookupRef(std::string_view name, Frame* f, size_t hash) {
-  for (Frame* fr = f; fr != nullptr; fr = fr->parent.get()) {
+  for (Frame* fr = f; fr != nullptr; fr = fr->parent) {
     if (Value* v = fr->FindLocal(name)) return v;
     if (fr->is_root) {
       if (const Value* v = FindInContext(fr, name, hash)) return v;
@@ -244,23 +277,134 @@ const Value* Renderer::LookupRef(std::string_view name, Frame* f, size_t hash) {
   return nullptr;
 }
 
-absl::Status Renderer::EvalRef(const Node* n, Frame* f, Value& tmp, const Value*& out) {
-  if (n->kind == NodeKind::kConst) {
-    out = &n->value;
-    return absl::OkStatus();
+namespace {
+// Python truthiness, inline for the kinds conditions mostly test.
+inline bool TruthyFast(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kBool:
+      return v.AsBool();
+    case ValueKind::kNone:
+      return false;
+    case ValueKind::kString:
+      return !v.AsString().empty();
+    default:
+      return v.is_small_int() ? v.AsSmallInt() != 0 : v.Truthy();
   }
-  if (n->kind == NodeKind::kName) {
-    if (const Value* v = LookupRef(n->name, f, n->name_hash)) {
-      out = v;
-      return absl::OkStatus();
+}
+}  // namespace
+
+const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
+  switch (n->kind) {
+    case NodeKind::kConst:
+      return &n->value;
+    case NodeKind::kName:
+      return LookupRef(n->name, f, n->name_hash);
+    case NodeKind::kGetAttr: {
+      Value otmp;
+      const Value* obj = EvalFast(n->a, f, otmp);
+      if (obj == nullptr) return nullptr;
+      if (n->op != 0 && obj->is_object()) {
+        const Object* o = static_cast<const ObjectBox*>(obj->heap_ptr())->object.get();
+        if (o == nullptr || typeid(*o) != typeid(LoopObject)) return nullptr;
+        tmp = static_cast<const LoopObject*>(o)->Attribute(n->op);
+        return &tmp;
+      }
+      if (!obj->is_mapping() || (obj->is_dict() && n->maybe_method)) return nullptr;
+      const Value* v = FindPrehashed(*obj, n->name, n->name_hash);
+      if (v == nullptr) return nullptr;
+      if (obj != &otmp) return v;  // points into a container that outlives this call
+      tmp = *v;
+      return &tmp;
     }
+    case NodeKind::kBinary: {
+      Value atmp, btmp;
+      const Value* a = EvalFast(n->a, f, atmp);
+      if (a == nullptr || !a->is_small_int()) return nullptr;
+      const Value* b = EvalFast(n->b, f, btmp);
+      if (b == nullptr || !b->is_small_int()) return nullptr;
+      int64_t x = a->AsSmallInt(), y = b->AsSmallInt(), r;
+      bool overflow;
+      switch (static_cast<BinOp>(n->op)) {
+        case BinOp::kAdd:
+          overflow = __builtin_add_overflow(x, y, &r);
+          break;
+        case BinOp::kSub:
+          overflow = __builtin_sub_overflow(x, y, &r);
+          break;
+        case BinOp::kMul:
+          overflow = __builtin_mul_overflow(x, y, &r);
+          break;
+        default:
+          return nullptr;
+      }
+      if (overflow) return nullptr;
+      tmp = Value::Int(r);
+      return &tmp;
+    }
+    case NodeKind::kNot: {
+      Value vtmp;
+      const Value* v = EvalFast(n->a, f, vtmp);
+      if (v == nullptr || v->is_undefined()) return nullptr;
+      tmp = Value::Bool(!TruthyFast(*v));
+      return &tmp;
+    }
+    case NodeKind::kCondExpr: {
+      Value ctmp;
+      const Value* c = EvalFast(n->b, f, ctmp);
+      if (c == nullptr || c->is_undefined()) return nullptr;
+      if (TruthyFast(*c)) return EvalFast(n->a, f, tmp);
+      if (n->c != nullptr) return EvalFast(n->c, f, tmp);
+      if (undefined_mode() == UndefinedMode::kStrict) return nullptr;  // the full path words the error
+      tmp = Value();
+      return &tmp;
+    }
+    case NodeKind::kCompare: {
+      // One comparison of strings or small ints, or membership in a string/list/tuple/dict.
+      if (n->args.size() != 1) return nullptr;
+      Value ltmp, rtmp;
+      const Value* l = EvalFast(n->a, f, ltmp);
+      if (l == nullptr || l->is_undefined()) return nullptr;
+      const Value* r = EvalFast(n->args[0], f, rtmp);
+      if (r == nullptr || r->is_undefined()) return nullptr;
+      bool result;
+      CmpOp op = static_cast<CmpOp>(n->ops[0]);
+      if (op == CmpOp::kIn || op == CmpOp::kNotIn) {
+        if (!(r->is_string() || r->is_sequence() || r->is_dict())) return nullptr;
+        absl::StatusOr<bool> in = Contains(*r, *l);
+        if (!in.ok()) return nullptr;
+        result = *in == (op == CmpOp::kIn);
+      } else if (op == CmpOp::kEq || op == CmpOp::kNe) {
+        result = l->Equals(*r) == (op == CmpOp::kEq);
+      } else {
+        int c;
+        if (l->is_small_int() && r->is_small_int()) {
+          c = l->AsSmallInt() < r->AsSmallInt() ? -1 : l->AsSmallInt() > r->AsSmallInt() ? 1 : 0;
+        } else if (l->is_string() && r->is_string()) {
+          c = l->AsString().compare(r->AsString());
+        } else {
+          return nullptr;
+        }
+        result = op == CmpOp::kLt ? c < 0 : op == CmpOp::kLe ? c <= 0 : op == CmpOp::kGt ? c > 0 : c >= 0;
+      }
+      tmp = Value::Bool(result);
+      return &tmp;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+absl::Status Renderer::EvalRef(const Node* n, Frame* f, Value& tmp, const Value*& out) {
+  if (const Value* v = EvalFast(n, f, tmp)) {
+    out = v;
+    return absl::OkStatus();
   }
   out = &tmp;
   return Eval(n, f, tmp);
 }
 
 absl::Status Renderer::Lookup(std::string_view name, Frame* f, Value& out, size_t hash) {
-  for (Frame* fr = f; fr != nullptr; fr = fr->parent.get()) {
+  for (Frame* fr = f; fr != nullptr; fr = fr->parent) {
     if (Value* v = fr->FindLocal(name)) {
       out = *v;
       return absl::OkStatus();
@@ -380,8 +524,35 @@ absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
   if (opts_.max_steps > 0 || opts_.max_output_bytes > 0) FLINKDBT_RETURN_IF_ERROR(Budget());
   for (const Node* n : body) {
     if (n->kind == NodeKind::kText) {
-      out_->append(static_cast<StringObject*>(n->value.heap_ptr())->str);
+      AppendShort(static_cast<StringObject*>(n->value.heap_ptr())->str, out_);
       continue;
+    }
+    // {{ expr }} where expr is simple and yields a string, a small int or (outside strict mode)
+    // undefined: printed in place.
+    if (n->kind == NodeKind::kPrint && !autoescape_) {
+      Value tmp;
+      const Value* v = EvalFast(n->a, f, tmp);
+      if (v != nullptr) {
+        if (AppendPlain(*v, out_)) continue;
+        if (v->is_undefined() && undefined_mode() != UndefinedMode::kStrict) continue;
+      }
+    } else if (n->kind == NodeKind::kIf) {
+      // {% if simple %}: the branch runs without a trip through Exec.
+      Value tmp;
+      const Value* v = EvalFast(n->a, f, tmp);
+      if (v != nullptr && !v->is_undefined()) {
+        const std::vector<Node*>& branch = TruthyFast(*v) ? n->body : n->else_body;
+        if (branch.size() == 1 && branch[0]->kind == NodeKind::kText && !sm_active_ && opts_.max_steps <= 0 &&
+            opts_.max_output_bytes <= 0) {
+          AppendShort(static_cast<StringObject*>(branch[0]->value.heap_ptr())->str, out_);
+          continue;
+        }
+        current_frame_ = f;
+        absl::Status st = ExecBody(branch, f);
+        if (!st.ok()) return st;
+        if (flow_ != Flow::kNormal) return absl::OkStatus();
+        continue;
+      }
     }
     absl::Status st = n->kind == NodeKind::kPrint ? ExecPrint(n, f) : Exec(n, f);
     if (!st.ok()) return st;
@@ -469,7 +640,7 @@ absl::Status Renderer::Exec(const Node* n, Frame* f) {
       if (v->is_undefined() && undefined_mode() == UndefinedMode::kStrict) {
         return Locate(UndefinedError(*v), n->a);
       }
-      return ExecBody(v->Truthy() ? n->body : n->else_body, f);
+      return ExecBody(TruthyFast(*v) ? n->body : n->else_body, f);
     }
     case NodeKind::kFor:
       return ExecFor(n, f);
@@ -653,7 +824,16 @@ void Renderer::TrackCycles(Frame* f) {
   }
 }
 
+void Renderer::Pin(Frame* f) {
+  // Pinned chains are pinned to the top, so the walk stops at the first owning link.
+  for (Frame* fr = f; fr != nullptr && fr->parent != nullptr && !fr->owned_parent; fr = fr->parent) {
+    fr->parent->refs.fetch_add(1, std::memory_order_relaxed);
+    fr->owned_parent = Ref<Frame>(fr->parent);
+  }
+}
+
 Value Renderer::MakeMacro(const Node* n, Frame* f, std::string name) {
+  Pin(f);  // the macro may outlive this call
   TrackCycles(f);
   auto* m = new MacroObject();
   m->node = n;
@@ -1018,7 +1198,7 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   const std::string& mname = m->name;
   size_t nparams = node->params.size();
   Ref<Frame> fr(new Frame);
-  fr->parent = m->closure;
+  fr->parent = m->closure.get();  // borrowed: the caller holds the macro, the macro its closure
   size_t npos = std::min(args.positional.size(), nparams);
   absl::InlinedVector<bool, 8> have(nparams, false);
   fr->vars.reserve(nparams + 2);
@@ -1329,6 +1509,16 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       return absl::OkStatus();
     case NodeKind::kName:
       return Lookup(n->name, f, out, n->name_hash);
+    case NodeKind::kGetAttr:
+    case NodeKind::kCompare:
+    case NodeKind::kCondExpr: {
+      Value tmp;
+      if (const Value* v = EvalFast(n, f, tmp)) {
+        out = v == &tmp ? std::move(tmp) : *v;
+        return absl::OkStatus();
+      }
+      return EvalSlow(n, f, out);
+    }
     default:
       return EvalSlow(n, f, out);
   }

@@ -48,7 +48,13 @@ struct BlockTable {
 // A scope. Root frames (one per template execution) also carry the render context dict and the
 // block table; every other frame reads through to its parent.
 struct Frame : HeapObject {
-  Ref<Frame> parent;
+  // The enclosing scope, where lookups continue. Scopes made during a call (macro calls, loops,
+  // blocks, includes) only borrow it: it outlives them. A scope that escapes its call (captured as a
+  // macro's closure) is pinned first (Renderer::Pin): from then on the chain above it owns its
+  // parents through `owned_parent`. Borrowing keeps macro calls and loops free of reference-count
+  // traffic on the shared module scope.
+  Frame* parent = nullptr;
+  Ref<Frame> owned_parent;
   bool is_root = false;
   Value context;  // root frames: the context dict
   // Module scopes (MakeModule) hold their context dict weakly instead: the dict usually ends up
@@ -170,6 +176,11 @@ class Renderer : public CallContext {
   // traffic): *out points either into a frame/the AST or at `tmp`. Use the result before
   // evaluating anything else.
   absl::Status EvalRef(const Node* n, Frame* f, Value& tmp, const Value*& out);
+  // Side-effect-free evaluation of the simple expressions templates use most (names, dict keys and
+  // loop attributes, small-int arithmetic, `not`, `a if b else c`): the result (borrowed or in
+  // `tmp`), or nullptr when `n` needs the full evaluator (which then starts over; nothing it did is
+  // visible).
+  const Value* EvalFast(const Node* n, Frame* f, Value& tmp);
   // `hash` is ValueHasher()(name) when known (names in the AST), else 0.
   const Value* LookupRef(std::string_view name, Frame* f, size_t hash = 0);
   absl::Status EvalArgs(const Node* n, Frame* f, ArgVector& args, KwargVector& kwargs);
@@ -239,6 +250,8 @@ class Renderer : public CallContext {
   void ReleaseCycles(const Frame* keep);
   // Remembers `f` as a frame that may hold macros (and so be part of a cycle).
   void TrackCycles(Frame* f);
+  // Makes `f` and every scope above it own their parents (before `f` outlives the current call).
+  static void Pin(Frame* f);
 
  private:
   absl::Status Budget();
