@@ -104,9 +104,9 @@ absl::Status Manifest::RenameNode(std::string_view old_id, std::string new_id) {
   if (auto other = node_index_.find(new_id); other != node_index_.end()) {
     const Node& a = *nodes_[other->second];
     const Node& b = *nodes_[index];
-    return WithLocation(absl::InvalidArgumentError(ToAbsl(fmt::format(
-                            "dbt found two models with the unique id \"{}\":\n- {}\n- {}", new_id,
-                            a.original_file_path, b.original_file_path))),
+    return WithLocation(absl::InvalidArgumentError(
+                            ToAbsl(fmt::format("dbt found two models with the unique id \"{}\":\n- {}\n- {}",
+                                               new_id, a.original_file_path, b.original_file_path))),
                         b.location);
   }
   node_index_.erase(it);
@@ -448,7 +448,11 @@ std::string Manifest::ToJson(int indent) const {
     w.EndObject();
     w.Field("description", m->description);
     WriteValue(w, "meta", m->meta);
-    w.Key("docs").BeginObject().Field("show", true).Key("node_color").Null().EndObject();
+    if (m->docs.is_map() && !m->docs.map().empty()) {
+      WriteValue(w, "docs", m->docs);
+    } else {
+      w.Key("docs").BeginObject().Field("show", true).Key("node_color").Null().EndObject();
+    }
     WriteOptString(w, "patch_path", m->patch_path);
     WriteValue(w, "arguments", m->arguments);
     w.Key("created_at").Double(0);

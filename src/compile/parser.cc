@@ -262,8 +262,37 @@ class Builder {
       macro->macro_sql = std::move(ms.sql);
       macro->location = SourceLocation{original_file_path, ms.line, ms.column};
       macro_names_[ms.name].push_back(macro->unique_id);
+      mutable_macros_[macro->unique_id] = macro.get();
       FLINKDBT_RETURN_IF_ERROR(m_->AddMacro(std::move(macro)));
     }
+    return absl::OkStatus();
+  }
+
+  // dbt's MacroPatchParser: a `macros:` entry describes a macro of its own package (description,
+  // arguments, docs, meta; patch_path "<package>://<file>"); an unknown macro is a warning.
+  absl::Status ApplyMacroPatch(const Package& pkg, const project::SchemaFile& sf,
+                               const project::MacroPatch& mp) {
+    auto it = mutable_macros_.find(fmt::format("macro.{}.{}", pkg.config.name, mp.name));
+    if (it == mutable_macros_.end()) {
+      warnings_.push_back(fmt::format("{}: Failed to find macro with name '{}' in any package",
+                                      mp.location.ToString(), mp.name));
+      return absl::OkStatus();
+    }
+    Macro& macro = *it->second;
+    if (!macro.patch_path.empty()) {
+      std::string existing = macro.patch_path.substr(macro.patch_path.find("://") + 3);
+      return ErrorAt(
+          mp.location,
+          fmt::format("dbt found two schema.yml entries for the same macro in package {} named {}. "
+                      "Macros may only be described a single time. To fix this, remove the macros "
+                      "entry for {} in one of these files:\n - {}\n - {}",
+                      pkg.config.name, mp.name, mp.name, sf.original_file_path, existing));
+    }
+    macro.patch_path = fmt::format("{}://{}", pkg.config.name, sf.original_file_path);
+    macro.description = mp.description;
+    macro.arguments = mp.arguments;
+    macro.docs = mp.docs;
+    macro.meta = mp.meta;
     return absl::OkStatus();
   }
 
@@ -278,10 +307,7 @@ class Builder {
         }
       }
       for (const auto& sf : pkg->schema_files) {
-        for (const auto& mp : sf.macros) {
-          std::string id = fmt::format("macro.{}.{}", pkg->config.name, mp.name);
-          (void)id;
-        }
+        for (const auto& mp : sf.macros) FLINKDBT_RETURN_IF_ERROR(ApplyMacroPatch(*pkg, sf, mp));
       }
     }
     FLINKDBT_RETURN_IF_ERROR(AddMacroFile("dbt", "macros/flinkdbt_internal.sql",
@@ -1231,9 +1257,14 @@ class Builder {
     auto has_jinja = [](const std::string& s) {
       return s.find("{{") != std::string::npos || s.find("{%") != std::string::npos;
     };
+    // What a description belongs to: doc() searches its package; errors name it.
+    struct Owner {
+      std::string package_name, unique_id, file;
+      SourceLocation location;
+    };
     std::unique_ptr<jinja::Environment> env;
-    const Node* current = nullptr;
-    auto render = [&](std::string& text, const Node& n) -> absl::Status {
+    const Owner* current = nullptr;
+    auto render = [&](std::string& text, const Owner& n) -> absl::Status {
       if (!has_jinja(text)) return absl::OkStatus();
       if (!env) {
         env = std::make_unique<jinja::Environment>();
@@ -1316,7 +1347,7 @@ class Builder {
                                   }));
       }
       current = &n;
-      auto tmpl = env->Parse(text, n.patch_path.empty() ? n.original_file_path : n.patch_path);
+      auto tmpl = env->Parse(text, n.file);
       absl::StatusOr<std::string> out = tmpl.ok() ? env->Render(**tmpl, jinja::Value::Dict()) : tmpl.status();
       if (!out.ok()) {
         absl::Status st = out.status();
@@ -1326,17 +1357,34 @@ class Builder {
       return absl::OkStatus();
     };
     for (const auto& up : m_->nodes()) {
-      Node& n = *up;
-      FLINKDBT_RETURN_IF_ERROR(render(n.description, n));
-      FLINKDBT_RETURN_IF_ERROR(render(n.source_description, n));
-      if (n.columns.is_map()) {
-        for (auto& [_, col] : n.columns.map()) {
+      Node& node = *up;
+      if (!has_jinja(node.description) && !has_jinja(node.source_description) && !node.columns.is_map())
+        continue;
+      Owner n{node.package_name, node.unique_id,
+              node.patch_path.empty() ? node.original_file_path : node.patch_path, node.location};
+      FLINKDBT_RETURN_IF_ERROR(render(node.description, n));
+      FLINKDBT_RETURN_IF_ERROR(render(node.source_description, n));
+      if (node.columns.is_map()) {
+        for (auto& [_, col] : node.columns.map()) {
           Value* d = col.Find("description");
           if (d == nullptr || !d->is_string() || !has_jinja(d->as_string())) continue;
           std::string text = d->as_string();
           FLINKDBT_RETURN_IF_ERROR(render(text, n));
           *d = Value::String(std::move(text));
         }
+      }
+    }
+    // Macros: the description and each argument's (dbt's _process_docs_for_macro).
+    for (const auto& [id, macro] : mutable_macros_) {
+      if (macro->patch_path.empty()) continue;
+      Owner n{macro->package_name, macro->unique_id, macro->patch_path, macro->location};
+      FLINKDBT_RETURN_IF_ERROR(render(macro->description, n));
+      for (Value& arg : macro->arguments.list()) {
+        Value* d = arg.Find("description");
+        if (d == nullptr || !d->is_string() || !has_jinja(d->as_string())) continue;
+        std::string text = d->as_string();
+        FLINKDBT_RETURN_IF_ERROR(render(text, n));
+        *d = Value::String(std::move(text));
       }
     }
     return absl::OkStatus();
@@ -1405,6 +1453,7 @@ class Builder {
   std::map<const project::NodePatch*, std::vector<std::tuple<std::string, const project::NodePatch*, Value>>>
       versioned_;
   absl::flat_hash_map<std::string, std::vector<const Node*>> ref_index_;
+  absl::flat_hash_map<std::string, Macro*> mutable_macros_;  // owned by m_, patched while parsing
   absl::flat_hash_map<std::string, std::vector<std::string>> macro_names_;
   absl::flat_hash_map<std::string, std::vector<SourceCall>> unit_sources_;
   std::set<std::string> disabled_;

@@ -388,6 +388,38 @@ absl::StatusOr<UnitTestInput> ParseUnitInput(const Value& v, bool is_expect, std
   return in;
 }
 
+// A macro's `arguments:` as dbt's MacroArgument list: {name, type (null when absent), description}.
+absl::StatusOr<Value> ParseMacroArguments(const Value& entry, const std::string& what) {
+  Value out = Value::MakeList();
+  const Value* args = entry.Find("arguments");
+  if (args == nullptr || args->is_null()) return out;
+  FLINKDBT_RETURN_IF_ERROR(ExpectList(*args, fmt::format("'arguments' of {}", what)));
+  for (const Value& a : args->list()) {
+    FLINKDBT_RETURN_IF_ERROR(ExpectMap(a, fmt::format("an argument of {}", what)));
+    std::string arg_what = fmt::format("an argument of {}", what);
+    FLINKDBT_ASSIGN_OR_RETURN(std::string name, OptString(a, "name", arg_what));
+    if (name.empty()) return ErrorAt(a, fmt::format("{} has no 'name'", arg_what));
+    for (const auto& [k, _] : a.map()) {
+      if (k != "name" && k != "type" && k != "description") {
+        return ErrorAt(
+            a, fmt::format("unknown key '{}' in argument '{}' of {} (expected name, type, description)", k,
+                           name, what));
+      }
+    }
+    Value arg = Value::MakeMap();
+    arg.Set("name", Value::String(name));
+    const Value* type = a.Find("type");
+    if (type != nullptr && !type->is_null() && !type->is_string()) {
+      return ErrorAt(*type, fmt::format("'type' of argument '{}' of {} must be a string", name, what));
+    }
+    arg.Set("type", type != nullptr ? *type : Value::Null());
+    FLINKDBT_ASSIGN_OR_RETURN(std::string description, OptString(a, "description", arg_what));
+    arg.Set("description", Value::String(description));
+    out.Push(std::move(arg));
+  }
+  return out;
+}
+
 absl::StatusOr<UnitTestSpec> ParseUnitTest(const Value& entry) {
   FLINKDBT_RETURN_IF_ERROR(ExpectMap(entry, "a unit_tests entry"));
   UnitTestSpec u;
@@ -575,9 +607,20 @@ absl::StatusOr<SchemaFile> ParseSchemaFile(const Value& doc, std::string package
         m.location = e.location();
         FLINKDBT_ASSIGN_OR_RETURN(m.name, RequiredName(e, "macro"));
         FLINKDBT_ASSIGN_OR_RETURN(m.description, OptString(e, "description", "macro"));
-        if (const Value* a = e.Find("arguments")) m.arguments = *a;
-        FLINKDBT_ASSIGN_OR_RETURN(m.docs, OptMap(e, "docs", "macro"));
-        FLINKDBT_ASSIGN_OR_RETURN(m.meta, OptMap(e, "meta", "macro"));
+        std::string what = fmt::format("macro '{}'", m.name);
+        FLINKDBT_ASSIGN_OR_RETURN(m.arguments, ParseMacroArguments(e, what));
+        FLINKDBT_ASSIGN_OR_RETURN(Value docs, OptMap(e, "docs", what));
+        m.docs.Set("show", Value::Bool(true));
+        m.docs.Set("node_color", Value::Null());
+        for (const auto& [k, x] : docs.map()) {
+          if (k == "show" && !x.is_bool())
+            return ErrorAt(x, fmt::format("'docs.show' of {} must be a boolean", what));
+          if (k == "node_color" && !x.is_null() && !x.is_string()) {
+            return ErrorAt(x, fmt::format("'docs.node_color' of {} must be a string", what));
+          }
+          m.docs.Set(k, x);
+        }
+        FLINKDBT_ASSIGN_OR_RETURN(m.meta, OptMap(e, "meta", what));
         f.macros.push_back(std::move(m));
       }
     } else if (key == "sources") {

@@ -144,6 +144,23 @@ TEST_P(CompileCase, MatchesExpected) {
       ++checked;
       continue;
     }
+    if (name == "manifest_subset.json") {
+      // Only the listed entries of the listed sections ({"macros": {"macro.p.x": {...}}}).
+      auto want = project::ParseJson(Slurp(e.path()), name);
+      auto got = project::ParseJson(Slurp(tmp / "target" / "manifest.json"), "manifest.json");
+      ASSERT_TRUE(want.ok() && got.ok());
+      Normalise(*want);
+      Normalise(*got);
+      for (const auto& [section, entries] : want->map()) {
+        for (const auto& [id, entry] : entries.map()) {
+          const Value* actual = got->Find(section) ? got->Find(section)->Find(id) : nullptr;
+          ASSERT_NE(actual, nullptr) << section << "." << id << " missing";
+          EXPECT_EQ(FirstDiff(entry, *actual, section + "." + id), "");
+        }
+      }
+      ++checked;
+      continue;
+    }
     std::string id = name.substr(0, name.size() - 4);
     auto it =
         std::find_if(compiled.begin(), compiled.end(), [&](const auto& c) { return c.unique_id == id; });

@@ -1,0 +1,1 @@
+{% macro m1(a) %}{{ a }}{% endmacro %}
