@@ -134,23 +134,18 @@ TEST_P(CompileCase, MatchesExpected) {
   int checked = 0;
   for (const auto& e : fs::directory_iterator(expected)) {
     std::string name = e.path().filename().string();
-    if (name == "manifest.json") {
+    if (name == "manifest.json" || name == "manifest_subset.json") {
       auto want = project::ParseJson(Slurp(e.path()), name);
       auto got = project::ParseJson(Slurp(tmp / "target" / "manifest.json"), "manifest.json");
       ASSERT_TRUE(want.ok() && got.ok());
       Normalise(*want);
       Normalise(*got);
-      EXPECT_EQ(FirstDiff(*want, *got, ""), "");
       ++checked;
-      continue;
-    }
-    if (name == "manifest_subset.json") {
-      // Only the listed entries of the listed sections ({"macros": {"macro.p.x": {...}}}).
-      auto want = project::ParseJson(Slurp(e.path()), name);
-      auto got = project::ParseJson(Slurp(tmp / "target" / "manifest.json"), "manifest.json");
-      ASSERT_TRUE(want.ok() && got.ok());
-      Normalise(*want);
-      Normalise(*got);
+      if (name == "manifest.json") {
+        EXPECT_EQ(FirstDiff(*want, *got, ""), "");
+        continue;
+      }
+      // A subset: only the listed entries of the listed sections ({"macros": {"macro.p.x": {...}}}).
       for (const auto& [section, entries] : want->map()) {
         for (const auto& [id, entry] : entries.map()) {
           const Value* actual = got->Find(section) ? got->Find(section)->Find(id) : nullptr;
@@ -158,7 +153,6 @@ TEST_P(CompileCase, MatchesExpected) {
           EXPECT_EQ(FirstDiff(entry, *actual, section + "." + id), "");
         }
       }
-      ++checked;
       continue;
     }
     std::string id = name.substr(0, name.size() - 4);
