@@ -151,6 +151,34 @@ Node* Manifest::MutableNode(std::string_view unique_id) {
   return it == node_index_.end() ? nullptr : nodes_[it->second].get();
 }
 
+void Manifest::MergeFromArtifact(const Value& state_manifest) {
+  const Value* nodes = state_manifest.Find("nodes");
+  if (nodes == nullptr || !nodes->is_map()) return;
+  for (const auto& [id, other] : nodes->map()) {
+    Node* current = MutableNode(id);
+    if (current == nullptr || !other.is_map()) continue;
+    auto field = [&](const char* key) {
+      const Value* v = other.Find(key);
+      return v != nullptr ? *v : Value::Null();
+    };
+    std::string type = field("resource_type").is_string() ? field("resource_type").as_string() : "";
+    if (type != "model" && type != "seed" && type != "snapshot") continue;
+    const Value* config = other.Find("config");
+    const Value* materialized = config != nullptr ? config->Find("materialized") : nullptr;
+    if (materialized != nullptr && materialized->is_string() && materialized->as_string() == "ephemeral")
+      continue;
+    Value relation = Value::MakeMap();
+    for (const char* key :
+         {"database", "schema", "alias", "relation_name", "resource_type", "name", "description"})
+      relation.Set(key, field(key));
+    relation.Set("compiled_code", type == "seed" ? Value::String("") : field("compiled_code"));
+    relation.Set("meta", field("meta"));
+    relation.Set("tags", field("tags"));
+    relation.Set("config", field("config"));
+    current->defer_relation = std::move(relation);
+  }
+}
+
 const Macro* Manifest::FindMacro(std::string_view unique_id) const {
   auto it = macro_index_.find(ToAbsl(unique_id));
   return it == macro_index_.end() ? nullptr : macros_[it->second].get();
@@ -378,6 +406,7 @@ void WriteNodeJson(JsonWriter& w, const Node& n) {
     WriteValue(w, "version", n.version);
     WriteValue(w, "latest_version", n.latest_version);
     WriteValue(w, "deprecation_date", n.deprecation_date);
+    WriteValue(w, "defer_relation", n.defer_relation);
     w.Key("primary_key").BeginArray().EndArray();
     w.Key("time_spine").Null();
   }
@@ -394,6 +423,9 @@ void WriteNodeJson(JsonWriter& w, const Node& n) {
   }
   if (n.resource_type == ResourceType::kSeed) {
     w.Key("root_path").Null();
+  }
+  if (n.resource_type == ResourceType::kSeed || n.resource_type == ResourceType::kSnapshot) {
+    WriteValue(w, "defer_relation", n.defer_relation);
   }
   WriteValue(w, "config_call_dict", n.config_call_dict);
   w.Key("unrendered_config_call_dict").BeginObject().EndObject();

@@ -229,6 +229,7 @@ absl::StatusOr<SelectionResult> PrepareCompile(const ParsedProject& parsed, cons
     if (st.manifest.is_null()) {
       return absl::InvalidArgumentError(ToAbsl(fmt::format("--defer: no manifest.json in {}", dir)));
     }
+    parsed.manifest->MergeFromArtifact(st.manifest);
     std::set<std::string> ids;
     for (int id : sel.selected) ids.insert(parsed.graph->node(id).unique_id);
     compiler->SetDefer(std::make_shared<const Value>(std::move(st.manifest)), options.favor_state,

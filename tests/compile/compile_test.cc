@@ -145,12 +145,17 @@ TEST_P(CompileCase, MatchesExpected) {
         EXPECT_EQ(FirstDiff(*want, *got, ""), "");
         continue;
       }
-      // A subset: only the listed entries of the listed sections ({"macros": {"macro.p.x": {...}}}).
+      // A subset: the listed fields of the listed entries of the listed sections
+      // ({"macros": {"macro.p.x": {"description": ...}}}).
       for (const auto& [section, entries] : want->map()) {
         for (const auto& [id, entry] : entries.map()) {
           const Value* actual = got->Find(section) ? got->Find(section)->Find(id) : nullptr;
           ASSERT_NE(actual, nullptr) << section << "." << id << " missing";
-          EXPECT_EQ(FirstDiff(entry, *actual, section + "." + id), "");
+          for (const auto& [key, value] : entry.map()) {
+            const Value* field = actual->Find(key);
+            ASSERT_NE(field, nullptr) << section << "." << id << "." << key << " missing";
+            EXPECT_EQ(FirstDiff(value, *field, section + "." + id + "." + key), "");
+          }
         }
       }
       continue;

@@ -88,6 +88,8 @@ struct Node {
   Value version;
   Value latest_version;
   Value deprecation_date;
+  // --defer: the state manifest's relation for this node (dbt's DeferRelation), Null otherwise.
+  Value defer_relation;
   // Generic tests.
   std::string column_name;
   std::string file_key_name;
@@ -165,6 +167,11 @@ class Manifest {
 
   const Node* FindNode(std::string_view unique_id) const;
   Node* MutableNode(std::string_view unique_id);
+  // dbt's merge_from_artifact (--defer): every model, seed and snapshot that is also a
+  // non-ephemeral refable node of `state_manifest` (a parsed manifest.json) gets its
+  // defer_relation: database, schema, alias, relation_name, resource_type, name, description,
+  // compiled_code ("" for seeds), meta, tags and config as the state manifest has them.
+  void MergeFromArtifact(const Value& state_manifest);
   const Macro* FindMacro(std::string_view unique_id) const;
 
   // Every node (models, seeds, tests, unit tests, sources, exposures), in insertion order.
