@@ -269,7 +269,7 @@ const Value* FindInContext(const Frame* fr, std::string_view name, size_t hash) 
 
 const Value* Renderer::LookupRef(std::string_view name, Frame* f, size_t hash) {
   for (Frame* fr = f; fr != nullptr; fr = fr->parent) {
-    if (Value* v = fr->FindLocal(name)) return v;
+    if (Value* v = fr->FindLocal(name, hash)) return v;
     if (fr->is_root) {
       if (const Value* v = FindInContext(fr, name, hash)) return v;
     }
@@ -405,7 +405,7 @@ absl::Status Renderer::EvalRef(const Node* n, Frame* f, Value& tmp, const Value*
 
 absl::Status Renderer::Lookup(std::string_view name, Frame* f, Value& out, size_t hash) {
   for (Frame* fr = f; fr != nullptr; fr = fr->parent) {
-    if (Value* v = fr->FindLocal(name)) {
+    if (Value* v = fr->FindLocal(name, hash)) {
       out = *v;
       return absl::OkStatus();
     }
@@ -1191,6 +1191,28 @@ absl::StatusOr<Value> Renderer::Call(const Value& callable, const CallArgs& args
   }
 }
 
+namespace {
+// One flag per parameter or keyword argument of a call, without a heap allocation for the usual few.
+class SmallFlags {
+ public:
+  explicit SmallFlags(size_t n) {
+    if (n > kInline) {
+      big_ = std::make_unique<bool[]>(n);  // value-initialised: false
+      p_ = big_.get();
+    } else {
+      std::fill_n(small_, n, false);
+    }
+  }
+  bool& operator[](size_t i) { return p_[i]; }
+
+ private:
+  static constexpr size_t kInline = 16;
+  bool small_[kInline];
+  std::unique_ptr<bool[]> big_;
+  bool* p_ = small_;
+};
+}  // namespace
+
 absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& args, std::string* direct,
                                           bool* streamed, ArgVector* owned) {
   if (streamed != nullptr) *streamed = false;
@@ -1200,7 +1222,7 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   Ref<Frame> fr(new Frame);
   fr->parent = m->closure.get();  // borrowed: the caller holds the macro, the macro its closure
   size_t npos = std::min(args.positional.size(), nparams);
-  absl::InlinedVector<bool, 8> have(nparams, false);
+  SmallFlags have(nparams);
   fr->vars.reserve(nparams + 2);
   if (owned != nullptr) {
     for (size_t i = 0; i < npos; ++i) {
@@ -1213,9 +1235,8 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
       have[i] = true;
     }
   }
-  absl::InlinedVector<bool, 8> used(args.keyword.size(), false);
-  bool found_caller = false;
-  if (npos != nparams) {
+  SmallFlags used(args.keyword.size());
+  if (npos != nparams && !args.keyword.empty()) {
     for (size_t i = npos; i < nparams; ++i) {
       for (size_t k = 0; k < args.keyword.size(); ++k) {
         if (!used[k] && args.keyword[k].first == node->params[i]) {
@@ -1225,12 +1246,12 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
           break;
         }
       }
-      if (node->params[i] == "caller") found_caller = true;
     }
-  } else {
-    for (const auto& p : node->params) {
-      if (p == "caller") found_caller = true;
-    }
+  }
+  // A body that uses `caller` gets it bound, unless `caller` is a declared parameter.
+  bool found_caller = false;
+  if (node->has_caller) {
+    for (const auto& p : node->params) found_caller |= p == "caller";
   }
   if (node->has_caller && !found_caller) {
     Value caller = Value::UndefinedWithHint("No caller defined");

@@ -30,7 +30,11 @@ class Ref {
     return *this;
   }
   ~Ref() {
-    if (p_ && p_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p_;
+    // As Value: an owner seeing a count of 1 holds the only reference (no atomic needed).
+    if (p_ && (p_->refs.load(std::memory_order_acquire) == 1 ||
+               p_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)) {
+      delete p_;
+    }
   }
   T* get() const { return p_; }
   T* operator->() const { return p_; }
@@ -38,6 +42,19 @@ class Ref {
 
  private:
   T* p_ = nullptr;
+};
+
+// Hash and equality of scope variable names, accepting a name with its precomputed hash.
+struct NameHasher {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return ValueHasher()(s); }
+  size_t operator()(const PrehashedKey& k) const { return k.hash; }
+};
+struct NameEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  bool operator()(std::string_view a, const PrehashedKey& b) const { return a == b.s; }
+  bool operator()(const PrehashedKey& a, std::string_view b) const { return a.s == b; }
 };
 
 // {% block %} overrides of one render: most-derived first.
@@ -68,11 +85,14 @@ struct Frame : HeapObject {
   std::shared_ptr<BlockTable> blocks;
   const TemplateImpl* impl = nullptr;  // root frames: the template
   absl::InlinedVector<std::pair<std::string_view, Value>, 6> vars;
-  absl::flat_hash_map<std::string_view, uint32_t> index;  // built when vars grows large
+  // Built when vars grows large; hashed as ValueHasher hashes strings, so names from the AST look
+  // up with the hash the parser computed.
+  absl::flat_hash_map<std::string_view, uint32_t, NameHasher, NameEqual> index;
 
-  Value* FindLocal(std::string_view name) {
+  // `hash` is ValueHasher()(name) when known, else 0.
+  Value* FindLocal(std::string_view name, size_t hash = 0) {
     if (!index.empty()) {
-      auto it = index.find(name);
+      auto it = hash != 0 ? index.find(PrehashedKey{name, hash}) : index.find(name);
       return it == index.end() ? nullptr : &vars[it->second].second;
     }
     for (auto& [k, v] : vars) {

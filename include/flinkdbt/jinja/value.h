@@ -262,7 +262,12 @@ class Value {
  private:
   explicit Value(ValueKind kind) noexcept : kind_(kind), heap_(false) { bits_.i = 0; }
   void ReleaseHeap() noexcept {
-    if (bits_.p->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete bits_.p;
+    // A count of 1 seen by an owner means no other reference exists, so nobody can race on the
+    // count: the last release of an unshared object skips the atomic read-modify-write.
+    if (bits_.p->refs.load(std::memory_order_acquire) == 1 ||
+        bits_.p->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      delete bits_.p;
+    }
   }
 
   ValueKind kind_;
