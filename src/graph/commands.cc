@@ -1,9 +1,5 @@
 #include "flinkdbt/graph/commands.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -16,6 +12,7 @@
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/project/version.h"
 #include "fmt/format.h"
+#include "graph/compiled_writer.h"
 
 namespace flinkdbt::graph {
 namespace fs = std::filesystem;
@@ -57,43 +54,6 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& con
   }
   fs::rename(tmp, path, ec);
   if (ec) return absl::InternalError(ToAbsl(fmt::format("cannot write {}: {}", path, ec.message())));
-  return absl::OkStatus();
-}
-
-// Writes a compiled file. An existing file with the same contents is left alone, and a changed one
-// is replaced by a new inode rather than truncated: ext4 flushes a truncated-then-rewritten file on
-// close (auto_da_alloc), which made rewriting 30k compiled files cost seconds of kernel time.
-absl::Status WriteCompiledFile(const std::string& path, std::string_view contents) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    struct stat st;
-    bool same = false;
-    if (::fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) == contents.size()) {
-      std::string existing(contents.size(), '\0');
-      size_t got = 0;
-      while (got < existing.size()) {
-        ssize_t r = ::read(fd, existing.data() + got, existing.size() - got);
-        if (r <= 0) break;
-        got += static_cast<size_t>(r);
-      }
-      same = got == existing.size() && existing == contents;
-    }
-    ::close(fd);
-    if (same) return absl::OkStatus();
-    ::unlink(path.c_str());
-  }
-  fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return absl::InternalError(ToAbsl(fmt::format("cannot write {}", path)));
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t w = ::write(fd, contents.data() + done, contents.size() - done);
-    if (w <= 0) {
-      ::close(fd);
-      return absl::InternalError(ToAbsl(fmt::format("cannot write {}", path)));
-    }
-    done += static_cast<size_t>(w);
-  }
-  if (::close(fd) != 0) return absl::InternalError(ToAbsl(fmt::format("cannot write {}", path)));
   return absl::OkStatus();
 }
 
@@ -257,26 +217,24 @@ absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& pa
   for (int id : sel.selected) selected[id] = 1;
   fs::path target(parsed.project->target_path);
   FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
-  std::set<std::string> made_dirs;
+  // Files are written by a background thread while compilation goes on; node->compiled_code stays
+  // alive in the manifest until the writer finishes below.
+  CompiledFileWriter writer;
   for (int id : order) {
     if (!selected[id]) continue;
     compile::Node* node = parsed.manifest->MutableNode(parsed.graph->node(id).unique_id);
     FLINKDBT_RETURN_IF_ERROR(compiler->CompileNode(*node));
     if (!node->compiled) continue;
     std::string rel = node->compiled_path.substr(node->compiled_path.find('/') + 1);
-    // Compiled files are plain outputs (dbt rewrites them every run), with each directory
-    // created once.
+    // Compiled files are plain outputs (dbt rewrites them every run).
     std::string file = (target / rel).string();
-    std::string dir = file.substr(0, file.rfind('/'));
-    if (made_dirs.insert(dir).second) {
-      std::error_code ec;
-      fs::create_directories(dir, ec);
-    }
-    FLINKDBT_RETURN_IF_ERROR(WriteCompiledFile(file, node->compiled_code));
+    size_t slash = file.rfind('/');
+    writer.Add(file.substr(0, slash), file.substr(slash + 1), node->compiled_code);
     out.push_back(CompiledNode{node->unique_id, node->name,
                                (fs::path(parsed.project->root.config.target_path) / rel).generic_string(),
                                node->compiled_code});
   }
+  FLINKDBT_RETURN_IF_ERROR(writer.Finish());
   if (write_manifest) {
     FLINKDBT_RETURN_IF_ERROR(
         WriteFileAtomically((target / "manifest.json").string(), parsed.manifest->ToJson()));
