@@ -48,6 +48,14 @@ std::string_view WhichName(Which w) {
   return w == Which::kRun ? "run" : w == Which::kTest ? "test" : w == Which::kSeed ? "seed" : "build";
 }
 
+// The name a node runs under: dbt runs a unit test of a model version as `<test>_v<N>`.
+std::string RunName(const Node& n) {
+  if (n.resource_type == ResourceType::kUnitTest && !n.version.is_null()) {
+    return fmt::format("{}_v{}", n.name, n.version.ToPythonStr());
+  }
+  return n.name;
+}
+
 std::string Str(const Value* v, std::string fallback = "") {
   if (v == nullptr || v->is_null()) return fallback;
   return v->is_string() ? v->as_string() : v->ToPythonStr();
@@ -465,7 +473,7 @@ class Executor {
         return fmt::format("seed file {}.{}", n.schema, n.alias.empty() ? n.name : n.alias);
       case ResourceType::kUnitTest: {
         const Node* model = parsed_.manifest->FindNode(n.tested_model);
-        return fmt::format("unit_test {}::{}", model ? model->name : n.tested_model, n.name);
+        return fmt::format("unit_test {}::{}", model ? model->name : n.tested_model, RunName(n));
       }
       default:
         return fmt::format("test {}", n.name);
@@ -526,13 +534,13 @@ class Executor {
                                                              : fmt::format("OK created {}", Description(n));
     } else if (r.status == "pass") {
       label = "PASS";
-      description = fmt::format("PASS {}", n.name);
+      description = fmt::format("PASS {}", RunName(n));
     } else if (r.status == "warn") {
       label = r.failures ? fmt::format("WARN {}", *r.failures) : "WARN";
-      description = fmt::format("{} {}", label, n.name);
+      description = fmt::format("{} {}", label, RunName(n));
     } else if (r.status == "fail") {
       label = r.failures ? fmt::format("FAIL {}", *r.failures) : "FAIL";
-      description = fmt::format("{} {}", label, n.name);
+      description = fmt::format("{} {}", label, RunName(n));
     } else if (r.status == "skipped") {
       label = "SKIP";
       description = fmt::format("SKIP {}", Description(n));
@@ -553,7 +561,7 @@ class Executor {
       const NodeResult& r = results_[i];
       Value node = Value::MakeMap();
       node.Set("unique_id", Value::String(n.unique_id));
-      node.Set("name", Value::String(n.name));
+      node.Set("name", Value::String(RunName(n)));
       node.Set("resource_type", Value::String(std::string(compile::ResourceTypeName(n.resource_type))));
       node.Set("schema", Value::String(n.schema));
       node.Set("database", Value::String(n.database));
@@ -756,11 +764,11 @@ class Executor {
       return Failed(r, absl::NotFoundError("the tested model " + n.tested_model + " is unknown"));
     const project::Target& t = *parsed_.project->target;
     testing::UnitTestCase test;
-    test.name = n.name;
+    test.name = RunName(n);
     test.model_name = model->name;
     test.model_sql = model->compiled_code;
     test.statement_name_prefix = prefix_;
-    std::string what = fmt::format("unit test {}", n.name);
+    std::string what = fmt::format("unit test {}", RunName(n));
     auto prep = prep_.unit_tests.find(n.unique_id);
     if (prep == prep_.unit_tests.end()) return Failed(r, absl::InternalError(what + " was not prepared"));
     if (!prep->second.error.ok()) return Failed(r, prep->second.error);
