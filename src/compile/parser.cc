@@ -244,6 +244,7 @@ class Builder {
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddExposures(*pkg));
     FLINKDBT_RETURN_IF_ERROR(RenderDescriptions());
     FLINKDBT_RETURN_IF_ERROR(ResolveDependencies());
+    m_->warnings = std::move(warnings_);
     return m_;
   }
 

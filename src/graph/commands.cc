@@ -147,6 +147,7 @@ absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedP
   FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<compile::Manifest> manifest,
                             compile::ParseManifest(*project, po));
   out.manifest = manifest;
+  out.warnings.insert(out.warnings.end(), manifest->warnings.begin(), manifest->warnings.end());
   lazy->SetManifest(manifest);
   out.compiler = lazy;
   FLINKDBT_ASSIGN_OR_RETURN(out.graph, Graph::Build(out.manifest));

@@ -1,5 +1,6 @@
 // Data-driven compile tests: each tests/compile/cases/<case>/ has case.txt naming a project under
-// tests/compile/projects/, environment, --vars (`vars: {yaml}`), selection or inline SQL, and expected/
+// tests/compile/projects/, environment, --vars (`vars: {yaml}`), expected parse warnings
+// (`warning: <substring>`), selection or inline SQL, and expected/
 // holding <unique_id>.sql compiled outputs, manifest.json (compared as normalised JSON) or error.txt
 // ("message: ..." and "location: ..." lines).
 #include <algorithm>
@@ -68,6 +69,7 @@ TEST_P(CompileCase, MatchesExpected) {
   std::string project_name, inline_sql;
   project::Environment env;
   Value cli_vars = Value::MakeMap();
+  std::vector<std::string> warnings;  // substrings of expected parse warnings
   graph::ListOptions lo;
   std::ifstream in(dir / "case.txt");
   std::string line;
@@ -80,6 +82,8 @@ TEST_P(CompileCase, MatchesExpected) {
       lo.select.push_back(line.substr(8));
     else if (line.rfind("inline: ", 0) == 0)
       inline_sql = line.substr(8);
+    else if (line.rfind("warning: ", 0) == 0)
+      warnings.push_back(line.substr(9));
     else if (line.rfind("vars: ", 0) == 0)
       cli_vars = *project::ParseYaml(line.substr(6), "--vars");
     else if (line == "defer_favor_state: state") {
@@ -106,6 +110,11 @@ TEST_P(CompileCase, MatchesExpected) {
   if (!parsed.ok()) {
     status = parsed.status();
   } else {
+    for (const std::string& w : warnings) {
+      EXPECT_TRUE(std::any_of(parsed->warnings.begin(), parsed->warnings.end(),
+                              [&](const std::string& got) { return got.find(w) != std::string::npos; }))
+          << "no warning containing: " << w;
+    }
     auto r = graph::CompileCommand(
         *parsed, lo, inline_sql.empty() ? std::nullopt : std::optional<std::string>(inline_sql));
     if (r.ok())

@@ -154,6 +154,8 @@ struct ManifestMetadata {
 class Manifest {
  public:
   ManifestMetadata metadata;
+  // Parse warnings (dbt's warn_or_error events): properties for a node or macro that does not exist.
+  std::vector<std::string> warnings;
 
   // Adds a node; a second node with the same unique_id is an error (dbt's duplicate-resource check)
   // naming both files.
