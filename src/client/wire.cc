@@ -292,9 +292,16 @@ absl::StatusOr<Statement> StatementFromObject(dom::object o, std::string_view pa
   return s;
 }
 
+// parser.parse(json): an empty body is simdjson's EMPTY error, without handing simdjson a null
+// pointer (memcpy from null is undefined even for zero bytes).
+simdjson::error_code ParseInto(dom::parser& parser, std::string_view json, element* root) {
+  if (json.empty()) return simdjson::EMPTY;
+  return parser.parse(json.data(), json.size()).get(*root);
+}
+
 absl::StatusOr<dom::object> ParseRootObject(dom::parser& parser, std::string_view json) {
   element root;
-  auto err = parser.parse(json.data(), json.size()).get(root);
+  auto err = ParseInto(parser, json, &root);
   if (err != simdjson::SUCCESS) return ParseError(err, json.size());
   dom::object o;
   if (root.get_object().get(o) != simdjson::SUCCESS) return WrongType("the body", "an object", root);
@@ -831,7 +838,7 @@ absl::StatusOr<Value> DecodeAtomic(std::string_view text, const DataType& type) 
 absl::StatusOr<Value> DecodeValueJson(std::string_view json, const DataType& type) {
   dom::parser parser;
   element root;
-  auto err = parser.parse(json.data(), json.size()).get(root);
+  auto err = ParseInto(parser, json, &root);
   if (err != simdjson::SUCCESS) return ParseError(err, json.size());
   return ValueFromElement(root, type, 0);
 }
@@ -839,7 +846,7 @@ absl::StatusOr<Value> DecodeValueJson(std::string_view json, const DataType& typ
 absl::StatusOr<DataType> DecodeDataType(std::string_view json) {
   dom::parser parser;
   element root;
-  auto err = parser.parse(json.data(), json.size()).get(root);
+  auto err = ParseInto(parser, json, &root);
   if (err != simdjson::SUCCESS) return ParseError(err, json.size());
   return DataTypeFromElement(root, "type", 0);
 }

@@ -582,12 +582,6 @@ ExprPtr Parser::ParsePrimary() {
         ExpectPunct(")");
         return first;
       }
-      if (t.IsPunct("*")) {
-        Advance();
-        auto e = NewExpr(ExprKind::kStar);
-        e->span = SpanFrom(start);
-        return e;
-      }
       break;
     case TokenKind::kIdent:
     case TokenKind::kQuotedIdent:
@@ -806,7 +800,7 @@ ExprPtr Parser::ParseFunctionCall(ObjectName name, size_t start) {
     Advance();
     e->detail->all_qualifier = true;
   }
-  if (Cur().IsPunct("*") && Peek(1).IsPunct(")")) {
+  if (Cur().IsPunct("*")) {  // COUNT(*): the only place `*` is an argument
     Advance();
     e->detail->star_arg = true;
   } else if (!Cur().IsPunct(")")) {

@@ -179,6 +179,14 @@ std::vector<Hint> Parser::ParseHints() {
 SelectItem Parser::ParseSelectItem() {
   size_t start = Mark();
   SelectItem item;
+  if (Cur().IsPunct("*")) {  // `*` is a select item (and COUNT(*)'s argument), never an expression
+    Advance();
+    item.expr = std::make_unique<Expr>();
+    item.expr->kind = ExprKind::kStar;
+    item.expr->span = SpanFrom(start);
+    item.span = item.expr->span;
+    return item;
+  }
   item.expr = ParseExpr();
   if (item.expr->kind == ExprKind::kStar) {
     item.span = SpanFrom(start);
