@@ -267,9 +267,12 @@ const Value* FindInContext(const Frame* fr, std::string_view name, size_t hash) 
 }
 }  // namespace
 
-const Value* Renderer::LookupRef(std::string_view name, Frame* f, size_t hash) {
+const Value* Renderer::LookupRef(std::string_view name, Frame* f, size_t hash, bool* in_scope) {
   for (Frame* fr = f; fr != nullptr; fr = fr->parent) {
-    if (Value* v = fr->FindLocal(name, hash)) return v;
+    if (Value* v = fr->FindLocal(name, hash)) {
+      if (in_scope != nullptr) *in_scope = true;
+      return v;
+    }
     if (fr->is_root) {
       if (const Value* v = FindInContext(fr, name, hash)) return v;
     }
@@ -605,15 +608,20 @@ absl::Status Renderer::ExecPrint(const Node* n, Frame* f) {
   // {{ macro(...) }}: the macro writes straight into the output.
   if (n->a->kind == NodeKind::kCall && n->a->a->kind == NodeKind::kName && !autoescape_) {
     const Node* call = n->a;
-    const Value* fnp = LookupRef(call->a->name, f, call->a->name_hash);
+    bool in_scope = false;
+    const Value* fnp = LookupRef(call->a->name, f, call->a->name_hash, &in_scope);
     if (fnp != nullptr && fnp->is_macro()) {
-      Value fn = *fnp;
+      // A macro bound in a scope stays bound for the whole call: only statements run in that
+      // scope can rebind the name, and they wait for the call. One found in a context dict is held,
+      // since C++ code may replace the dict's entries.
+      Value held;
+      if (!in_scope) held = *fnp;
+      const auto* m = static_cast<const MacroObject*>(fnp->heap_ptr());
       ArgVector args;
       KwargVector kwargs;
       FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
       bool streamed = false;
-      auto r = CallMacro(static_cast<const MacroObject*>(fn.heap_ptr()), CallArgs{args, kwargs}, out_,
-                         &streamed, &args);
+      auto r = CallMacro(m, CallArgs{args, kwargs}, out_, &streamed, &args);
       if (!r.ok()) return Locate(r.status(), call);
       if (streamed) return absl::OkStatus();
       return Locate(Print(*r), call);
@@ -1501,6 +1509,11 @@ absl::StatusOr<Value> Renderer::GetItem(const Value& obj, const Value& key) {
 absl::StatusOr<Value> Renderer::GetDotted(const Value& obj, const Value& attr) {
   if (!attr.is_string()) return GetItem(obj, attr);
   std::string_view path = attr.AsString();
+  // map(attribute='name') & co. over dicts: one key, looked up without building a key value.
+  if (obj.is_dict() && path.find('.') == std::string_view::npos &&
+      path.find_first_not_of("0123456789") != std::string_view::npos) {
+    if (const Value* v = obj.Find(path)) return *v;
+  }
   Value cur = obj;
   size_t start = 0;
   while (true) {

@@ -202,7 +202,9 @@ class Renderer : public CallContext {
   // visible).
   const Value* EvalFast(const Node* n, Frame* f, Value& tmp);
   // `hash` is ValueHasher()(name) when known (names in the AST), else 0.
-  const Value* LookupRef(std::string_view name, Frame* f, size_t hash = 0);
+  // *in_scope (if given) is set when the name was found in a scope's own variables (not a context
+  // dict).
+  const Value* LookupRef(std::string_view name, Frame* f, size_t hash = 0, bool* in_scope = nullptr);
   absl::Status EvalArgs(const Node* n, Frame* f, ArgVector& args, KwargVector& kwargs);
   absl::Status Lookup(std::string_view name, Frame* f, Value& out, size_t hash = 0);
   absl::Status ExecFor(const Node* n, Frame* f);
