@@ -304,7 +304,7 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
       return LookupRef(n->name, f, n->name_hash);
     case NodeKind::kGetAttr: {
       Value otmp;
-      const Value* obj = EvalFast(n->a, f, otmp);
+      const Value* obj = EvalOperand(n->a, f, otmp);
       if (obj == nullptr) return nullptr;
       if (n->op != 0 && obj->is_object()) {
         const Object* o = static_cast<const ObjectBox*>(obj->heap_ptr())->object.get();
@@ -321,9 +321,9 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
     }
     case NodeKind::kBinary: {
       Value atmp, btmp;
-      const Value* a = EvalFast(n->a, f, atmp);
+      const Value* a = EvalOperand(n->a, f, atmp);
       if (a == nullptr || !a->is_small_int()) return nullptr;
-      const Value* b = EvalFast(n->b, f, btmp);
+      const Value* b = EvalOperand(n->b, f, btmp);
       if (b == nullptr || !b->is_small_int()) return nullptr;
       int64_t x = a->AsSmallInt(), y = b->AsSmallInt(), r;
       bool overflow;
@@ -346,17 +346,17 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
     }
     case NodeKind::kNot: {
       Value vtmp;
-      const Value* v = EvalFast(n->a, f, vtmp);
+      const Value* v = EvalOperand(n->a, f, vtmp);
       if (v == nullptr || v->is_undefined()) return nullptr;
       tmp = Value::Bool(!TruthyFast(*v));
       return &tmp;
     }
     case NodeKind::kCondExpr: {
       Value ctmp;
-      const Value* c = EvalFast(n->b, f, ctmp);
+      const Value* c = EvalOperand(n->b, f, ctmp);
       if (c == nullptr || c->is_undefined()) return nullptr;
-      if (TruthyFast(*c)) return EvalFast(n->a, f, tmp);
-      if (n->c != nullptr) return EvalFast(n->c, f, tmp);
+      if (TruthyFast(*c)) return EvalOperand(n->a, f, tmp);
+      if (n->c != nullptr) return EvalOperand(n->c, f, tmp);
       if (undefined_mode() == UndefinedMode::kStrict) return nullptr;  // the full path words the error
       tmp = Value();
       return &tmp;
@@ -365,9 +365,9 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
       // One comparison of strings or small ints, or membership in a string/list/tuple/dict.
       if (n->args.size() != 1) return nullptr;
       Value ltmp, rtmp;
-      const Value* l = EvalFast(n->a, f, ltmp);
+      const Value* l = EvalOperand(n->a, f, ltmp);
       if (l == nullptr || l->is_undefined()) return nullptr;
-      const Value* r = EvalFast(n->args[0], f, rtmp);
+      const Value* r = EvalOperand(n->args[0], f, rtmp);
       if (r == nullptr || r->is_undefined()) return nullptr;
       bool result;
       CmpOp op = static_cast<CmpOp>(n->ops[0]);
@@ -398,7 +398,7 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
 }
 
 absl::Status Renderer::EvalRef(const Node* n, Frame* f, Value& tmp, const Value*& out) {
-  if (const Value* v = EvalFast(n, f, tmp)) {
+  if (const Value* v = EvalOperand(n, f, tmp)) {
     out = v;
     return absl::OkStatus();
   }
@@ -534,7 +534,7 @@ absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
     // undefined: printed in place.
     if (n->kind == NodeKind::kPrint && !autoescape_) {
       Value tmp;
-      const Value* v = EvalFast(n->a, f, tmp);
+      const Value* v = EvalOperand(n->a, f, tmp);
       if (v != nullptr) {
         if (AppendPlain(*v, out_)) continue;
         if (v->is_undefined() && undefined_mode() != UndefinedMode::kStrict) continue;
@@ -542,7 +542,7 @@ absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
     } else if (n->kind == NodeKind::kIf) {
       // {% if simple %}: the branch runs without a trip through Exec.
       Value tmp;
-      const Value* v = EvalFast(n->a, f, tmp);
+      const Value* v = EvalOperand(n->a, f, tmp);
       if (v != nullptr && !v->is_undefined()) {
         const std::vector<Node*>& branch = TruthyFast(*v) ? n->body : n->else_body;
         if (branch.size() == 1 && branch[0]->kind == NodeKind::kText && !sm_active_ && opts_.max_steps <= 0 &&

@@ -201,6 +201,12 @@ class Renderer : public CallContext {
   // `tmp`), or nullptr when `n` needs the full evaluator (which then starts over; nothing it did is
   // visible).
   const Value* EvalFast(const Node* n, Frame* f, Value& tmp);
+  // EvalFast with names and constants resolved in place (no call for the commonest operands).
+  const Value* EvalOperand(const Node* n, Frame* f, Value& tmp) {
+    if (n->kind == NodeKind::kName) return LookupRef(n->name, f, n->name_hash);
+    if (n->kind == NodeKind::kConst) return &n->value;
+    return EvalFast(n, f, tmp);
+  }
   // `hash` is ValueHasher()(name) when known (names in the AST), else 0.
   // *in_scope (if given) is set when the name was found in a scope's own variables (not a context
   // dict).
