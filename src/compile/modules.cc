@@ -383,6 +383,7 @@ class DateObject : public jinja::Object {
     if (const auto* o = As<DateObject>(other)) return Order(days_, o->days_);
     return std::nullopt;
   }
+  std::optional<std::string> CompareError(const JValue& other) const override;  // after DatetimeObject
   std::optional<size_t> HashValue() const override { return absl::HashOf(days_, 'd'); }
 
   static absl::StatusOr<JValue> MakeDate(int128 days) {
@@ -560,12 +561,25 @@ class DatetimeObject : public jinja::Object {
     if (o == nullptr || o->aware_ != aware_) return std::nullopt;
     return Order(micros_, o->micros_);
   }
+  // Python's own wording for the pairs datetime refuses to order.
+  std::optional<std::string> CompareError(const JValue& other) const override {
+    if (const auto* o = As<DatetimeObject>(other); o != nullptr && o->aware_ != aware_) {
+      return "can't compare offset-naive and offset-aware datetimes";
+    }
+    if (As<DateObject>(other) != nullptr) return "can't compare datetime.datetime to datetime.date";
+    return std::nullopt;
+  }
   std::optional<size_t> HashValue() const override { return absl::HashOf(micros_, aware_); }
 
  private:
   int64_t micros_;
   bool aware_;
 };
+
+std::optional<std::string> DateObject::CompareError(const JValue& other) const {
+  if (As<DatetimeObject>(other) != nullptr) return "can't compare datetime.datetime to datetime.date";
+  return std::nullopt;
+}
 
 JValue MakeDatetime(int64_t micros, bool aware) {
   return JValue::FromObject(std::make_shared<DatetimeObject>(micros, aware));

@@ -261,6 +261,15 @@ absl::StatusOr<Value> BinaryOp(BinOp op, const Value& a, const Value& b) {
   }
 }
 
+std::optional<std::string> ObjectCompareError(const Value& a, const Value& b) {
+  for (const Value* v : {&a, &b}) {
+    const Object* o = v->AsObject();
+    if (o == nullptr) continue;
+    if (auto m = o->CompareError(v == &a ? b : a)) return m;
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<bool> LessThan(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.AsDouble() < b.AsDouble();
@@ -283,6 +292,7 @@ absl::StatusOr<bool> LessThan(const Value& a, const Value& b) {
     }
     return x.size() < y.size();
   }
+  if (auto m = ObjectCompareError(a, b)) return TypeError(*m);
   return TypeError(
       fmt::format("'<' not supported between instances of '{}' and '{}'", a.TypeName(), b.TypeName()));
 }

@@ -1812,6 +1812,7 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
             absl::StatusOr<bool> lt =
                 (op == CmpOp::kLt || op == CmpOp::kGe) ? LessThan(left, right) : LessThan(right, left);
             if (!lt.ok()) {
+              if (auto m = ObjectCompareError(left, right)) return ErrorAt(n, "TypeError: " + *m);
               static constexpr std::string_view kSym[] = {"==", "!=", "<", "<=", ">", ">="};
               return ErrorAt(n,
                              fmt::format("TypeError: '{}' not supported between instances of '{}' and '{}'",

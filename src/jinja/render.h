@@ -290,6 +290,8 @@ class Renderer : public CallContext {
 // Arithmetic and comparison with Python semantics (errors are "TypeError: ..." statuses).
 absl::StatusOr<Value> BinaryOp(BinOp op, const Value& a, const Value& b);
 absl::StatusOr<bool> LessThan(const Value& a, const Value& b);
+// Object::CompareError of whichever operand is a C++ object that words the TypeError itself.
+std::optional<std::string> ObjectCompareError(const Value& a, const Value& b);
 absl::StatusOr<bool> Contains(const Value& container, const Value& item);
 absl::StatusOr<Value> PercentFormat(const Value& fmt, const Value& args);
 // Code-point helpers.

@@ -51,6 +51,8 @@ std::optional<int> Object::CompareTo(const Value&) const { return std::nullopt; 
 
 std::optional<size_t> Object::HashValue() const { return std::nullopt; }
 
+std::optional<std::string> Object::CompareError(const Value&) const { return std::nullopt; }
+
 // ---------------------------------------------------------------------------------------------
 // Construction
 

@@ -158,6 +158,10 @@ class Days : public Object {
     return n_ < d->n_ ? -1 : n_ > d->n_ ? 1 : 0;
   }
   std::optional<size_t> HashValue() const override { return std::hash<int64_t>()(n_); }
+  std::optional<std::string> CompareError(const Value& other) const override {
+    if (other.is_string()) return "can't compare days to str";
+    return std::nullopt;
+  }
 
  private:
   int64_t n_;
@@ -178,6 +182,13 @@ TEST(RenderTest, ObjectsWithPythonOperators) {
   st = RenderWith(env, "{{ a < 1 }}", ctx);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.status().message().find("'<' not supported"), std::string::npos) << st.status();
+  // An object's own wording of the refusal, from either side and from sort.
+  for (const char* src : {"{{ a > 'x' }}", "{{ 'x' <= a }}", "{{ [a, 'x'] | sort }}"}) {
+    st = RenderWith(env, src, ctx);
+    ASSERT_FALSE(st.ok()) << src;
+    EXPECT_NE(st.status().message().find("TypeError: can't compare days to str"), std::string::npos)
+        << src << ": " << st.status();
+  }
 }
 
 TEST(RenderTest, CallContextGivesUserDataAndCallback) {

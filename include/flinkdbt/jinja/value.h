@@ -105,6 +105,10 @@ class Object {
   virtual std::optional<int> CompareTo(const Value& other) const;
   // Hash for use as a dict key; nullopt hashes by identity.
   virtual std::optional<size_t> HashValue() const;
+  // When `self` and `other` are not ordered and Python words the TypeError its own way (datetime's
+  // "can't compare offset-naive and offset-aware datetimes"), that text; nullopt for Python's
+  // generic "'<' not supported between instances of ...".
+  virtual std::optional<std::string> CompareError(const Value& other) const;
 };
 
 namespace internal {
