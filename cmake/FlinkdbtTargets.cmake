@@ -61,9 +61,14 @@ function(flinkdbt_fuzzer name)
   if(NOT FLINKDBT_BUILD_FUZZERS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "CORPUS;FUZZ_SECONDS" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "CORPUS;FUZZ_SECONDS;FUZZ_RUNS" "SOURCES;DEPS" ${ARGN})
+  # The short run executes exactly FUZZ_RUNS inputs from a fixed seed, so every machine replays the
+  # same inputs; FUZZ_SECONDS only caps a slow machine (it then runs a prefix of the same sequence).
   if(NOT ARG_FUZZ_SECONDS)
-    set(ARG_FUZZ_SECONDS 20)
+    set(ARG_FUZZ_SECONDS 60)
+  endif()
+  if(NOT ARG_FUZZ_RUNS)
+    set(ARG_FUZZ_RUNS 50000)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
@@ -79,6 +84,7 @@ function(flinkdbt_fuzzer name)
   add_test(NAME ${name}_short_run
            COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
                    ${CMAKE_COMMAND} -DFUZZER=$<TARGET_FILE:${name}> -DSECONDS=${ARG_FUZZ_SECONDS}
+                   -DRUNS=${ARG_FUZZ_RUNS}
                    -DWORK=${work_corpus} "-DSEEDS=${corpus_args}"
                    -P ${PROJECT_SOURCE_DIR}/cmake/run_fuzzer.cmake)
   set_tests_properties(${name}_short_run PROPERTIES LABELS fuzz TIMEOUT 600)

@@ -529,8 +529,13 @@ absl::Status IntervalDayTime(std::string_view text, int64_t* millis) {
   if (!ParseInt64(s.substr(0, space), &days) || !ParseTime(s, space + 1, &nanos, &end) || end != s.size()) {
     return absl::InvalidArgumentError("");
   }
-  int64_t total = days * 86400000 + nanos / 1000000;
-  *millis = neg ? -total : total;
+  int64_t total;
+  if (__builtin_mul_overflow(days, int64_t{86400000}, &total) ||
+      __builtin_add_overflow(total, nanos / 1000000, &total) ||
+      (neg && __builtin_sub_overflow(int64_t{0}, total, &total))) {
+    return absl::InvalidArgumentError("");  // beyond int64 milliseconds: malformed
+  }
+  *millis = total;
   return absl::OkStatus();
 }
 
@@ -550,7 +555,13 @@ absl::Status IntervalYearMonth(std::string_view text, int64_t* months) {
   if (!ParseInt64(s.substr(0, dash), &y) || !ParseInt64(s.substr(dash + 1), &m) || m > 11 || m < 0) {
     return absl::InvalidArgumentError("");
   }
-  *months = (neg ? -1 : 1) * (y * 12 + m);
+  // A count of months beyond int64 is malformed input, not something to wrap around.
+  int64_t total;
+  if (__builtin_mul_overflow(y, int64_t{12}, &total) || __builtin_add_overflow(total, m, &total) ||
+      (neg && __builtin_sub_overflow(int64_t{0}, total, &total))) {
+    return absl::InvalidArgumentError("");
+  }
+  *months = total;
   return absl::OkStatus();
 }
 

@@ -102,6 +102,10 @@ TEST(AtomicDecoding, Intervals) {
   EXPECT_EQ(dt->int_value, ((2 * 24 + 3) * 3600 + 4 * 60 + 5) * 1000LL + 6);
   EXPECT_EQ(dt->ToString(), "+2 03:04:05.006");
   EXPECT_FALSE(DecodeAtomic("soon", DataType::Of("INTERVAL_DAY_TIME")).ok());
+  // Counts beyond int64 months/milliseconds are malformed input (found by fuzzing: signed overflow).
+  EXPECT_FALSE(DecodeAtomic("8888888888888888882-06", DataType::Of("INTERVAL_YEAR_MONTH")).ok());
+  EXPECT_FALSE(DecodeAtomic("-8888888888888888882-06", DataType::Of("INTERVAL_YEAR_MONTH")).ok());
+  EXPECT_FALSE(DecodeAtomic("+888888888888888 01:02:03.000", DataType::Of("INTERVAL_DAY_TIME")).ok());
 }
 
 TEST(NestedDecoding, ArrayMapMultisetRowNull) {
