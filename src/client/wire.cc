@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "flinkdbt/base/civil.h"
 #include "flinkdbt/base/json_writer.h"
 #include "flinkdbt/base/status.h"
 #include "flinkdbt/base/strings.h"
@@ -325,15 +326,6 @@ bool ParseDigits(std::string_view s, size_t pos, size_t n, int64_t* out) {
   }
   *out = v;
   return true;
-}
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // "YYYY-MM-DD" at s[0..); sets *end to the index after it.
