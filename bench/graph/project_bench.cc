@@ -8,6 +8,7 @@
 // process for an exact figure, e.g. --benchmark_filter=ParseCompile/10000).
 #include <sys/resource.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -123,6 +124,59 @@ void BM_ParseOnly(benchmark::State& state) {
   state.counters["peak_rss_MiB"] = PeakRssMiB();
 }
 BENCHMARK(BM_ParseOnly)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// Where ParseCompile's time goes, one phase at a time (counters in ms): load (files + YAML),
+// parse (manifest), compile (nodes + compiled files), json (manifest.json text), free (dropping the
+// parsed project). Arguments: models, threads.
+void BM_Phases(benchmark::State& state) {
+  fs::path root = SyntheticProject(static_cast<int>(state.range(0)));
+  using Clock = std::chrono::steady_clock;
+  auto ms = [](Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
+  double load = 0, parse = 0, compile = 0, json = 0, drop = 0;
+  for (auto _ : state) {
+    graph::InvocationOptions o = Options(root);
+    o.write_manifest = false;
+    o.threads = static_cast<int>(state.range(1));
+    project::LoadOptions load_options = o.load;
+    auto renderer = compile::MakeConfigRenderer(*load_options.env, load_options.cli_vars, nullptr);
+    load_options.renderer = renderer.get();
+    auto t0 = Clock::now();
+    auto loaded = project::LoadProject(load_options);
+    auto t1 = Clock::now();
+    if (!loaded.ok()) {
+      state.SkipWithError(std::string(loaded.status().message()).c_str());
+      return;
+    }
+    auto parsed = std::make_unique<absl::StatusOr<graph::ParsedProject>>(graph::ParseLoaded(*loaded, o));
+    auto t2 = Clock::now();
+    if (!parsed->ok()) {
+      state.SkipWithError(std::string(parsed->status().message()).c_str());
+      return;
+    }
+    auto compiled = graph::CompileCommand(**parsed, graph::ListOptions{}, std::nullopt, false);
+    auto t3 = Clock::now();
+    if (!compiled.ok()) {
+      state.SkipWithError(std::string(compiled.status().message()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize((*parsed)->manifest->ToJson(0, (*parsed)->threads).size());
+    auto t4 = Clock::now();
+    compiled->clear();
+    *loaded = nullptr;
+    parsed.reset();
+    auto t5 = Clock::now();
+    load += ms(t0, t1), parse += ms(t1, t2), compile += ms(t2, t3), json += ms(t3, t4), drop += ms(t4, t5);
+  }
+  double n = static_cast<double>(state.iterations());
+  state.counters["load_ms"] = load / n;
+  state.counters["parse_ms"] = parse / n;
+  state.counters["compile_ms"] = compile / n;
+  state.counters["json_ms"] = json / n;
+  state.counters["free_ms"] = drop / n;
+}
+BENCHMARK(BM_Phases)->Args({10000, 1})->Args({10000, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // An in-memory graph of n models (each with 1-3 parents among the previous 50) plus a test per
 // model: 2n nodes in all, built without files so 100k is quick to set up.

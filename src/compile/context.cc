@@ -295,6 +295,45 @@ std::string InjectCtes(std::string_view sql, const std::vector<std::pair<std::st
 // ---------------------------------------------------------------------------------------------
 // The compiler
 
+// Calls of a StatementRunner from several compilers, one at a time (the runner need not be
+// thread-safe).
+class SerializedRunner : public StatementRunner {
+ public:
+  explicit SerializedRunner(StatementRunner* runner) : runner_(runner) {}
+  absl::StatusOr<QueryResult> Execute(std::string_view sql, bool fetch) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return runner_->Execute(sql, fetch);
+  }
+  absl::StatusOr<std::optional<RelationInfo>> GetRelation(std::string_view database, std::string_view schema,
+                                                          std::string_view identifier) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return runner_->GetRelation(database, schema, identifier);
+  }
+  absl::StatusOr<std::vector<ColumnInfo>> GetColumns(const RelationInfo& relation) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return runner_->GetColumns(relation);
+  }
+
+ private:
+  std::mutex mu_;
+  StatementRunner* runner_;
+};
+
+// An ephemeral model's compilation, done once by whichever compiler of a group needs it first.
+struct EphemeralResult {
+  std::mutex mu;
+  bool done = false;         // guarded by mu
+  absl::Status status;       // guarded by mu; read once done
+  std::string pre_injected;  // the rendered SQL before its own CTEs are injected (what refs use)
+};
+
+// What a Compiler and its forks (Compiler::Fork) share.
+struct CompilerGroup {
+  std::mutex mu;
+  absl::flat_hash_map<std::string, std::unique_ptr<EphemeralResult>> ephemerals;  // guarded by mu
+  std::unique_ptr<SerializedRunner> runner;  // made by the first Fork when a runner is wired
+};
+
 struct NodeState {
   Compiler::Impl* impl = nullptr;
   const Node* node = nullptr;
@@ -556,11 +595,7 @@ class Compiler::Impl {
       if (cid == id) return absl::OkStatus();
     }
     Node* mutable_target = manifest->MutableNode(target.unique_id);
-    if (!mutable_target->compiled) {
-      if (compiling.count(target.unique_id))
-        return CompilationError("ephemeral models form a cycle at " + target.unique_id);
-      FLINKDBT_RETURN_IF_ERROR(Compile(*mutable_target));
-    }
+    FLINKDBT_ASSIGN_OR_RETURN(const EphemeralResult* compiled, CompileEphemeral(*mutable_target));
     // Nested ephemerals first.
     for (const auto& c : mutable_target->extra_ctes) {
       bool have = false;
@@ -568,8 +603,31 @@ class Compiler::Impl {
       if (!have) st->ctes.push_back(c);
     }
     // The target's own compiled code already has its CTEs injected; dbt uses the pre-injected SQL.
-    st->ctes.emplace_back(id, pre_injected_[target.unique_id]);
+    st->ctes.emplace_back(id, compiled->pre_injected);
     return absl::OkStatus();
+  }
+
+  // Compiles an ephemeral model once for the whole group: the first compiler to need it renders
+  // it (holding its entry, so others wait for the result), the others reuse the outcome. The
+  // entries are locked in dependency order (a child's before its ephemeral parents'), so two
+  // threads cannot wait for each other.
+  absl::StatusOr<const EphemeralResult*> CompileEphemeral(Node& node) {
+    if (compiling.count(node.unique_id))
+      return CompilationError("ephemeral models form a cycle at " + node.unique_id);
+    EphemeralResult* r;
+    {
+      std::lock_guard<std::mutex> lock(group->mu);
+      std::unique_ptr<EphemeralResult>& slot = group->ephemerals[node.unique_id];
+      if (!slot) slot = std::make_unique<EphemeralResult>();
+      r = slot.get();
+    }
+    std::lock_guard<std::mutex> lock(r->mu);
+    if (!r->done) {
+      r->status = Compile(node, &r->pre_injected);
+      r->done = true;
+    }
+    if (!r->status.ok()) return r->status;
+    return r;
   }
 
   absl::StatusOr<JValue> Source(NodeState* st, const CallArgs& a) {
@@ -778,9 +836,11 @@ class Compiler::Impl {
     const Node* n_;
   };
 
-  absl::Status Compile(Node& node);
+  // `pre_injected`, when given, receives the rendered SQL before CTE injection (ephemeral models).
+  absl::Status Compile(Node& node, std::string* pre_injected);
   absl::StatusOr<JValue> TestKwargs(Node& node, NodeState* st);
-  absl::flat_hash_map<std::string, std::string> pre_injected_;
+  std::shared_ptr<CompilerGroup> group = std::make_shared<CompilerGroup>();
+  std::vector<std::string> selected_resources;  // as last set, for forks
   absl::flat_hash_map<std::string, std::shared_ptr<const jinja::Template>> template_cache_;
   // Kept alive for as long as the modules' macros may be called.
   jinja::RenderOptions module_render_options_;
@@ -1325,7 +1385,7 @@ absl::StatusOr<JValue> Compiler::Impl::TestKwargs(Node& node, NodeState* st) {
   return JValue::Dict(std::move(out));
 }
 
-absl::Status Compiler::Impl::Compile(Node& node) {
+absl::Status Compiler::Impl::Compile(Node& node, std::string* pre_injected) {
   compiling.insert(node.unique_id);
   NodeState st;
   st.impl = this;
@@ -1342,7 +1402,7 @@ absl::Status Compiler::Impl::Compile(Node& node) {
   compiling.erase(node.unique_id);
   if (!out.ok()) return LocateInNode(out.status(), node);
   // Only ephemeral models are injected elsewhere (as CTEs, before their own CTEs are added).
-  if (node.is_ephemeral()) pre_injected_[node.unique_id] = *out;
+  if (pre_injected != nullptr) *pre_injected = *out;
   node.extra_ctes = st.ctes;
   node.compiled_code = InjectCtes(*out, st.ctes);
   node.compiled = true;
@@ -1454,12 +1514,38 @@ void Compiler::SetManifest(std::shared_ptr<Manifest> manifest) {
 }
 
 absl::Status Compiler::CompileNode(Node& node) {
-  if (node.compiled) return absl::OkStatus();
   if (node.resource_type == ResourceType::kSource || node.resource_type == ResourceType::kExposure ||
       node.resource_type == ResourceType::kUnitTest || node.resource_type == ResourceType::kSeed) {
     return absl::OkStatus();
   }
-  return impl_->Compile(node);
+  // An ephemeral model may be compiled on the way by a forked compiler on another thread: its
+  // fields are read only through its shared entry.
+  if (node.is_ephemeral()) return impl_->CompileEphemeral(node).status();
+  if (node.compiled) return absl::OkStatus();
+  return impl_->Compile(node, nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<Compiler>> Compiler::Fork() {
+  Impl& self = *impl_;
+  if (self.options.runner != nullptr && self.group->runner == nullptr) {
+    self.group->runner = std::make_unique<SerializedRunner>(self.options.runner);
+    self.options.runner = self.group->runner.get();
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->project = self.project;
+  impl->options = self.options;
+  impl->group = self.group;
+  impl->defer_holder_ = self.defer_holder_;
+  FLINKDBT_RETURN_IF_ERROR(impl->Init());
+  impl->manifest = self.manifest;
+  impl->ref_index = self.ref_index;
+  std::unique_ptr<Compiler> fork(new Compiler(std::move(impl)));
+  if (!self.selected_resources.empty()) fork->SetSelectedResources(self.selected_resources);
+  return fork;
+}
+
+void Compiler::SetLog(std::function<void(std::string_view level, std::string_view message)> log) {
+  impl_->options.log = std::move(log);
 }
 
 void Compiler::SetDefer(std::shared_ptr<const Value> state_manifest, bool favor_state,
@@ -1471,6 +1557,7 @@ void Compiler::SetDefer(std::shared_ptr<const Value> state_manifest, bool favor_
 }
 
 void Compiler::SetSelectedResources(const std::vector<std::string>& unique_ids) {
+  if (&unique_ids != &impl_->selected_resources) impl_->selected_resources = unique_ids;
   std::vector<JValue> ids;
   ids.reserve(unique_ids.size());
   for (const auto& id : unique_ids) ids.push_back(JValue::String(id));

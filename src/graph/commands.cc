@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "flinkdbt/base/json_writer.h"
+#include "flinkdbt/base/parallel.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/project/version.h"
 #include "fmt/format.h"
@@ -100,8 +101,23 @@ absl::StatusOr<compile::Compiler*> LazyCompiler::Get() {
   return compiler_.get();
 }
 
+absl::StatusOr<std::vector<compile::Compiler*>> LazyCompiler::Workers(int n) {
+  std::vector<compile::Compiler*> out;
+  FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * main, Get());
+  out.push_back(main);
+  while (static_cast<int>(forks_.size()) + 1 < n) {
+    FLINKDBT_ASSIGN_OR_RETURN(std::unique_ptr<compile::Compiler> fork, main->Fork());
+    forks_.push_back(std::move(fork));
+  }
+  for (int k = 1; k < n; ++k) out.push_back(forks_[k - 1].get());
+  return out;
+}
+
+void LazyCompiler::ResetForks() { forks_.clear(); }
+
 void LazyCompiler::SetManifest(std::shared_ptr<compile::Manifest> manifest) {
   manifest_ = manifest;
+  forks_.clear();
   if (compiler_) compiler_->SetManifest(std::move(manifest));
 }
 
@@ -131,6 +147,7 @@ absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedP
   if (version_check) FLINKDBT_RETURN_IF_ERROR(project::CheckRequiredDbtVersion(*project));
   ParsedProject out;
   out.project = project;
+  out.threads = options.threads > 0 ? options.threads : DefaultThreadCount();
   out.warnings = project->warnings;
   compile::ParseOptions po;
   po.invocation_id = options.invocation_id.empty() ? Uuid4() : options.invocation_id;
@@ -153,7 +170,7 @@ absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedP
   FLINKDBT_ASSIGN_OR_RETURN(out.graph, Graph::Build(out.manifest));
   if (options.write_manifest) {
     out.manifest_path = (fs::path(project->target_path) / "manifest.json").string();
-    FLINKDBT_RETURN_IF_ERROR(WriteFileAtomically(out.manifest_path, out.manifest->ToJson()));
+    FLINKDBT_RETURN_IF_ERROR(WriteFileAtomically(out.manifest_path, out.manifest->ToJson(0, out.threads)));
   }
   return out;
 }
@@ -196,6 +213,7 @@ absl::StatusOr<SelectionResult> PrepareCompile(const ParsedProject& parsed, cons
     compiler->SetDefer(std::make_shared<const Value>(std::move(st.manifest)), options.favor_state,
                        std::move(ids));
   }
+  parsed.compiler->ResetForks();  // forks carry the settings of their making
   return sel;
 }
 
@@ -217,30 +235,80 @@ absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& pa
   std::vector<char> selected(parsed.graph->size(), 0);
   for (int id : sel.selected) selected[id] = 1;
   fs::path target(parsed.project->target_path);
-  FLINKDBT_ASSIGN_OR_RETURN(compile::Compiler * compiler, parsed.compiler->Get());
-  // Files are written by a background thread while compilation goes on; node->compiled_code stays
-  // alive in the manifest until the writer finishes below.
-  CompiledFileWriter writer;
+  std::vector<compile::Node*> nodes;
   for (int id : order) {
-    if (!selected[id]) continue;
-    compile::Node* node = parsed.manifest->MutableNode(parsed.graph->node(id).unique_id);
-    FLINKDBT_RETURN_IF_ERROR(compiler->CompileNode(*node));
-    if (!node->compiled) continue;
-    std::string rel = node->compiled_path.substr(node->compiled_path.find('/') + 1);
+    if (selected[id]) nodes.push_back(parsed.manifest->MutableNode(parsed.graph->node(id).unique_id));
+  }
+  // Files are written by a background thread while compilation goes on, in compile order as each
+  // node and all before it are done; node->compiled_code stays alive in the manifest until the
+  // writer finishes below.
+  CompiledFileWriter writer;
+  const std::string target_dir = parsed.project->root.config.target_path;
+  absl::Status compiled = CompileNodes(parsed, nodes, [&](compile::Node& node) {
+    if (!node.compiled) return;
+    std::string rel = node.compiled_path.substr(node.compiled_path.find('/') + 1);
     // Compiled files are plain outputs (dbt rewrites them every run).
     std::string file = (target / rel).string();
     size_t slash = file.rfind('/');
-    writer.Add(file.substr(0, slash), file.substr(slash + 1), node->compiled_code);
-    out.push_back(CompiledNode{node->unique_id, node->name,
-                               (fs::path(parsed.project->root.config.target_path) / rel).generic_string(),
-                               node->compiled_code});
-  }
+    writer.Add(file.substr(0, slash), file.substr(slash + 1), node.compiled_code);
+    out.push_back(CompiledNode{node.unique_id, node.name, (fs::path(target_dir) / rel).generic_string(),
+                               node.compiled_code});
+  });
   FLINKDBT_RETURN_IF_ERROR(writer.Finish());
+  FLINKDBT_RETURN_IF_ERROR(compiled);
   if (write_manifest) {
     FLINKDBT_RETURN_IF_ERROR(
-        WriteFileAtomically((target / "manifest.json").string(), parsed.manifest->ToJson()));
+        WriteFileAtomically((target / "manifest.json").string(), parsed.manifest->ToJson(0, parsed.threads)));
   }
   return out;
+}
+
+absl::Status CompileNodes(const ParsedProject& parsed, const std::vector<compile::Node*>& nodes,
+                          const std::function<void(compile::Node&)>& done) {
+  // No thread is started for work too small to gain from one (a fork builds its own context).
+  constexpr size_t kNodesPerThread = 64;
+  int threads = static_cast<int>(std::min<size_t>(parsed.threads, nodes.size() / kNodesPerThread));
+  threads = std::max(threads, 1);
+  FLINKDBT_ASSIGN_OR_RETURN(std::vector<compile::Compiler*> compilers, parsed.compiler->Workers(threads));
+  std::vector<absl::Status> status(nodes.size());
+  if (threads == 1) {
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      FLINKDBT_RETURN_IF_ERROR(compilers[0]->CompileNode(*nodes[i]));
+      done(*nodes[i]);
+    }
+    return absl::OkStatus();
+  }
+  // Each thread's log() lines are kept per node and passed on in node order as nodes are taken.
+  using LogLine = std::pair<std::string, std::string>;
+  const auto& sink = parsed.compiler->options().log;
+  std::vector<std::vector<LogLine>> logs(nodes.size());
+  std::vector<size_t> current(compilers.size());
+  for (size_t w = 0; w < compilers.size(); ++w) {
+    compilers[w]->SetLog([&logs, &current, w](std::string_view level, std::string_view message) {
+      logs[current[w]].emplace_back(std::string(level), std::string(message));
+    });
+  }
+  auto flush = [&](size_t i) {
+    for (const auto& [level, message] : logs[i]) {
+      if (sink) sink(level, message);
+    }
+    logs[i].clear();
+  };
+  size_t taken = ParallelForOrdered(
+      nodes.size(), threads,
+      [&](size_t i, int worker) {
+        current[worker] = i;
+        status[i] = compilers[worker]->CompileNode(*nodes[i]);
+        return status[i].ok();
+      },
+      [&](size_t i) {
+        flush(i);
+        done(*nodes[i]);
+      });
+  for (compile::Compiler* c : compilers) c->SetLog(sink);
+  if (taken == nodes.size()) return absl::OkStatus();
+  flush(taken);
+  return status[taken];
 }
 
 absl::StatusOr<SelectionResult> SelectNodes(const ParsedProject& parsed, const ListOptions& options,

@@ -16,7 +16,13 @@
 //
 // run_query, statement and adapter introspection need a StatementRunner, which a lower layer (the
 // statement client) implements and the `run` layer wires in; without one, such calls while execute
-// is true fail with a clear error. A Compiler is single-threaded (one per invocation).
+// is true fail with a clear error.
+//
+// A Compiler is used by one thread at a time. To compile on several threads, give each thread its
+// own Fork(): forks share the project, manifest and settings (read-only), render ephemeral models
+// once for the whole group (whichever thread needs one first), and call the StatementRunner one
+// call at a time. The log sink, source_map_sink and validator of CompileOptions are then called
+// from those threads (SetLog gives a fork its own sink).
 #ifndef FLINKDBT_COMPILE_CONTEXT_H_
 #define FLINKDBT_COMPILE_CONTEXT_H_
 
@@ -107,8 +113,15 @@ class Compiler : public ParseRenderer {
 
   // The manifest compile-time refs resolve against (set once parsing is done).
   void SetManifest(std::shared_ptr<Manifest> manifest);
-  // Renders `node` with execute = true: compiled_code, extra_ctes, compiled_path.
+  // Renders `node` with execute = true: compiled_code, extra_ctes, compiled_path. Compilers of one
+  // group may compile different nodes at once (ephemeral parents are compiled on the way, once).
   absl::Status CompileNode(Node& node);
+  // A compiler for another thread, with this one's project, manifest, selected resources and
+  // --defer settings as they are now; see the class comment. Settings changed later are not
+  // passed on.
+  absl::StatusOr<std::unique_ptr<Compiler>> Fork();
+  // Replaces the log()/print()/exceptions.warn sink (CompileOptions::log).
+  void SetLog(std::function<void(std::string_view level, std::string_view message)> log);
   // --defer/--favor-state: refs to nodes in `state_manifest` render the state's relation when
   // favor_state is set and the node is not in `selected`, or when the node's own relation does not
   // exist: listed by SetDeferMissing, or — when CompileOptions::runner is set — checked with

@@ -184,8 +184,9 @@ class Manifest {
   std::map<std::string, std::vector<std::string>> ParentMap() const;
   std::map<std::string, std::vector<std::string>> ChildMap() const;
 
-  // The dbt v12 manifest.json text.
-  std::string ToJson(int indent = 0) const;
+  // The dbt v12 manifest.json text. With threads > 1 the nodes of a compact (indent 0) document
+  // are written on that many threads; the text is the same whatever the count.
+  std::string ToJson(int indent = 0, int threads = 1) const;
 
  private:
   std::vector<std::unique_ptr<Node>> nodes_;

@@ -9,6 +9,7 @@
 #ifndef FLINKDBT_GRAPH_COMMANDS_H_
 #define FLINKDBT_GRAPH_COMMANDS_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,14 +37,24 @@ struct InvocationOptions {
   // `require-dbt-version` check (project/version.h): --version-check/--no-version-check; unset
   // means DBT_VERSION_CHECK from the environment, else on.
   std::optional<bool> version_check;
+  // Threads for the CPU-bound work of parse and compile (rendering compiled nodes, manifest.json);
+  // 0 means the machine's hardware concurrency. The output is the same for any count. (Profiles'
+  // `threads` bounds statements running on the target, which parse and compile do not submit.)
+  int threads = 0;
 };
 
 // The project's Compiler, built on first use (parse needs it only for models the static
-// extractor cannot read, and for generate_*_name overrides).
+// extractor cannot read, and for generate_*_name overrides), and its forks for other threads.
 class LazyCompiler : public compile::ParseRenderer {
  public:
   LazyCompiler(std::shared_ptr<const project::LoadedProject> project, compile::CompileOptions options);
   absl::StatusOr<compile::Compiler*> Get();
+  // Compilers for `n` threads: Get() first, then forks of it (made on first need, with Get()'s
+  // settings at that time; ResetForks drops them after the settings change).
+  absl::StatusOr<std::vector<compile::Compiler*>> Workers(int n);
+  void ResetForks();
+  const compile::CompileOptions& options() const { return options_; }
+  // Sets the manifest (on Get()'s compiler; forks are dropped).
   void SetManifest(std::shared_ptr<compile::Manifest> manifest);
   absl::StatusOr<compile::ParseCapture> Capture(const compile::Node& node) override;
   absl::StatusOr<std::optional<std::string>> GenerateName(std::string_view kind, const project::Value& custom,
@@ -54,6 +65,7 @@ class LazyCompiler : public compile::ParseRenderer {
   compile::CompileOptions options_;
   std::shared_ptr<compile::Manifest> manifest_;
   std::unique_ptr<compile::Compiler> compiler_;
+  std::vector<std::unique_ptr<compile::Compiler>> forks_;
 };
 
 struct ParsedProject {
@@ -62,6 +74,7 @@ struct ParsedProject {
   std::shared_ptr<LazyCompiler> compiler;
   std::shared_ptr<const Graph> graph;
   std::string manifest_path;  // written file, or empty
+  int threads = 1;            // InvocationOptions::threads, resolved
   std::vector<std::string> warnings;
 };
 
@@ -112,10 +125,18 @@ struct CompiledNode {
 // calls it too (it is idempotent).
 absl::StatusOr<SelectionResult> PrepareCompile(const ParsedProject& parsed, const ListOptions& options);
 
+// Compiles `nodes` (in this order) on parsed.threads threads and calls `done(node)` for each in that
+// order, as soon as it and all before it are compiled, one call at a time, until the first error:
+// that error (the one a single-threaded loop would stop at) is returned. log() output of the
+// nodes' templates reaches the compiler's log sink in the same order.
+absl::Status CompileNodes(const ParsedProject& parsed, const std::vector<compile::Node*>& nodes,
+                          const std::function<void(compile::Node&)>& done);
+
 // `flinkdbt compile`: compiles the selected nodes (ephemeral parents are compiled on the way as
-// CTEs), writes target/compiled/<pkg>/<path> and target/manifest.json with compiled code, and returns
-// the compiled nodes in selection order. With `inline_sql` set (`compile --inline`), compiles that
-// SQL in the root project's context instead and returns one entry named "inline_query".
+// CTEs) on parsed.threads threads, writes target/compiled/<pkg>/<path> and target/manifest.json with
+// compiled code, and returns the compiled nodes in selection order. With `inline_sql` set (`compile
+// --inline`), compiles that SQL in the root project's context instead and returns one entry named
+// "inline_query".
 absl::StatusOr<std::vector<CompiledNode>> CompileCommand(
     const ParsedProject& parsed, const ListOptions& options,
     const std::optional<std::string>& inline_sql = std::nullopt, bool write_manifest = true);

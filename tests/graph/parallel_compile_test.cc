@@ -1,0 +1,151 @@
+// Parse and compile on several threads must give what one thread gives: the same manifest.json,
+// the same target/compiled files, the same log() lines in the same order, and the same first error.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "flinkdbt/graph/commands.h"
+#include "gtest/gtest.h"
+
+namespace flinkdbt::graph {
+namespace {
+namespace fs = std::filesystem;
+
+void Write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+std::string Read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// n models in folders of 50: every 7th is ephemeral (so ephemeral parents are shared by models
+// compiled on different threads, some through ephemeral chains), every 3rd renders with Jinja
+// at parse time and logs while compiling, every model has schema.yml tests. `broken` models fail
+// at compile time (a var without a default).
+fs::path MakeProject(const std::string& name, int n, const std::vector<int>& broken) {
+  fs::path root = fs::path(testing::TempDir()) / name;
+  fs::remove_all(root);
+  Write(root / "dbt_project.yml",
+        "name: par\nversion: '1.0'\nconfig-version: 2\nprofile: par\nmodels:\n  par:\n    +materialized: "
+        "view\n");
+  Write(root / "profiles.yml", "par:\n  target: dev\n  outputs:\n    dev:\n      type: local\n");
+  Write(root / "macros" / "lib.sql",
+        "{% macro twice(col) -%}\n  ({{ col }} * 2)\n{%- endmacro %}\n"
+        "{% macro note(what) -%}\n  {%- if execute %}{{ log('compiling ' ~ what, info=True) }}{% endif -%}\n"
+        "{%- endmacro %}\n");
+  std::ostringstream schema;
+  for (int i = 0; i < n; ++i) {
+    fs::path dir = root / "models" / ("f" + std::to_string(i / 50));
+    if (i % 50 == 0) {
+      if (i > 0) Write(root / "models" / ("f" + std::to_string(i / 50 - 1)) / "schema.yml", schema.str());
+      schema.str("");
+      schema << "version: 2\nmodels:\n";
+    }
+    std::ostringstream m;
+    if (i % 7 == 3) m << "{{ config(materialized='ephemeral') }}\n";
+    if (i % 3 == 0) m << "{{ note(this.name) }}\n";
+    m << "select id, " << (i % 3 == 0 ? "{{ twice('amount') }}" : "amount") << " as amount";
+    if (std::find(broken.begin(), broken.end(), i) != broken.end()) m << ", {{ var('missing_" << i << "') }}";
+    if (i == 0) {
+      m << "\nfrom (values (1, 100)) as t(id, amount)\n";
+    } else {
+      m << "\nfrom {{ ref('m" << (i - 1) << "') }}\n";
+      if (i > 10) m << "join {{ ref('m" << (i * 7919 % (i - 1)) << "') }} using (id)\n";
+    }
+    Write(dir / ("m" + std::to_string(i) + ".sql"), m.str());
+    if (i % 7 != 3)
+      schema << "  - name: m" << i << "\n    columns:\n      - name: id\n        data_tests: [not_null]\n";
+  }
+  Write(root / "models" / ("f" + std::to_string((n - 1) / 50)) / "schema.yml", schema.str());
+  return root;
+}
+
+struct Outcome {
+  absl::Status status;
+  std::string manifest;
+  std::map<std::string, std::string> files;  // target/compiled/... -> contents
+  std::vector<std::string> compiled_ids;     // CompileCommand's result, in order
+  std::vector<std::string> logs;
+};
+
+Outcome ParseAndCompile(const fs::path& root, int threads) {
+  Outcome out;
+  fs::path target = root / ("t" + std::to_string(threads)) / "target";
+  fs::remove_all(target);
+  InvocationOptions o;
+  o.load.project_dir = root.string();
+  o.load.profiles_dir = root.string();
+  o.load.cwd = root.string();
+  o.load.env = project::Environment{};
+  o.load.target_path = target.string();
+  o.invocation_id = "00000000-0000-4000-8000-000000000000";
+  o.started_at = "2026-01-01T00:00:00.000000Z";
+  o.write_manifest = false;
+  o.threads = threads;
+  o.compile.log = [&out](std::string_view level, std::string_view message) {
+    out.logs.push_back(std::string(level) + ": " + std::string(message));
+  };
+  absl::StatusOr<ParsedProject> parsed = ParseCommand(o);
+  if (!parsed.ok()) {
+    out.status = parsed.status();
+    return out;
+  }
+  EXPECT_EQ(parsed->threads, threads);
+  absl::StatusOr<std::vector<CompiledNode>> compiled = CompileCommand(*parsed, ListOptions{});
+  if (!compiled.ok()) {
+    out.status = compiled.status();
+  } else {
+    for (const CompiledNode& c : *compiled) out.compiled_ids.push_back(c.unique_id);
+    out.manifest = Read(target / "manifest.json");
+  }
+  if (fs::exists(target / "compiled")) {
+    for (const auto& e : fs::recursive_directory_iterator(target / "compiled")) {
+      if (e.is_regular_file()) out.files[fs::relative(e.path(), target).generic_string()] = Read(e.path());
+    }
+  }
+  return out;
+}
+
+TEST(ParallelCompileTest, ManifestAndCompiledFilesMatchOneThread) {
+  fs::path root = MakeProject("parallel_ok", 400, {});
+  Outcome one = ParseAndCompile(root, 1);
+  ASSERT_TRUE(one.status.ok()) << one.status;
+  // Enough nodes for every thread count to run its threads (CompileNodes gives each >= 64 nodes).
+  ASSERT_GT(one.compiled_ids.size(), 600u);
+  EXPECT_GT(one.manifest.size(), 100000u);
+  EXPECT_NE(one.manifest.find("__dbt__cte__m3"), std::string::npos);
+  EXPECT_EQ(one.logs.size(), 134u);  // models m0, m3, ... m399: one line each
+  for (int threads : {2, 4, 7}) {
+    Outcome many = ParseAndCompile(root, threads);
+    ASSERT_TRUE(many.status.ok()) << many.status;
+    EXPECT_TRUE(many.manifest == one.manifest) << threads << " threads: manifest.json differs";
+    EXPECT_EQ(many.files, one.files) << threads << " threads";
+    EXPECT_EQ(many.compiled_ids, one.compiled_ids) << threads << " threads";
+    EXPECT_EQ(many.logs, one.logs) << threads << " threads";
+  }
+}
+
+TEST(ParallelCompileTest, FirstErrorAndFilesBeforeItMatchOneThread) {
+  // Two broken models; the one a single thread meets first must be the error on any thread count,
+  // with the same compiled files written before it and the same log lines.
+  fs::path root = MakeProject("parallel_broken", 400, {330, 120});
+  Outcome one = ParseAndCompile(root, 1);
+  ASSERT_FALSE(one.status.ok());
+  EXPECT_NE(one.status.message().find("missing_120"), absl::string_view::npos) << one.status;
+  EXPECT_FALSE(one.files.empty());
+  for (int threads : {2, 4}) {
+    Outcome many = ParseAndCompile(root, threads);
+    EXPECT_EQ(many.status, one.status) << threads << " threads";
+    EXPECT_EQ(many.files, one.files) << threads << " threads";
+    EXPECT_EQ(many.logs, one.logs) << threads << " threads";
+  }
+}
+
+}  // namespace
+}  // namespace flinkdbt::graph
