@@ -24,13 +24,14 @@ Ref<Frame> NewFrame(Frame* parent) {
 
 // out->append(s), without a call into the library for the one- and two-byte pieces (separators,
 // punctuation) templates print most.
-inline void AppendShort(std::string_view s, std::string* out) {
-  if (s.size() == 1) {
-    out->push_back(s[0]);
+inline void AppendShort(const char* p, size_t n, std::string* out) {
+  if (n == 1) {
+    out->push_back(p[0]);
   } else {
-    out->append(s);
+    out->append(p, n);
   }
 }
+inline void AppendShort(std::string_view s, std::string* out) { AppendShort(s.data(), s.size(), out); }
 
 // Appends str(v) when v is a string or a small int (what most {{ }} print); false otherwise.
 inline bool AppendPlain(const Value& v, std::string* out) {
@@ -46,7 +47,7 @@ inline bool AppendPlain(const Value& v, std::string* out) {
     }
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof(buf), i);
-    out->append(buf, static_cast<size_t>(r.ptr - buf));
+    AppendShort(buf, static_cast<size_t>(r.ptr - buf), out);
     return true;
   }
   if (v.is_bool()) {
@@ -141,7 +142,7 @@ class LoopObject : public Object {
   std::string Str() const override { return "<LoopContext>"; }
 
   // The items there are now: a live list's current length.
-  int64_t available() const {
+  [[gnu::always_inline]] int64_t available() const {
     if (range) return range_count;
     if (live.is_list()) return static_cast<int64_t>(List(live)->items.size());
     return static_cast<int64_t>(items.size());
@@ -154,7 +155,7 @@ class LoopObject : public Object {
     return frozen_length;
   }
   // loop.last and loop.nextitem peek at the live sequence, as Jinja's LoopContext does.
-  bool HasNext() const { return index0 + 1 < available(); }
+  [[gnu::always_inline]] bool HasNext() const { return index0 + 1 < available(); }
   Value At(int64_t i) const {
     if (range) return Value::Int(range_start + i * range_step);
     if (live.is_list()) {
@@ -163,7 +164,33 @@ class LoopObject : public Object {
     }
     return items[static_cast<size_t>(i)];
   }
-  Value Attribute(uint8_t code) const;
+  Value Attribute(uint8_t code) const {
+    Value v;
+    Attribute(code, v);
+    return v;
+  }
+  [[gnu::always_inline]] void Attribute(uint8_t code, Value& out) const {
+    switch (code) {
+      case 1:
+        return out.SetInt(index0 + 1);
+      case 2:
+        return out.SetInt(index0);
+      case 3:
+        return out.SetBool(index0 == 0);
+      case 4:
+        return out.SetBool(!HasNext());
+      case 5:
+        return out.SetInt(size());
+      case 6:
+        return out.SetInt(size() - index0);
+      case 7:
+        return out.SetInt(size() - index0 - 1);
+      case 8:
+        return out.SetInt(depth0 + 1);
+      default:
+        return out.SetInt(depth0);
+    }
+  }
 
   std::vector<Value> items;  // unless `range` or `live`
   Value live;                // a list iterated live (Python's list iterator sees appends and pops)
@@ -188,28 +215,6 @@ uint8_t LoopAttributeCode(std::string_view name) {
   return 0;
 }
 
-Value LoopObject::Attribute(uint8_t code) const {
-  switch (code) {
-    case 1:
-      return Value::Int(index0 + 1);
-    case 2:
-      return Value::Int(index0);
-    case 3:
-      return Value::Bool(index0 == 0);
-    case 4:
-      return Value::Bool(!HasNext());
-    case 5:
-      return Value::Int(size());
-    case 6:
-      return Value::Int(size() - index0);
-    case 7:
-      return Value::Int(size() - index0 - 1);
-    case 8:
-      return Value::Int(depth0 + 1);
-    default:
-      return Value::Int(depth0);
-  }
-}
 
 // `self`: the blocks of the template being rendered.
 class SelfObject : public Object {
@@ -267,7 +272,7 @@ const Value* FindInContext(const Frame* fr, std::string_view name, size_t hash) 
 }
 }  // namespace
 
-const Value* Renderer::LookupRef(std::string_view name, Frame* f, size_t hash, bool* in_scope) {
+const Value* Renderer::LookupRefSlow(std::string_view name, Frame* f, size_t hash, bool* in_scope) {
   for (Frame* fr = f; fr != nullptr; fr = fr->parent) {
     if (Value* v = fr->FindLocal(name, hash)) {
       if (in_scope != nullptr) *in_scope = true;
@@ -309,7 +314,7 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
       if (n->op != 0 && obj->is_object()) {
         const Object* o = static_cast<const ObjectBox*>(obj->heap_ptr())->object.get();
         if (o == nullptr || typeid(*o) != typeid(LoopObject)) return nullptr;
-        tmp = static_cast<const LoopObject*>(o)->Attribute(n->op);
+        static_cast<const LoopObject*>(o)->Attribute(n->op, tmp);
         return &tmp;
       }
       if (!obj->is_mapping() || (obj->is_dict() && n->maybe_method)) return nullptr;
@@ -341,14 +346,14 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
           return nullptr;
       }
       if (overflow) return nullptr;
-      tmp = Value::Int(r);
+      tmp.SetInt(r);
       return &tmp;
     }
     case NodeKind::kNot: {
       Value vtmp;
       const Value* v = EvalOperand(n->a, f, vtmp);
       if (v == nullptr || v->is_undefined()) return nullptr;
-      tmp = Value::Bool(!TruthyFast(*v));
+      tmp.SetBool(!TruthyFast(*v));
       return &tmp;
     }
     case NodeKind::kCondExpr: {
@@ -389,7 +394,7 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
         }
         result = op == CmpOp::kLt ? c < 0 : op == CmpOp::kLe ? c <= 0 : op == CmpOp::kGt ? c > 0 : c >= 0;
       }
-      tmp = Value::Bool(result);
+      tmp.SetBool(result);
       return &tmp;
     }
     default:
@@ -961,15 +966,15 @@ absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items
       if (i == 0) lf->Set(n->name, loop_value);  // `loop`, interned by the parser
     }
     if (target->kind == NodeKind::kName) {
-      Value item =
-          range != nullptr ? Value::Int(range->start + static_cast<int64_t>(i) * range->step) : (*seq)[i];
       if (i == 0) {
-        lf->Set(target->name, std::move(item));
+        lf->Set(target->name, range != nullptr ? Value::Int(range->start) : (*seq)[0]);
         for (size_t k = 0; k < lf->vars.size(); ++k) {
           if (lf->vars[k].first.data() == target->name.data()) target_slot = k;
         }
+      } else if (range != nullptr) {
+        lf->vars[target_slot].second.SetInt(range->start + static_cast<int64_t>(i) * range->step);
       } else {
-        lf->vars[target_slot].second = std::move(item);  // slots below `base` survive iterations
+        lf->vars[target_slot].second = (*seq)[i];  // slots below `base` survive iterations
       }
     } else {
       Value item =
@@ -1567,7 +1572,7 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
       if (n->op != 0 && obj->is_object()) {
         const Object* o = obj->AsObject();
         if (typeid(*o) == typeid(LoopObject)) {
-          out = static_cast<const LoopObject*>(o)->Attribute(n->op);
+          static_cast<const LoopObject*>(o)->Attribute(n->op, out);
           return absl::OkStatus();
         }
       }

@@ -202,7 +202,7 @@ class Renderer : public CallContext {
   // visible).
   const Value* EvalFast(const Node* n, Frame* f, Value& tmp);
   // EvalFast with names and constants resolved in place (no call for the commonest operands).
-  const Value* EvalOperand(const Node* n, Frame* f, Value& tmp) {
+  [[gnu::always_inline]] const Value* EvalOperand(const Node* n, Frame* f, Value& tmp) {
     if (n->kind == NodeKind::kName) return LookupRef(n->name, f, n->name_hash);
     if (n->kind == NodeKind::kConst) return &n->value;
     return EvalFast(n, f, tmp);
@@ -210,7 +210,21 @@ class Renderer : public CallContext {
   // `hash` is ValueHasher()(name) when known (names in the AST), else 0.
   // *in_scope (if given) is set when the name was found in a scope's own variables (not a context
   // dict).
-  const Value* LookupRef(std::string_view name, Frame* f, size_t hash = 0, bool* in_scope = nullptr);
+  [[gnu::always_inline]] const Value* LookupRef(std::string_view name, Frame* f, size_t hash = 0,
+                                                bool* in_scope = nullptr) {
+    // The innermost scope, when small, is scanned inline for the very name (names are interned per
+    // template, so a hit usually shares storage); everything else takes the full walk.
+    if (f != nullptr && f->index.empty()) {
+      for (auto& [k, v] : f->vars) {
+        if (k.data() == name.data() && k.size() == name.size()) {
+          if (in_scope != nullptr) *in_scope = true;
+          return &v;
+        }
+      }
+    }
+    return LookupRefSlow(name, f, hash, in_scope);
+  }
+  const Value* LookupRefSlow(std::string_view name, Frame* f, size_t hash, bool* in_scope);
   absl::Status EvalArgs(const Node* n, Frame* f, ArgVector& args, KwargVector& kwargs);
   absl::Status Lookup(std::string_view name, Frame* f, Value& out, size_t hash = 0);
   absl::Status ExecFor(const Node* n, Frame* f);

@@ -178,6 +178,10 @@ class Value {
     return v;
   }
   static Value Int128(int128 i);
+  // In-place assignment of a scalar (no temporary, no call: the hot paths of loops and the fast
+  // evaluator).
+  [[gnu::always_inline]] void SetInt(int64_t i) { SetScalar(ValueKind::kInt, i); }
+  [[gnu::always_inline]] void SetBool(bool b) { SetScalar(ValueKind::kBool, b ? 1 : 0); }
   // Parses a decimal integer literal of any size ("-123", "1000000000000000000000000").
   static std::optional<Value> ParseInt(std::string_view digits);
   static Value Float(double d) {
@@ -265,6 +269,14 @@ class Value {
 
  private:
   explicit Value(ValueKind kind) noexcept : kind_(kind), heap_(false) { bits_.i = 0; }
+  [[gnu::always_inline]] void SetScalar(ValueKind kind, int64_t bits) noexcept {
+    if (heap_) [[unlikely]] {
+      Value old(std::move(*this));
+    }
+    kind_ = kind;
+    heap_ = false;
+    bits_.i = bits;
+  }
   void ReleaseHeap() noexcept {
     // A count of 1 seen by an owner means no other reference exists, so nobody can race on the
     // count: the last release of an unshared object skips the atomic read-modify-write.
