@@ -622,11 +622,31 @@ absl::Status Renderer::ExecPrint(const Node* n, Frame* f) {
       Value held;
       if (!in_scope) held = *fnp;
       const auto* m = static_cast<const MacroObject*>(fnp->heap_ptr());
-      ArgVector args;
-      KwargVector kwargs;
-      FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
       bool streamed = false;
-      auto r = CallMacro(m, CallArgs{args, kwargs}, out_, &streamed, &args);
+      absl::StatusOr<Value> r;
+      const Node* mn = m->node;
+      if (call->kwargs.empty() && call->c == nullptr && call->d == nullptr &&
+          call->args.size() == mn->params.size() && !mn->has_caller && !mn->has_kwargs && !mn->has_varargs) {
+        // As many positional arguments as parameters, nothing else: each argument is evaluated
+        // straight into the macro's new scope.
+        Ref<Frame> fr(new Frame);
+        fr->parent = m->closure.get();
+        size_t nparams = call->args.size();
+        fr->vars.reserve(nparams + 2);
+        for (size_t i = 0; i < nparams; ++i) {
+          fr->vars.emplace_back(mn->params[i], Value());
+          FLINKDBT_RETURN_IF_ERROR(Eval(call->args[i], f, fr->vars.back().second));
+        }
+        if (nparams > 12) {
+          for (size_t i = 0; i < nparams; ++i) fr->index.emplace(fr->vars[i].first, static_cast<uint32_t>(i));
+        }
+        r = RunMacro(m, std::move(fr), nullptr, out_, &streamed);
+      } else {
+        ArgVector args;
+        KwargVector kwargs;
+        FLINKDBT_RETURN_IF_ERROR(EvalArgs(call, f, args, kwargs));
+        r = CallMacro(m, CallArgs{args, kwargs}, out_, &streamed, &args);
+      }
       if (!r.ok()) return Locate(r.status(), call);
       if (streamed) return absl::OkStatus();
       return Locate(Print(*r), call);
@@ -1217,6 +1237,7 @@ class SmallFlags {
     }
   }
   bool& operator[](size_t i) { return p_[i]; }
+  const bool* data() const { return p_; }
 
  private:
   static constexpr size_t kInline = 16;
@@ -1306,6 +1327,13 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
     return absl::InvalidArgumentError(
         fmt::format("TypeError: macro '{}' takes not more than {} argument(s)", mname, nparams));
   }
+  return RunMacro(m, std::move(fr), have.data(), direct, streamed);
+}
+
+absl::StatusOr<Value> Renderer::RunMacro(const MacroObject* m, Ref<Frame> fr, const bool* have, std::string* direct,
+                                         bool* streamed) {
+  const Node* node = m->node;
+  size_t nparams = node->params.size();
   if (++depth_ > opts_.max_depth) {
     --depth_;
     return absl::InvalidArgumentError("RecursionError: maximum recursion depth exceeded");
@@ -1317,7 +1345,7 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   bool saved_sm = sm_active_;  // a macro body is never the root template's own output
   sm_active_ = false;
   absl::Status st;
-  for (size_t i = 0; i < nparams && st.ok(); ++i) {
+  for (size_t i = 0; have != nullptr && i < nparams && st.ok(); ++i) {
     if (have[i]) continue;
     if (node->defaults[i] != nullptr) {
       Value v;

@@ -245,6 +245,10 @@ class Renderer : public CallContext {
   // With `owned`, `args.positional` views *owned and the parameters are moved out of it.
   absl::StatusOr<Value> CallMacro(const MacroObject* m, const CallArgs& args, std::string* direct = nullptr,
                                   bool* streamed = nullptr, ArgVector* owned = nullptr);
+  // Runs a macro whose scope `fr` has its arguments bound: `have[i]` tells whether parameter i is
+  // (nullptr: all are); the others get their defaults. Output and `direct`/`streamed` as CallMacro.
+  absl::StatusOr<Value> RunMacro(const MacroObject* m, Ref<Frame> fr, const bool* have, std::string* direct,
+                                 bool* streamed);
   absl::StatusOr<Value> CallMethod(const Value& obj, std::string_view name, const CallArgs& args,
                                    bool* found);
   absl::Status Print(const Value& v);
