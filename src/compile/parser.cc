@@ -602,10 +602,18 @@ class Builder {
     }
   }
 
+  // DefaultNodeConfig(t), built once per resource type (copying it is one allocation per level
+  // instead of one per key).
+  const Value& DefaultConfig(ResourceType t) {
+    auto [it, inserted] = default_configs_.try_emplace(static_cast<int>(t));
+    if (inserted) it->second = DefaultNodeConfig(t);
+    return it->second;
+  }
+
   // dbt's precedence: defaults < own project < schema.yml config < config() < root project (deps only).
   void ResolveConfig(Node& n, const Value& yaml_config) {
     const Package* pkg = p_.FindPackage(n.package_name);
-    Value cfg = DefaultNodeConfig(n.resource_type);
+    Value cfg = DefaultConfig(n.resource_type);
     Value unrendered = Value::MakeMap();
     Value tree = project::NormaliseConfig(ConfigFromTree(ProjectTree(*pkg, n.resource_type), n.fqn));
     project::MergeConfig(cfg, tree);
@@ -1455,6 +1463,7 @@ class Builder {
       versioned_;
   absl::flat_hash_map<std::string, std::vector<const Node*>> ref_index_;
   absl::flat_hash_map<std::string, Macro*> mutable_macros_;  // owned by m_, patched while parsing
+  absl::flat_hash_map<int, Value> default_configs_;          // by ResourceType
   absl::flat_hash_map<std::string, std::vector<std::string>> macro_names_;
   absl::flat_hash_map<std::string, std::vector<SourceCall>> unit_sources_;
   std::set<std::string> disabled_;

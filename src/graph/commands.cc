@@ -177,6 +177,7 @@ absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedP
 
 absl::StatusOr<ParsedProject> ParseCommand(const InvocationOptions& options) {
   project::LoadOptions load = options.load;
+  load.file_threads = options.threads > 0 ? options.threads : DefaultThreadCount();
   project::Environment env = load.env ? *load.env : project::ProcessEnvironment();
   load.env = env;
   std::unique_ptr<project::ConfigRenderer> renderer;

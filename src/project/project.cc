@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/numbers.h"
+#include "flinkdbt/base/parallel.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/project/config.h"
 #include "flinkdbt/project/yaml.h"
@@ -552,7 +553,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 absl::Status Collect(const fs::path& root, const std::string& package, const std::string& resource_path,
-                     const std::vector<std::string>& exts, FileKind kind, std::vector<ProjectFile>* out,
+                     const std::vector<std::string>& exts, FileKind kind, int threads,
+                     std::vector<ProjectFile>* out,
                      const std::function<bool(const std::string& rel_to_resource)>& exclude = nullptr) {
   fs::path dir = root / resource_path;
   std::error_code ec;
@@ -571,12 +573,25 @@ absl::Status Collect(const fs::path& root, const std::string& package, const std
     }
   }
   std::sort(found.begin(), found.end());
+  size_t first = out->size();
   for (const fs::path& p : found) {
     std::string rel = Rel(p, dir);
     if (exclude && exclude(rel)) continue;
-    FLINKDBT_ASSIGN_OR_RETURN(std::string contents, ReadFileToString(p.string()));
-    out->push_back(ProjectFile{kind, package, Rel(p, root), rel, std::move(contents)});
+    out->push_back(ProjectFile{kind, package, Rel(p, root), rel, p.string()});
   }
+  // Read in parallel (`contents` holds the path until then); the first failure in file order wins.
+  std::vector<absl::Status> status(out->size() - first);
+  ParallelFor(status.size(), threads, [&](size_t i, int) {
+    ProjectFile& f = (*out)[first + i];
+    absl::StatusOr<std::string> contents = ReadFileToString(f.contents);
+    if (!contents.ok()) {
+      status[i] = contents.status();
+      return false;
+    }
+    f.contents = std::move(*contents);
+    return true;
+  });
+  for (absl::Status& s : status) FLINKDBT_RETURN_IF_ERROR(s);
   return absl::OkStatus();
 }
 
@@ -636,36 +651,38 @@ Value SchemaVars(const ProjectConfig& c, const ProjectConfig* root) {
 }
 
 absl::Status CollectFiles(Package& pkg, ConfigRenderer* renderer, const Value* target,
-                          const ProjectConfig* root_config) {
+                          const ProjectConfig* root_config, int threads) {
   const ProjectConfig& c = pkg.config;
   fs::path root(c.root_dir);
   const std::string& n = c.name;
   std::vector<ProjectFile>& files = pkg.files;
   for (const auto& p : c.model_paths)
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kModel, &files));
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kModel, threads, &files));
   for (const auto& p : c.analysis_paths)
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kAnalysis, &files));
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kAnalysis, threads, &files));
   for (const auto& p : c.snapshot_paths)
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kSnapshot, &files));
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kSnapshot, threads, &files));
   for (const auto& p : c.seed_paths)
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".csv"}, FileKind::kSeed, &files));
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".csv"}, FileKind::kSeed, threads, &files));
   for (const auto& p : c.macro_paths)
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kMacro, &files));
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".sql"}, FileKind::kMacro, threads, &files));
   for (const auto& p : c.test_paths) {
     auto in = [](const std::string& rel, std::string_view dir) {
       return rel.rfind(std::string(dir) + "/", 0) == 0;
     };
     FLINKDBT_RETURN_IF_ERROR(
-        Collect(root, n, p, {".sql"}, FileKind::kSingularTest, &files,
+        Collect(root, n, p, {".sql"}, FileKind::kSingularTest, threads, &files,
                 [&](const std::string& rel) { return in(rel, "generic") || in(rel, "fixtures"); }));
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p + "/generic", {".sql"}, FileKind::kGenericTest, &files));
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p + "/fixtures", {".csv", ".sql"}, FileKind::kFixture, &files));
+    FLINKDBT_RETURN_IF_ERROR(
+        Collect(root, n, p + "/generic", {".sql"}, FileKind::kGenericTest, threads, &files));
+    FLINKDBT_RETURN_IF_ERROR(
+        Collect(root, n, p + "/fixtures", {".csv", ".sql"}, FileKind::kFixture, threads, &files));
   }
   std::vector<std::string> docs_seen;
   for (const auto& p : c.docs_paths) {
     if (std::find(docs_seen.begin(), docs_seen.end(), p) != docs_seen.end()) continue;
     docs_seen.push_back(p);
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".md"}, FileKind::kDoc, &files));
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".md"}, FileKind::kDoc, threads, &files));
   }
   std::vector<std::string> schema_roots;
   for (auto* list :
@@ -677,20 +694,40 @@ absl::Status CollectFiles(Package& pkg, ConfigRenderer* renderer, const Value* t
   }
   std::vector<ProjectFile> schemas;
   for (const auto& p : schema_roots) {
-    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".yml", ".yaml"}, FileKind::kSchema, &schemas,
+    FLINKDBT_RETURN_IF_ERROR(Collect(root, n, p, {".yml", ".yaml"}, FileKind::kSchema, threads, &schemas,
                                      [](const std::string& rel) { return rel.rfind("fixtures/", 0) == 0; }));
   }
-  for (ProjectFile& f : schemas) {
-    FLINKDBT_ASSIGN_OR_RETURN(Value doc, ParseYaml(f.contents, f.original_file_path));
+  // Properties files are parsed in parallel; those holding Jinja are rendered (through the one
+  // renderer) and read afterwards, in file order, so the first error in file order wins.
+  struct Parsed {
+    absl::StatusOr<Value> doc;
+    absl::StatusOr<SchemaFile> file;
+  };
+  std::vector<Parsed> parsed(schemas.size(), Parsed{absl::UnknownError(""), absl::UnknownError("")});
+  ParallelFor(schemas.size(), threads, [&](size_t i, int) {
+    const ProjectFile& f = schemas[i];
+    Parsed& out = parsed[i];
+    out.doc = ParseYaml(f.contents, f.original_file_path);
+    if (!out.doc.ok()) return false;
+    if (HasJinja(f.contents)) return true;
+    out.file = ParseSchemaFile(*out.doc, n, f.original_file_path);
+    return out.file.ok();
+  });
+  for (size_t i = 0; i < schemas.size(); ++i) {
+    ProjectFile& f = schemas[i];
+    FLINKDBT_RETURN_IF_ERROR(parsed[i].doc.status());
     if (HasJinja(f.contents)) {
       // Rendered as dbt renders properties files: env_var, var (project vars and --vars), target.
+      Value& doc = *parsed[i].doc;
       Value vars = SchemaVars(c, root_config);
       std::vector<std::string> path;
       FLINKDBT_RETURN_IF_ERROR(
           RenderTree(doc, path, SkipSchemaKeypath, renderer, RenderScope::kSchema, target, &vars));
+      parsed[i].file = ParseSchemaFile(doc, n, f.original_file_path);
     }
-    FLINKDBT_ASSIGN_OR_RETURN(SchemaFile sf, ParseSchemaFile(doc, n, f.original_file_path));
-    pkg.schema_files.push_back(std::move(sf));
+    FLINKDBT_RETURN_IF_ERROR(parsed[i].file.status());
+    pkg.schema_files.push_back(std::move(*parsed[i].file));
+    parsed[i] = Parsed{absl::UnknownError(""), absl::UnknownError("")};  // free the YAML tree now
     files.push_back(std::move(f));
   }
   return absl::OkStatus();
@@ -698,7 +735,7 @@ absl::Status CollectFiles(Package& pkg, ConfigRenderer* renderer, const Value* t
 
 // `root` is the root project's config when loading a package (nullptr for the root itself).
 absl::StatusOr<Package> LoadPackageAt(const fs::path& dir, const ProjectConfig* root,
-                                      ConfigRenderer* renderer, const Value* target) {
+                                      ConfigRenderer* renderer, const Value* target, int threads) {
   const bool is_root = root == nullptr;
   fs::path file = dir / "dbt_project.yml";
   std::error_code ec;
@@ -713,7 +750,7 @@ absl::StatusOr<Package> LoadPackageAt(const fs::path& dir, const ProjectConfig* 
   FLINKDBT_ASSIGN_OR_RETURN(
       pkg.config,
       ParseProjectConfig(text, shown, fs::absolute(dir).lexically_normal().string(), renderer, target));
-  FLINKDBT_RETURN_IF_ERROR(CollectFiles(pkg, renderer, target, root));
+  FLINKDBT_RETURN_IF_ERROR(CollectFiles(pkg, renderer, target, root, threads));
   return pkg;
 }
 
@@ -745,6 +782,7 @@ std::vector<const Package*> LoadedProject::AllPackages() const {
 
 absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptions& options) {
   auto project = std::make_shared<LoadedProject>();
+  const int threads = std::max(options.file_threads, 1);
   project->env = options.env ? *options.env : ProcessEnvironment();
   project->cli_vars = options.cli_vars.is_map() ? options.cli_vars : Value::MakeMap();
   const Environment& env = project->env;
@@ -832,8 +870,9 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
     target_ctx = t.ToContext();
     project->target = std::move(t);
   }
-  FLINKDBT_ASSIGN_OR_RETURN(project->root, LoadPackageAt(project_dir, nullptr, options.renderer,
-                                                         options.load_profile ? &target_ctx : nullptr));
+  FLINKDBT_ASSIGN_OR_RETURN(project->root,
+                            LoadPackageAt(project_dir, nullptr, options.renderer,
+                                          options.load_profile ? &target_ctx : nullptr, threads));
   if (!options.target_path.empty() || !tp.empty()) {
     project->root.config.target_path = target_path;
   } else {
@@ -903,8 +942,9 @@ absl::StatusOr<std::shared_ptr<const LoadedProject>> LoadProject(const LoadOptio
     }
   }
   for (const fs::path& dir : package_dirs) {
-    FLINKDBT_ASSIGN_OR_RETURN(Package pkg, LoadPackageAt(dir, &project->root.config, options.renderer,
-                                                         options.load_profile ? &target_ctx : nullptr));
+    FLINKDBT_ASSIGN_OR_RETURN(Package pkg,
+                              LoadPackageAt(dir, &project->root.config, options.renderer,
+                                            options.load_profile ? &target_ctx : nullptr, threads));
     if (project->FindPackage(pkg.config.name) != nullptr) {
       return absl::InvalidArgumentError(
           ToAbsl(fmt::format("package '{}' is installed twice ({})", pkg.config.name, dir.string())));

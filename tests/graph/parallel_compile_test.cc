@@ -147,5 +147,17 @@ TEST(ParallelCompileTest, FirstErrorAndFilesBeforeItMatchOneThread) {
   }
 }
 
+TEST(ParallelCompileTest, FirstBrokenPropertiesFileWinsOnAnyThreadCount) {
+  fs::path root = MakeProject("parallel_yaml", 400, {});
+  Write(root / "models" / "f5" / "schema.yml", "version: 2\nmodels:\n  - name: m250\n    columns: [\n");
+  Write(root / "models" / "f2" / "schema.yml", "version: 2\nmodels:\n  - name: [m100\n");
+  Outcome one = ParseAndCompile(root, 1);
+  ASSERT_FALSE(one.status.ok());
+  std::optional<SourceLocation> where = GetLocation(one.status);
+  ASSERT_TRUE(where.has_value()) << one.status;
+  EXPECT_EQ(where->file, "models/f2/schema.yml") << one.status;
+  for (int threads : {2, 4}) EXPECT_EQ(ParseAndCompile(root, threads).status, one.status) << threads;
+}
+
 }  // namespace
 }  // namespace flinkdbt::graph

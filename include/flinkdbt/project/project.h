@@ -156,6 +156,9 @@ struct LoadOptions {
   bool load_profile = true;            // false: no target (e.g. tests of the loader alone)
   ConfigRenderer* renderer = nullptr;  // required when a YAML string holds Jinja
   SecretScrubber* scrubber = nullptr;  // receives every secret value
+  // Threads reading files and parsing properties files (the loaded project is the same for any
+  // count; Jinja in properties files is still rendered on the calling thread, in file order).
+  int file_threads = 1;
 };
 
 struct LoadedProject {
