@@ -83,7 +83,7 @@ struct Node {
   bool has_varargs = false;  // macros: body references varargs / kwargs / caller
   bool has_kwargs = false;
   bool has_caller = false;
-  bool maybe_method = false;  // kGetAttr: the name is a str/list/dict method name
+  uint8_t maybe_method = 0;  // kGetAttr: the types the name is a method of (kStrMethod...), 0 if none
   uint32_t offset = 0;        // byte offset in the template source, for locations
   uint32_t tag_offset = 0;    // statements/prints/text in a body: where the `{%`/`{{`/text starts
   Value value;

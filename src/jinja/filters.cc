@@ -548,7 +548,19 @@ Result FMap(Renderer& r, const Value& v, const CallArgs& a) {
     const Value* attr = a.Keyword("attribute");
     if (attr == nullptr) return Generator("sync_do_map", std::move(items));
     const Value* dflt = a.Keyword("default");
+    // map(attribute='name') over dicts: the key is hashed once, not per item.
+    std::string_view key = attr->is_string() ? attr->AsString() : std::string_view();
+    bool plain_key = attr->is_string() && key.find('.') == std::string_view::npos &&
+                     key.find_first_not_of("0123456789") != std::string_view::npos;
+    size_t hash = plain_key ? ValueHasher()(key) : 0;
+    out.reserve(items.size());
     for (Value& x : items) {
+      if (plain_key && x.is_dict()) {
+        if (const Value* y = FindPrehashed(x, key, hash)) {
+          out.push_back(*y);
+          continue;
+        }
+      }
       FLINKDBT_ASSIGN_OR_RETURN(Value y, AttrGet(r, x, *attr, dflt));
       out.push_back(std::move(y));
     }

@@ -2,6 +2,7 @@
 // `config.get('x')`...), with Python's behaviour.
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "absl/container/flat_hash_set.h"
 #include "flinkdbt/base/utf8.h"
@@ -487,12 +488,7 @@ Result StrMethod(Renderer& r, const Value& self, std::string_view name, const Ca
   if (name == "startswith" || name == "endswith") {
     const Value* p = a.Get(0, "prefix");
     FLINKDBT_RETURN_IF_ERROR(NeedStr(p, name));
-    std::vector<Value> options;
-    if (p->is_tuple()) {
-      options.assign(p->Items().begin(), p->Items().end());
-    } else {
-      options.push_back(*p);
-    }
+    std::span<const Value> options = p->is_tuple() ? p->Items() : std::span<const Value>(p, 1);
     for (const Value& o : options) {
       if (!o.is_string()) return TypeError("expected str");
       if (name == "startswith" ? s.starts_with(o.AsString()) : s.ends_with(o.AsString()))
@@ -807,23 +803,17 @@ const absl::flat_hash_set<std::string_view>& DictMethods() {
 
 }  // namespace
 
-bool IsBuiltinMethodName(std::string_view name) {
-  return StrMethods().contains(name) || ListMethods().contains(name) || DictMethods().contains(name);
+uint8_t BuiltinMethodKinds(std::string_view name) {
+  uint8_t kinds = 0;
+  if (StrMethods().contains(name)) kinds |= kStrMethod;
+  if (ListMethods().contains(name)) kinds |= kListMethod;
+  if (name == "index" || name == "count") kinds |= kTupleMethod;
+  if (DictMethods().contains(name)) kinds |= kDictMethod;
+  return kinds;
 }
 
 bool HasBuiltinMethod(const Value& obj, std::string_view name) {
-  switch (obj.kind()) {
-    case ValueKind::kString:
-      return StrMethods().contains(name);
-    case ValueKind::kList:
-      return ListMethods().contains(name);
-    case ValueKind::kTuple:
-      return name == "index" || name == "count";
-    case ValueKind::kDict:
-      return DictMethods().contains(name);
-    default:
-      return false;
-  }
+  return HasBuiltinMethod(obj, BuiltinMethodKinds(name));
 }
 
 absl::StatusOr<Value> CallBuiltinMethod(Renderer& r, const Value& obj, std::string_view name,

@@ -307,6 +307,13 @@ absl::StatusOr<bool> Contains(const Value& container, const Value& item) {
       return container.AsString().find(item.AsString()) != std::string_view::npos;
     case ValueKind::kList:
     case ValueKind::kTuple:
+      if (item.is_string()) {  // a str equals only a str
+        std::string_view s = item.AsString();
+        for (const Value& v : container.Items()) {
+          if (v.is_string() && v.AsString() == s) return true;
+        }
+        return false;
+      }
       for (const Value& v : container.Items()) {
         if (v.Equals(item)) return true;
       }

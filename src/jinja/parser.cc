@@ -1498,7 +1498,7 @@ class Parser {
         Node* n = New(NodeKind::kGetAttr, t);
         n->a = node;
         n->name = impl_->Intern(a.text);
-        n->maybe_method = IsBuiltinMethodName(n->name);
+        n->maybe_method = BuiltinMethodKinds(n->name);
         if (node->kind == NodeKind::kName && node->name == "loop") n->op = LoopAttributeCode(n->name);
         next();
         return n;

@@ -1575,6 +1575,10 @@ absl::Status Renderer::Eval(const Node* n, Frame* f, Value& out) {
       out = n->value;
       return absl::OkStatus();
     case NodeKind::kName:
+      if (const Value* v = LookupRef(n->name, f, n->name_hash)) {
+        out = *v;
+        return absl::OkStatus();
+      }
       return Lookup(n->name, f, out, n->name_hash);
     case NodeKind::kGetAttr:
     case NodeKind::kCompare:
@@ -1657,8 +1661,7 @@ absl::Status Renderer::EvalSlow(const Node* n, Frame* f, Value& out) {
       if (callee->kind == NodeKind::kGetAttr) {
         Value obj;
         FLINKDBT_RETURN_IF_ERROR(Eval(callee->a, f, obj));
-        if (callee->maybe_method && !obj.is_namespace() && !obj.is_object() &&
-            HasBuiltinMethod(obj, callee->name)) {
+        if (HasBuiltinMethod(obj, callee->maybe_method)) {
           FLINKDBT_RETURN_IF_ERROR(EvalArgs(n, f, args, kwargs));
           bool found = false;
           auto r = CallBuiltinMethod(*this, obj, callee->name, CallArgs{args, kwargs}, &found);

@@ -319,10 +319,25 @@ absl::StatusOr<Value> SliceValue(const Value& v, const Value& start, const Value
 absl::StatusOr<Value> CallBuiltinMethod(Renderer& r, const Value& obj, std::string_view name,
                                         const CallArgs& args, bool* found);
 bool HasBuiltinMethod(const Value& obj, std::string_view name);
+// The types a method name belongs to, as bits (resolved once per attribute node by the parser).
+enum : uint8_t { kStrMethod = 1, kListMethod = 2, kTupleMethod = 4, kDictMethod = 8 };
+uint8_t BuiltinMethodKinds(std::string_view name);
+inline bool HasBuiltinMethod(const Value& obj, uint8_t kinds) {
+  switch (obj.kind()) {
+    case ValueKind::kString:
+      return (kinds & kStrMethod) != 0;
+    case ValueKind::kList:
+      return (kinds & kListMethod) != 0;
+    case ValueKind::kTuple:
+      return (kinds & kTupleMethod) != 0;
+    case ValueKind::kDict:
+      return (kinds & kDictMethod) != 0;
+    default:
+      return false;
+  }
+}
 // `loop.index` & co. resolved at parse time: 1..9 for the numeric/boolean attributes, 0 otherwise.
 uint8_t LoopAttributeCode(std::string_view name);
-// Whether `name` is a method of any of str, list, tuple or dict.
-bool IsBuiltinMethodName(std::string_view name);
 // Whether `v` is a range() object; if so its start, step and length.
 bool GetRange(const Value& v, int64_t* start, int64_t* step, int64_t* count);
 // Builtin globals (range, dict, lipsum, cycler, joiner, namespace, return); undefined if absent.
