@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_replace.h"
 #include "flinkdbt/base/digest.h"
+#include "flinkdbt/base/parallel.h"
 #include "flinkdbt/base/strings.h"
 #include "flinkdbt/jinja/environment.h"
 #include "flinkdbt/project/config.h"
@@ -223,6 +224,11 @@ class Builder {
   Builder(const LoadedProject& p, const ParseOptions& o) : p_(p), o_(o), m_(std::make_shared<Manifest>()) {}
 
   absl::StatusOr<std::shared_ptr<Manifest>> Run() {
+    for (ResourceType t : {ResourceType::kModel, ResourceType::kSeed, ResourceType::kSnapshot,
+                           ResourceType::kAnalysis, ResourceType::kTest, ResourceType::kUnitTest,
+                           ResourceType::kSource, ResourceType::kExposure, ResourceType::kOperation}) {
+      default_configs_[static_cast<int>(t)] = DefaultNodeConfig(t);
+    }
     m_->metadata.invocation_id = o_.invocation_id;
     m_->metadata.generated_at = o_.started_at;
     m_->metadata.invocation_started_at = o_.started_at;
@@ -240,6 +246,7 @@ class Builder {
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddSources(*pkg));
     FLINKDBT_RETURN_IF_ERROR(BuildRefIndex());
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddGenericTests(*pkg));
+    FLINKDBT_RETURN_IF_ERROR(BuildGenericTests());
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddUnitTests(*pkg));
     for (const Package* pkg : p_.AllPackages()) FLINKDBT_RETURN_IF_ERROR(AddExposures(*pkg));
     FLINKDBT_RETURN_IF_ERROR(RenderDescriptions());
@@ -604,11 +611,8 @@ class Builder {
 
   // DefaultNodeConfig(t), built once per resource type (copying it is one allocation per level
   // instead of one per key).
-  const Value& DefaultConfig(ResourceType t) {
-    auto [it, inserted] = default_configs_.try_emplace(static_cast<int>(t));
-    if (inserted) it->second = DefaultNodeConfig(t);
-    return it->second;
-  }
+  // Read-only once Run() has started (nodes are configured on several threads).
+  const Value& DefaultConfig(ResourceType t) const { return default_configs_.at(static_cast<int>(t)); }
 
   // dbt's precedence: defaults < own project < schema.yml config < config() < root project (deps only).
   void ResolveConfig(Node& n, const Value& yaml_config) {
@@ -705,9 +709,24 @@ class Builder {
   }
 
   absl::Status ResolveFileNodeConfigs() {
-    for (Node* n : file_nodes_) {
+    // Each node is configured on its own (generate_*_name overrides render through the one
+    // renderer: then one thread); the first error in file order wins.
+    const bool overrides =
+        HasNameOverride("database") || HasNameOverride("schema") || HasNameOverride("alias");
+    std::vector<absl::Status> status(file_nodes_.size());
+    ParallelFor(file_nodes_.size(), overrides ? 1 : o_.threads, [&](size_t i, int) {
+      status[i] = ResolveFileNodeConfig(file_nodes_[i]);
+      return status[i].ok();
+    });
+    for (absl::Status& st : status) FLINKDBT_RETURN_IF_ERROR(st);
+    return absl::OkStatus();
+  }
+
+  absl::Status ResolveFileNodeConfig(Node* n) {
+    {
       auto it = patch_config_.find(n->unique_id);
-      const Value yaml_config = it == patch_config_.end() ? Value::MakeMap() : it->second->config;
+      static const Value kNoConfig = Value::MakeMap();
+      const Value& yaml_config = it == patch_config_.end() ? kNoConfig : it->second->config;
       ResolveConfig(*n, yaml_config);
       if (it != patch_config_.end()) {
         // Patch-level docs/tags outside config (legacy) also apply.
@@ -868,9 +887,46 @@ class Builder {
     std::vector<std::string> column_tags;
   };
 
-  absl::Status AddGenericTest(const Package& pkg, const project::SchemaFile& sf,
-                              const project::TestSpec& spec, const TestTarget& target,
-                              const std::vector<std::string>& extra_tags) {
+  // A generic test to build: AddGenericTests lists them, BuildGenericTests makes their nodes (on
+  // several threads) and adds them in list order.
+  struct GenericTestJob {
+    const Package* pkg;
+    const project::SchemaFile* sf;
+    const project::TestSpec* spec;
+    const TestTarget* target;
+    const std::vector<std::string>* extra_tags;
+  };
+
+  void AddGenericTest(const Package& pkg, const project::SchemaFile& sf, const project::TestSpec& spec,
+                      const TestTarget& target, const std::vector<std::string>& extra_tags) {
+    test_jobs_.push_back(GenericTestJob{&pkg, &sf, &spec, &target, &extra_tags});
+  }
+
+  absl::Status BuildGenericTests() {
+    // generate_*_name overrides render through the one renderer: then one thread.
+    const bool overrides =
+        HasNameOverride("database") || HasNameOverride("schema") || HasNameOverride("alias");
+    std::vector<absl::StatusOr<std::unique_ptr<Node>>> built(test_jobs_.size());
+    ParallelFor(test_jobs_.size(), overrides ? 1 : o_.threads, [&](size_t i, int) {
+      const GenericTestJob& j = test_jobs_[i];
+      built[i] = BuildGenericTest(*j.pkg, *j.sf, *j.spec, *j.target, *j.extra_tags);
+      return built[i].ok();
+    });
+    for (auto& node : built) {
+      FLINKDBT_RETURN_IF_ERROR(node.status());
+      if (*node == nullptr) continue;  // disabled
+      test_nodes_.push_back(node->get());
+      FLINKDBT_RETURN_IF_ERROR(m_->AddNode(std::move(*node)));
+    }
+    test_jobs_.clear();
+    return absl::OkStatus();
+  }
+
+  // The node of one generic test, or null when it is disabled. Reads the builder's state only.
+  absl::StatusOr<std::unique_ptr<Node>> BuildGenericTest(const Package& pkg, const project::SchemaFile& sf,
+                                                         const project::TestSpec& spec,
+                                                         const TestTarget& target,
+                                                         const std::vector<std::string>& extra_tags) {
     Value args = Value::MakeMap();
     for (const auto& [k, v] : spec.kwargs.map()) args.Set(k, v);
     if (!spec.column_name.empty()) args.Set("column_name", Value::String(spec.column_name));
@@ -977,10 +1033,9 @@ class Builder {
     FLINKDBT_RETURN_IF_ERROR(CheckConfigTypes(n->config, fmt::format("test '{}'", n->name), n->location));
     FLINKDBT_RETURN_IF_ERROR(AssignRelation(*n));
     const Value* enabled = n->config.Find("enabled");
-    if (enabled && enabled->is_bool() && !enabled->as_bool()) return absl::OkStatus();
-    if (!target.attached_node.empty() && disabled_.count(target.attached_node)) return absl::OkStatus();
-    test_nodes_.push_back(n.get());
-    return m_->AddNode(std::move(n));
+    if (enabled && enabled->is_bool() && !enabled->as_bool()) return nullptr;
+    if (!target.attached_node.empty() && disabled_.count(target.attached_node)) return nullptr;
+    return n;
   }
 
   absl::Status AddGenericTests(const Package& pkg) {
@@ -993,7 +1048,7 @@ class Builder {
           for (const auto& [vid, eff, v] : vit->second) {
             if (disabled_.count(vid) || m_->FindNode(vid) == nullptr) continue;
             std::string formatted = v.ToPythonStr();
-            TestTarget t;
+            TestTarget& t = test_targets_.emplace_back();
             t.target_name = patch.name + "_v" + formatted;
             t.model_kwarg =
                 fmt::format("{{{{ get_where_subquery(ref('{}', version='{}')) }}}}", patch.name, formatted);
@@ -1003,19 +1058,17 @@ class Builder {
             t.ref.version = v;
             t.ref.location = eff->location;
             for (const auto& c : eff->columns) {
-              std::vector<std::string> ctags;
+              std::vector<std::string>& ctags = test_tags_.emplace_back();
               for (const Value& tg : c.tags.list()) ctags.push_back(tg.as_string());
-              for (const auto& spec : c.data_tests)
-                FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, ctags));
+              for (const auto& spec : c.data_tests) AddGenericTest(pkg, sf, spec, t, ctags);
             }
-            for (const auto& spec : eff->data_tests)
-              FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, {}));
+            for (const auto& spec : eff->data_tests) AddGenericTest(pkg, sf, spec, t, kNoTags);
           }
           continue;
         }
         std::string id = fmt::format("{}.{}.{}", patch.resource, pkg.config.name, patch.name);
         if (disabled_.count(id)) continue;
-        TestTarget t;
+        TestTarget& t = test_targets_.emplace_back();
         t.target_name = patch.name;
         t.model_kwarg = fmt::format("{{{{ get_where_subquery(ref('{}')) }}}}", patch.name);
         t.attached_node = m_->FindNode(id) ? id : "";
@@ -1023,32 +1076,28 @@ class Builder {
         t.ref.name = patch.name;
         t.ref.location = patch.location;
         for (const auto& c : patch.columns) {
-          std::vector<std::string> ctags;
+          std::vector<std::string>& ctags = test_tags_.emplace_back();
           for (const Value& tg : c.tags.list()) ctags.push_back(tg.as_string());
-          for (const auto& spec : c.data_tests)
-            FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, ctags));
+          for (const auto& spec : c.data_tests) AddGenericTest(pkg, sf, spec, t, ctags);
         }
-        for (const auto& spec : patch.data_tests)
-          FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, {}));
+        for (const auto& spec : patch.data_tests) AddGenericTest(pkg, sf, spec, t, kNoTags);
       }
       for (const auto& src : sf.sources) {
         for (const auto& tbl : src.tables) {
           std::string id = fmt::format("source.{}.{}.{}", pkg.config.name, src.name, tbl.name);
           if (disabled_.count(id)) continue;
-          TestTarget t;
+          TestTarget& t = test_targets_.emplace_back();
           t.is_source = true;
           t.target_name = src.name + "_" + tbl.name;
           t.model_kwarg = fmt::format("{{{{ get_where_subquery(source('{}', '{}')) }}}}", src.name, tbl.name);
           t.file_key_name = "sources." + src.name;
           t.source = SourceCall{src.name, tbl.name, tbl.location};
           for (const auto& c : tbl.columns) {
-            std::vector<std::string> ctags;
+            std::vector<std::string>& ctags = test_tags_.emplace_back();
             for (const Value& tg : c.tags.list()) ctags.push_back(tg.as_string());
-            for (const auto& spec : c.data_tests)
-              FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, ctags));
+            for (const auto& spec : c.data_tests) AddGenericTest(pkg, sf, spec, t, ctags);
           }
-          for (const auto& spec : tbl.data_tests)
-            FLINKDBT_RETURN_IF_ERROR(AddGenericTest(pkg, sf, spec, t, {}));
+          for (const auto& spec : tbl.data_tests) AddGenericTest(pkg, sf, spec, t, kNoTags);
         }
       }
     }
@@ -1464,6 +1513,10 @@ class Builder {
   absl::flat_hash_map<std::string, std::vector<const Node*>> ref_index_;
   absl::flat_hash_map<std::string, Macro*> mutable_macros_;  // owned by m_, patched while parsing
   absl::flat_hash_map<int, Value> default_configs_;          // by ResourceType
+  std::vector<GenericTestJob> test_jobs_;
+  std::deque<TestTarget> test_targets_;  // pointer-stable, for test_jobs_
+  std::deque<std::vector<std::string>> test_tags_;
+  const std::vector<std::string> kNoTags;
   absl::flat_hash_map<std::string, std::vector<std::string>> macro_names_;
   absl::flat_hash_map<std::string, std::vector<SourceCall>> unit_sources_;
   std::set<std::string> disabled_;

@@ -153,6 +153,7 @@ absl::StatusOr<ParsedProject> ParseLoaded(std::shared_ptr<const project::LoadedP
   po.invocation_id = options.invocation_id.empty() ? Uuid4() : options.invocation_id;
   po.started_at = options.started_at.empty() ? NowIso() : options.started_at;
   po.static_parser = options.static_parser;
+  po.threads = out.threads;
   compile::CompileOptions co = options.compile;
   co.invocation_id = po.invocation_id;
   co.run_started_at = po.started_at;

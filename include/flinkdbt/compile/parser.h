@@ -48,6 +48,9 @@ struct ParseOptions {
   ParseRenderer* renderer = nullptr;  // null: static extraction only
   // Force every node through the renderer (dbt's --no-static-parser).
   bool static_parser = true;
+  // Threads building nodes (the manifest is the same for any count; rendering through `renderer`
+  // stays on the calling thread).
+  int threads = 1;
 };
 
 // A parsed macro source: one entry per {% macro %}/{% test %}/{% materialization %} block.
