@@ -378,8 +378,57 @@ class Builder {
   }
 
   // --- file nodes --------------------------------------------------------------------------------
+  // File nodes are made (and read by the static extractor) on several threads, added in file order
+  // up to the first error, and the files the extractor cannot read are then rendered by the
+  // renderer (CaptureAll, possibly on several threads): errors, log() output and the manifest are
+  // those of one file after another.
   absl::Status AddFileNodes(const Package& pkg) {
-    for (const auto& f : pkg.files) {
+    struct Made {
+      absl::Status status;
+      std::unique_ptr<Node> node;  // null for files that are not nodes
+      bool render = false;         // needs the renderer
+    };
+    std::vector<Made> made(pkg.files.size());
+    ParallelFor(pkg.files.size(), o_.threads, [&](size_t i, int) {
+      made[i].status = MakeFileNode(pkg, pkg.files[i], made[i].node, made[i].render);
+      return made[i].status.ok();
+    });
+    absl::Status first_error;
+    std::vector<Node*> to_render;
+    for (Made& m : made) {
+      first_error = m.status;
+      if (!first_error.ok()) break;
+      if (m.node == nullptr) continue;
+      Node* n = m.node.get();
+      first_error = m_->AddNode(std::move(m.node));
+      if (!first_error.ok()) break;
+      file_nodes_.push_back(n);
+      if (m.render) to_render.push_back(n);
+    }
+    if (!to_render.empty()) {
+      std::vector<const Node*> nodes(to_render.begin(), to_render.end());
+      std::vector<absl::StatusOr<ParseCapture>> captures = o_.renderer->CaptureAll(nodes, o_.threads);
+      for (size_t k = 0; k < to_render.size(); ++k) {
+        if (k >= captures.size()) return absl::InternalError("CaptureAll returned too few captures");
+        FLINKDBT_RETURN_IF_ERROR(captures[k].status());
+        ApplyCapture(*to_render[k], std::move(*captures[k]));
+      }
+    }
+    return first_error;
+  }
+
+  static void ApplyCapture(Node& n, ParseCapture cap) {
+    n.refs = std::move(cap.refs);
+    n.sources = std::move(cap.sources);
+    n.config_call_dict = project::NormaliseConfig(std::move(cap.config_call));
+    n.depends_on_macros = std::move(cap.macros_called);
+  }
+
+  // The node of file `f` (null when the file is not a node); `render` is set when the static
+  // extractor cannot read it. Reads the builder's state only.
+  absl::Status MakeFileNode(const Package& pkg, const project::ProjectFile& f, std::unique_ptr<Node>& out,
+                            bool& render) const {
+    {
       ResourceType type;
       switch (f.kind) {
         case FileKind::kModel:
@@ -400,7 +449,7 @@ class Builder {
               "snapshots are not supported for Flink SQL (no MERGE/UPDATE); remove this file or move it "
               "out of snapshot-paths");
         default:
-          continue;
+          return absl::OkStatus();
       }
       auto n = std::make_unique<Node>();
       n->resource_type = type;
@@ -439,16 +488,12 @@ class Builder {
                 "this file uses Jinja beyond ref()/source()/config() with literal arguments, which needs "
                 "the template engine (not available in this build)");
           }
-          FLINKDBT_ASSIGN_OR_RETURN(ParseCapture c, o_.renderer->Capture(*n));
-          cap = std::move(c);
+          render = true;
+        } else {
+          ApplyCapture(*n, std::move(*cap));
         }
-        n->refs = std::move(cap->refs);
-        n->sources = std::move(cap->sources);
-        n->config_call_dict = project::NormaliseConfig(std::move(cap->config_call));
-        n->depends_on_macros = std::move(cap->macros_called);
       }
-      file_nodes_.push_back(n.get());
-      FLINKDBT_RETURN_IF_ERROR(m_->AddNode(std::move(n)));
+      out = std::move(n);
     }
     return absl::OkStatus();
   }
@@ -1525,6 +1570,17 @@ class Builder {
 };
 
 }  // namespace
+
+std::vector<absl::StatusOr<ParseCapture>> ParseRenderer::CaptureAll(const std::vector<const Node*>& nodes,
+                                                                    int threads) {
+  (void)threads;
+  std::vector<absl::StatusOr<ParseCapture>> out;
+  for (const Node* n : nodes) {
+    out.push_back(Capture(*n));
+    if (!out.back().ok()) break;
+  }
+  return out;
+}
 
 absl::StatusOr<std::shared_ptr<Manifest>> ParseManifest(const project::LoadedProject& project,
                                                         const ParseOptions& options) {

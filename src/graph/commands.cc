@@ -265,25 +265,20 @@ absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& pa
   return out;
 }
 
-absl::Status CompileNodes(const ParsedProject& parsed, const std::vector<compile::Node*>& nodes,
-                          const std::function<void(compile::Node&)>& done) {
-  // No thread is started for work too small to gain from one (a fork builds its own context).
-  constexpr size_t kNodesPerThread = 64;
-  int threads = static_cast<int>(std::min<size_t>(parsed.threads, nodes.size() / kNodesPerThread));
-  threads = std::max(threads, 1);
-  FLINKDBT_ASSIGN_OR_RETURN(std::vector<compile::Compiler*> compilers, parsed.compiler->Workers(threads));
-  std::vector<absl::Status> status(nodes.size());
-  if (threads == 1) {
-    for (size_t i = 0; i < nodes.size(); ++i) {
-      FLINKDBT_RETURN_IF_ERROR(compilers[0]->CompileNode(*nodes[i]));
-      done(*nodes[i]);
-    }
-    return absl::OkStatus();
-  }
-  // Each thread's log() lines are kept per node and passed on in node order as nodes are taken.
+namespace {
+
+// No thread is started for work too small to gain from one (a fork builds its own context).
+constexpr size_t kNodesPerThread = 64;
+
+// Runs `work(i, compiler)` for i in [0, n) on `compilers` (one per thread) and `commit(i)` in index
+// order up to the first failing index, whose number is returned (n when none failed). log() lines
+// of each index reach `sink` in index order, just before its commit (or the failure's return).
+template <typename Work, typename Commit>
+size_t RunOnWorkers(size_t n, const std::vector<compile::Compiler*>& compilers,
+                    const std::function<void(std::string_view, std::string_view)>& sink, Work&& work,
+                    Commit&& commit) {
   using LogLine = std::pair<std::string, std::string>;
-  const auto& sink = parsed.compiler->options().log;
-  std::vector<std::vector<LogLine>> logs(nodes.size());
+  std::vector<std::vector<LogLine>> logs(n);
   std::vector<size_t> current(compilers.size());
   for (size_t w = 0; w < compilers.size(); ++w) {
     compilers[w]->SetLog([&logs, &current, w](std::string_view level, std::string_view message) {
@@ -297,20 +292,64 @@ absl::Status CompileNodes(const ParsedProject& parsed, const std::vector<compile
     logs[i].clear();
   };
   size_t taken = ParallelForOrdered(
-      nodes.size(), threads,
+      n, static_cast<int>(compilers.size()),
       [&](size_t i, int worker) {
         current[worker] = i;
-        status[i] = compilers[worker]->CompileNode(*nodes[i]);
-        return status[i].ok();
+        return work(i, *compilers[worker]);
       },
       [&](size_t i) {
         flush(i);
-        done(*nodes[i]);
+        commit(i);
       });
   for (compile::Compiler* c : compilers) c->SetLog(sink);
-  if (taken == nodes.size()) return absl::OkStatus();
-  flush(taken);
-  return status[taken];
+  if (taken < n) flush(taken);
+  return taken;
+}
+
+int ThreadsFor(size_t items, int threads) {
+  return std::max(1, static_cast<int>(std::min<size_t>(std::max(threads, 1), items / kNodesPerThread)));
+}
+
+}  // namespace
+
+std::vector<absl::StatusOr<compile::ParseCapture>> LazyCompiler::CaptureAll(
+    const std::vector<const compile::Node*>& nodes, int threads) {
+  threads = ThreadsFor(nodes.size(), threads);
+  if (threads == 1) return ParseRenderer::CaptureAll(nodes, 1);
+  absl::StatusOr<std::vector<compile::Compiler*>> compilers = Workers(threads);
+  if (!compilers.ok()) return {compilers.status()};
+  std::vector<absl::StatusOr<compile::ParseCapture>> out(nodes.size(), absl::UnknownError(""));
+  size_t taken = RunOnWorkers(
+      nodes.size(), *compilers, options_.log,
+      [&](size_t i, compile::Compiler& c) {
+        out[i] = c.Capture(*nodes[i]);
+        return out[i].ok();
+      },
+      [](size_t) {});
+  out.resize(std::min(nodes.size(), taken + 1));
+  return out;
+}
+
+absl::Status CompileNodes(const ParsedProject& parsed, const std::vector<compile::Node*>& nodes,
+                          const std::function<void(compile::Node&)>& done) {
+  int threads = ThreadsFor(nodes.size(), parsed.threads);
+  FLINKDBT_ASSIGN_OR_RETURN(std::vector<compile::Compiler*> compilers, parsed.compiler->Workers(threads));
+  if (threads == 1) {
+    for (compile::Node* node : nodes) {
+      FLINKDBT_RETURN_IF_ERROR(compilers[0]->CompileNode(*node));
+      done(*node);
+    }
+    return absl::OkStatus();
+  }
+  std::vector<absl::Status> status(nodes.size());
+  size_t taken = RunOnWorkers(
+      nodes.size(), compilers, parsed.compiler->options().log,
+      [&](size_t i, compile::Compiler& c) {
+        status[i] = c.CompileNode(*nodes[i]);
+        return status[i].ok();
+      },
+      [&](size_t i) { done(*nodes[i]); });
+  return taken == nodes.size() ? absl::OkStatus() : status[taken];
 }
 
 absl::StatusOr<SelectionResult> SelectNodes(const ParsedProject& parsed, const ListOptions& options,

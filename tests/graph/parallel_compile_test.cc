@@ -26,7 +26,7 @@ std::string Read(const fs::path& p) {
 
 // n models in folders of 50: every 7th is ephemeral (so ephemeral parents are shared by models
 // compiled on different threads, some through ephemeral chains), every 3rd renders with Jinja
-// at parse time and logs while compiling, every model has schema.yml tests. `broken` models fail
+// at parse time and logs while parsing and compiling, every model has schema.yml tests. `broken` models fail
 // at compile time (a var without a default).
 fs::path MakeProject(const std::string& name, int n, const std::vector<int>& broken) {
   fs::path root = fs::path(testing::TempDir()) / name;
@@ -35,10 +35,11 @@ fs::path MakeProject(const std::string& name, int n, const std::vector<int>& bro
         "name: par\nversion: '1.0'\nconfig-version: 2\nprofile: par\nmodels:\n  par:\n    +materialized: "
         "view\n");
   Write(root / "profiles.yml", "par:\n  target: dev\n  outputs:\n    dev:\n      type: local\n");
-  Write(root / "macros" / "lib.sql",
-        "{% macro twice(col) -%}\n  ({{ col }} * 2)\n{%- endmacro %}\n"
-        "{% macro note(what) -%}\n  {%- if execute %}{{ log('compiling ' ~ what, info=True) }}{% endif -%}\n"
-        "{%- endmacro %}\n");
+  Write(
+      root / "macros" / "lib.sql",
+      "{% macro twice(col) -%}\n  ({{ col }} * 2)\n{%- endmacro %}\n"
+      "{% macro note(what) -%}\n  {{- log(('compiling ' if execute else 'parsing ') ~ what, info=True) -}}\n"
+      "{%- endmacro %}\n");
   std::ostringstream schema;
   for (int i = 0; i < n; ++i) {
     fs::path dir = root / "models" / ("f" + std::to_string(i / 50));
@@ -49,7 +50,7 @@ fs::path MakeProject(const std::string& name, int n, const std::vector<int>& bro
     }
     std::ostringstream m;
     if (i % 7 == 3) m << "{{ config(materialized='ephemeral') }}\n";
-    if (i % 3 == 0) m << "{{ note(this.name) }}\n";
+    if (i % 3 == 0) m << "{{ note(model.name) }}\n";
     m << "select id, " << (i % 3 == 0 ? "{{ twice('amount') }}" : "amount") << " as amount";
     if (std::find(broken.begin(), broken.end(), i) != broken.end()) m << ", {{ var('missing_" << i << "') }}";
     if (i == 0) {
@@ -120,7 +121,11 @@ TEST(ParallelCompileTest, ManifestAndCompiledFilesMatchOneThread) {
   ASSERT_GT(one.compiled_ids.size(), 600u);
   EXPECT_GT(one.manifest.size(), 100000u);
   EXPECT_NE(one.manifest.find("__dbt__cte__m3"), std::string::npos);
-  EXPECT_EQ(one.logs.size(), 134u);  // models m0, m3, ... m399: one line each
+  // Models m0, m3, ... m399: one line each at parse time (rendered, not statically extracted),
+  // one while compiling.
+  ASSERT_EQ(one.logs.size(), 268u);
+  EXPECT_EQ(one.logs.front(), "info: parsing m0");
+  EXPECT_EQ(one.logs.back(), "info: compiling m399");
   for (int threads : {2, 4, 7}) {
     Outcome many = ParseAndCompile(root, threads);
     ASSERT_TRUE(many.status.ok()) << many.status;
@@ -144,6 +149,22 @@ TEST(ParallelCompileTest, FirstErrorAndFilesBeforeItMatchOneThread) {
     EXPECT_EQ(many.status, one.status) << threads << " threads";
     EXPECT_EQ(many.files, one.files) << threads << " threads";
     EXPECT_EQ(many.logs, one.logs) << threads << " threads";
+  }
+}
+
+TEST(ParallelCompileTest, FirstModelFailingToRenderAtParseTimeWins) {
+  fs::path root = MakeProject("parallel_parse_error", 400, {});
+  Write(root / "models" / "f6" / "m300.sql",
+        "{{ note('x') }}\nselect {{ exceptions.raise_compiler_error('m300 is broken') }}\n");
+  Write(root / "models" / "f2" / "m102.sql",
+        "{{ note('x') }}\nselect {{ exceptions.raise_compiler_error('m102 is broken') }}\n");
+  Outcome one = ParseAndCompile(root, 1);
+  ASSERT_FALSE(one.status.ok());
+  EXPECT_NE(one.status.message().find("m102 is broken"), absl::string_view::npos) << one.status;
+  for (int threads : {2, 4}) {
+    Outcome many = ParseAndCompile(root, threads);
+    EXPECT_EQ(many.status, one.status) << threads;
+    EXPECT_EQ(many.logs, one.logs) << threads;
   }
 }
 

@@ -37,6 +37,11 @@ class ParseRenderer {
  public:
   virtual ~ParseRenderer() = default;
   virtual absl::StatusOr<ParseCapture> Capture(const Node& node) = 0;
+  // Captures `nodes` in order: one result each, up to and including the first error (the results
+  // end there). A renderer may render them on up to `threads` threads, keeping log() output in node
+  // order; this default renders one node after another on the calling thread.
+  virtual std::vector<absl::StatusOr<ParseCapture>> CaptureAll(const std::vector<const Node*>& nodes,
+                                                               int threads);
   // Calls a project's generate_{schema,alias,database}_name override; nullopt when none exists.
   virtual absl::StatusOr<std::optional<std::string>> GenerateName(std::string_view kind, const Value& custom,
                                                                   const Node& node) = 0;

@@ -57,6 +57,9 @@ class LazyCompiler : public compile::ParseRenderer {
   // Sets the manifest (on Get()'s compiler; forks are dropped).
   void SetManifest(std::shared_ptr<compile::Manifest> manifest);
   absl::StatusOr<compile::ParseCapture> Capture(const compile::Node& node) override;
+  // Parse-time rendering on up to `threads` compilers (Workers), log() lines in node order.
+  std::vector<absl::StatusOr<compile::ParseCapture>> CaptureAll(
+      const std::vector<const compile::Node*>& nodes, int threads) override;
   absl::StatusOr<std::optional<std::string>> GenerateName(std::string_view kind, const project::Value& custom,
                                                           const compile::Node& node) override;
 
