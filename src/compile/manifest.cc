@@ -433,17 +433,62 @@ void WriteNodeJson(JsonWriter& w, const Node& n) {
   w.EndObject();
 }
 
+void Manifest::WriteDependencyMap(JsonWriter& w, bool children) const {
+  // Ids are compared and written in place (no copies); nodes in unique_id order, each list sorted
+  // and without duplicates, as ParentMap()/ChildMap() build them.
+  std::vector<size_t> order(nodes_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto id_less = [this](size_t a, size_t b) { return nodes_[a]->unique_id < nodes_[b]->unique_id; };
+  std::sort(order.begin(), order.end(), id_less);
+  std::vector<std::vector<size_t>> child_lists;
+  if (children) {
+    child_lists.resize(nodes_.size());
+    for (size_t j = 0; j < nodes_.size(); ++j) {
+      for (const std::string& p : nodes_[j]->depends_on_nodes) {
+        auto it = node_index_.find(ToAbsl(p));
+        if (it != node_index_.end()) child_lists[it->second].push_back(j);
+      }
+    }
+  }
+  std::vector<const std::string*> ids;
+  auto ptr_less = [](const std::string* a, const std::string* b) { return *a < *b; };
+  auto ptr_eq = [](const std::string* a, const std::string* b) { return *a == *b; };
+  w.BeginObject();
+  for (size_t k : order) {
+    ids.clear();
+    if (children) {
+      for (size_t j : child_lists[k]) ids.push_back(&nodes_[j]->unique_id);
+    } else {
+      for (const std::string& p : nodes_[k]->depends_on_nodes) ids.push_back(&p);
+    }
+    std::sort(ids.begin(), ids.end(), ptr_less);
+    ids.erase(std::unique(ids.begin(), ids.end(), ptr_eq), ids.end());
+    w.Key(nodes_[k]->unique_id).BeginArray();
+    for (const std::string* id : ids) w.String(*id);
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
 std::string Manifest::ToJson(int indent, int threads) const {
   const JsonWriterOptions options{.indent = indent, .ensure_ascii = true};
   // Compact documents get their node objects written in parallel, a range of nodes per task (each
   // range one JSON array whose element ends are recorded), and spliced in below in node order.
+  // parent_map and child_map are two more tasks.
   std::vector<std::string> ranges;
   std::vector<std::string_view> node_text;
+  std::string parent_map, child_map;
   if (indent == 0 && threads > 1 && nodes_.size() >= 512) {
     std::vector<size_t> bounds = SplitRange(nodes_.size(), static_cast<size_t>(threads) * 8, 128);
     ranges.resize(bounds.size() - 1);
     std::vector<size_t> ends(nodes_.size());
-    ParallelFor(ranges.size(), threads, [&](size_t r, int) {
+    ParallelFor(ranges.size() + 2, threads, [&](size_t r, int) {
+      if (r >= ranges.size()) {
+        JsonWriter map(options);
+        WriteDependencyMap(map, r == ranges.size() + 1);
+        (r == ranges.size() ? parent_map : child_map) = std::move(map.TakeString()).value_or("");
+        return true;
+      }
       JsonWriter part(options);
       part.BeginArray();
       for (size_t k = bounds[r]; k < bounds[r + 1]; ++k) {
@@ -545,13 +590,15 @@ std::string Manifest::ToJson(int indent, int threads) const {
   w.Key("groups").BeginObject().EndObject();
   w.Key("selectors").BeginObject().EndObject();
   w.Key("disabled").BeginObject().EndObject();
-  auto write_map = [&](std::string_view key, const std::map<std::string, std::vector<std::string>>& m) {
-    w.Key(key).BeginObject();
-    for (const auto& [k, v] : m) StringList(w, k, v);
-    w.EndObject();
-  };
-  write_map("parent_map", ParentMap());
-  write_map("child_map", ChildMap());
+  for (bool children : {false, true}) {
+    w.Key(children ? "child_map" : "parent_map");
+    const std::string& text = children ? child_map : parent_map;
+    if (text.empty()) {
+      WriteDependencyMap(w, children);
+    } else {
+      w.Raw(text);
+    }
+  }
   w.Key("group_map").BeginObject().EndObject();
   w.Key("saved_queries").BeginObject().EndObject();
   w.Key("semantic_models").BeginObject().EndObject();

@@ -189,6 +189,9 @@ class Manifest {
   std::string ToJson(int indent = 0, int threads = 1) const;
 
  private:
+  // parent_map (children = false) or child_map as one JSON object value.
+  void WriteDependencyMap(JsonWriter& w, bool children) const;
+
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<std::unique_ptr<Macro>> macros_;
   std::vector<std::unique_ptr<Doc>> docs_;
