@@ -623,7 +623,7 @@ absl::Status Renderer::ExecPrint(const Node* n, Frame* f) {
       if (!in_scope) held = *fnp;
       const auto* m = static_cast<const MacroObject*>(fnp->heap_ptr());
       bool streamed = false;
-      absl::StatusOr<Value> r;
+      absl::StatusOr<Value> r{Value()};  // (a default StatusOr builds an error status out of line)
       const Node* mn = m->node;
       if (call->kwargs.empty() && call->c == nullptr && call->d == nullptr &&
           call->args.size() == mn->params.size() && !mn->has_caller && !mn->has_kwargs && !mn->has_varargs) {
