@@ -51,7 +51,10 @@ bool ParseResourceType(std::string_view name, ResourceType* out) {
   return false;
 }
 
-bool Node::is_ephemeral() const { return materialized() == "ephemeral"; }
+bool Node::is_ephemeral() const {
+  const Value* m = config.Find("materialized");
+  return m != nullptr && m->is_string() && m->as_string() == "ephemeral";
+}
 
 std::string Node::materialized() const {
   const Value* m = config.Find("materialized");

@@ -245,16 +245,23 @@ absl::StatusOr<std::vector<CompiledNode>> CompileCommand(const ParsedProject& pa
   // node and all before it are done; node->compiled_code stays alive in the manifest until the
   // writer finishes below.
   CompiledFileWriter writer;
-  const std::string target_dir = parsed.project->root.config.target_path;
+  // compiled_path is "<target dir name>/compiled/<pkg>/<path>", '/'-separated; paths are joined as
+  // strings (fs::path arithmetic per node was a visible part of compiling 30k nodes).
+  auto dir_prefix = [](std::string dir) {
+    if (!dir.empty() && dir.back() != '/') dir += '/';
+    return dir;
+  };
+  const std::string target_abs = dir_prefix(target.string());
+  const std::string target_rel =
+      dir_prefix(fs::path(parsed.project->root.config.target_path).generic_string());
   absl::Status compiled = CompileNodes(parsed, nodes, [&](compile::Node& node) {
     if (!node.compiled) return;
-    std::string rel = node.compiled_path.substr(node.compiled_path.find('/') + 1);
+    std::string_view rel = std::string_view(node.compiled_path).substr(node.compiled_path.find('/') + 1);
     // Compiled files are plain outputs (dbt rewrites them every run).
-    std::string file = (target / rel).string();
+    std::string file = target_abs + std::string(rel);
     size_t slash = file.rfind('/');
     writer.Add(file.substr(0, slash), file.substr(slash + 1), node.compiled_code);
-    out.push_back(CompiledNode{node.unique_id, node.name, (fs::path(target_dir) / rel).generic_string(),
-                               node.compiled_code});
+    out.push_back(CompiledNode{node.unique_id, node.name, target_rel + std::string(rel), node.compiled_code});
   });
   FLINKDBT_RETURN_IF_ERROR(writer.Finish());
   FLINKDBT_RETURN_IF_ERROR(compiled);

@@ -44,11 +44,16 @@ CompiledFileWriter::CompiledFileWriter() : thread_([this] { Run(); }) {}
 CompiledFileWriter::~CompiledFileWriter() { (void)Finish(); }
 
 void CompiledFileWriter::Add(std::string dir, std::string name, std::string_view contents) {
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(Job{std::move(dir), std::move(name), contents});
+    // A writer that is busy takes the whole queue when it comes back: waking it for every file
+    // (a futex call each) cost as much as writing the files' paths.
+    wake = writer_waiting_;
+    writer_waiting_ = false;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
 }
 
 absl::Status CompiledFileWriter::Finish() {
@@ -72,7 +77,11 @@ void CompiledFileWriter::Run() {
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      while (!closing_ && queue_.empty()) {
+        writer_waiting_ = true;
+        cv_.wait(lock);
+      }
+      writer_waiting_ = false;
       if (queue_.empty()) return;  // closing, nothing left
       batch.swap(queue_);
     }

@@ -51,6 +51,7 @@ class CompiledFileWriter {
   std::condition_variable cv_;
   std::vector<Job> queue_;           // guarded by mu_
   bool closing_ = false;             // guarded by mu_
+  bool writer_waiting_ = false;      // guarded by mu_: the writer sleeps on cv_ for work
   absl::Status status_;              // the writer thread's first error; read after join
   std::map<std::string, Dir> dirs_;  // writer thread only
   std::thread thread_;
