@@ -83,16 +83,48 @@ bool Value::Erase(std::string_view key) {
   return false;
 }
 
+Value::Value(const Value& other)
+    : kind_(other.kind_),
+      b_(other.b_),
+      quoted_(other.quoted_),
+      i_(other.i_),
+      d_(other.d_),
+      s_(other.s_),
+      list_(other.list_),
+      map_(other.map_),
+      where_(other.where_ ? std::make_unique<Where>(*other.where_) : nullptr) {}
+
+Value& Value::operator=(const Value& other) {
+  if (this != &other) *this = Value(other);
+  return *this;
+}
+
+const SourceLocation& Value::location() const {
+  static const SourceLocation kNowhere;
+  return where_ ? where_->loc : kNowhere;
+}
+
+void Value::set_location(SourceLocation loc) {
+  if (!where_) {
+    if (loc == SourceLocation{}) return;
+    where_ = std::make_unique<Where>();
+  }
+  where_->loc = std::move(loc);
+}
+
 SourceLocation Value::KeyLocation(std::string_view key) const {
-  for (const auto& [k, loc] : key_locs_) {
-    if (k == key) return loc;
+  if (where_) {
+    for (const auto& [k, loc] : where_->key_locs) {
+      if (k == key) return loc;
+    }
   }
   const Value* v = Find(key);
-  return v ? v->location() : loc_;
+  return v ? v->location() : location();
 }
 
 void Value::SetKeyLocation(std::string_view key, SourceLocation loc) {
-  key_locs_.emplace_back(std::string(key), std::move(loc));
+  if (!where_) where_ = std::make_unique<Where>();
+  where_->key_locs.emplace_back(std::string(key), std::move(loc));
 }
 
 bool Value::Truthy() const {

@@ -7,6 +7,7 @@
 #define FLINKDBT_PROJECT_VALUE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,11 @@ class Value {
   using Map = std::vector<std::pair<std::string, Value>>;
 
   Value() = default;
+  Value(const Value& other);
+  Value& operator=(const Value& other);
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
+  ~Value() = default;
   static Value Null() { return Value(); }
   static Value Bool(bool b);
   static Value Int(int64_t i);
@@ -75,8 +81,8 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
   // Where this value was written (empty file when it was computed).
-  const SourceLocation& location() const { return loc_; }
-  void set_location(SourceLocation loc) { loc_ = std::move(loc); }
+  const SourceLocation& location() const;
+  void set_location(SourceLocation loc);
   // Where a map key was written (the value's own location when unknown).
   SourceLocation KeyLocation(std::string_view key) const;
   void SetKeyLocation(std::string_view key, SourceLocation loc);
@@ -94,8 +100,13 @@ class Value {
   std::string s_;
   List list_;
   Map map_;
-  SourceLocation loc_;
-  std::vector<std::pair<std::string, SourceLocation>> key_locs_;  // YAML maps only
+  // Where the value (and, for maps, each key) was written: only values read from a file have
+  // one, so computed values (configs, defaults, the manifest's trees) stay small.
+  struct Where {
+    SourceLocation loc;
+    std::vector<std::pair<std::string, SourceLocation>> key_locs;  // YAML maps only
+  };
+  std::unique_ptr<Where> where_;
 };
 
 // Writes `v` as JSON (maps in insertion order).
