@@ -136,31 +136,67 @@ Value DefaultNodeConfig(ResourceType t) {
   return c;
 }
 
+// The type a shared config key must have (kAny: not checked here).
+enum class ConfigType { kAny, kBool, kString, kDict, kTags, kInt };
+ConfigType ExpectedConfigType(std::string_view key) {
+  using namespace std::string_view_literals;
+  static constexpr std::pair<std::string_view, ConfigType> kTyped[] = {
+      {"enabled"sv, ConfigType::kBool},
+      {"full_refresh"sv, ConfigType::kBool},
+      {"store_failures"sv, ConfigType::kBool},
+      {"alias"sv, ConfigType::kString},
+      {"schema"sv, ConfigType::kString},
+      {"database"sv, ConfigType::kString},
+      {"materialized"sv, ConfigType::kString},
+      {"severity"sv, ConfigType::kString},
+      {"fail_calc"sv, ConfigType::kString},
+      {"warn_if"sv, ConfigType::kString},
+      {"error_if"sv, ConfigType::kString},
+      {"where"sv, ConfigType::kString},
+      {"meta"sv, ConfigType::kDict},
+      {"docs"sv, ConfigType::kDict},
+      {"contract"sv, ConfigType::kDict},
+      {"persist_docs"sv, ConfigType::kDict},
+      {"grants"sv, ConfigType::kDict},
+      {"quoting"sv, ConfigType::kDict},
+      {"column_types"sv, ConfigType::kDict},
+      {"tags"sv, ConfigType::kTags},
+      {"limit"sv, ConfigType::kInt}};
+  for (const auto& [name, type] : kTyped) {
+    if (name == key) return type;
+  }
+  return ConfigType::kAny;
+}
+
 // Type checks of the configs every resource shares (dbt validates them against its schema).
 absl::Status CheckConfigTypes(const Value& cfg, const std::string& what, const SourceLocation& where) {
   auto loc = [&](const Value& v) { return v.location().file.empty() ? where : v.location(); };
   for (const auto& [k, v] : cfg.map()) {
     std::string_view expect;
-    if ((k == "enabled" || k == "full_refresh" || k == "store_failures") && !v.is_bool() && !v.is_null()) {
-      expect = "a boolean";
-    } else if ((k == "alias" || k == "schema" || k == "database" || k == "materialized" || k == "severity" ||
-                k == "fail_calc" || k == "warn_if" || k == "error_if" || k == "where") &&
-               !v.is_string() && !v.is_null()) {
-      expect = "a string";
-    } else if ((k == "meta" || k == "docs" || k == "contract" || k == "persist_docs" || k == "grants" ||
-                k == "quoting" || k == "column_types") &&
-               !v.is_map() && !v.is_null()) {
-      expect = "a dictionary";
-    } else if (k == "tags") {
-      if (!v.is_list()) {
-        expect = "a string or a list of strings";
-      } else {
-        for (const Value& t : v.list()) {
-          if (!t.is_string()) return ErrorAt(loc(t), fmt::format("every tag of {} must be a string", what));
+    switch (ExpectedConfigType(k)) {
+      case ConfigType::kAny:
+        break;
+      case ConfigType::kBool:
+        if (!v.is_bool() && !v.is_null()) expect = "a boolean";
+        break;
+      case ConfigType::kString:
+        if (!v.is_string() && !v.is_null()) expect = "a string";
+        break;
+      case ConfigType::kDict:
+        if (!v.is_map() && !v.is_null()) expect = "a dictionary";
+        break;
+      case ConfigType::kTags:
+        if (!v.is_list()) {
+          expect = "a string or a list of strings";
+        } else {
+          for (const Value& t : v.list()) {
+            if (!t.is_string()) return ErrorAt(loc(t), fmt::format("every tag of {} must be a string", what));
+          }
         }
-      }
-    } else if (k == "limit" && !v.is_int() && !v.is_null()) {
-      expect = "an integer";
+        break;
+      case ConfigType::kInt:
+        if (!v.is_int() && !v.is_null()) expect = "an integer";
+        break;
     }
     if (!expect.empty()) {
       return ErrorAt(loc(v), fmt::format("invalid config '{}' for {}: expected {}, got {} ({})", k, what,
