@@ -425,7 +425,7 @@ class Builder {
       bool render = false;         // needs the renderer
     };
     std::vector<Made> made(pkg.files.size());
-    ParallelFor(pkg.files.size(), o_.threads, [&](size_t i, int) {
+    ParallelFor(pkg.files.size(), ThreadsFor(pkg.files.size()), [&](size_t i, int) {
       made[i].status = MakeFileNode(pkg, pkg.files[i], made[i].node, made[i].render);
       return made[i].status.ok();
     });
@@ -692,6 +692,10 @@ class Builder {
 
   // DefaultNodeConfig(t), built once per resource type (copying it is one allocation per level
   // instead of one per key).
+  // Threads for a pass over `items` nodes or files: one for small projects, where starting threads
+  // costs more than it saves.
+  int ThreadsFor(size_t items) const { return items >= 128 ? o_.threads : 1; }
+
   // Read-only once Run() has started (nodes are configured on several threads).
   const Value& DefaultConfig(ResourceType t) const { return default_configs_.at(static_cast<int>(t)); }
 
@@ -795,7 +799,7 @@ class Builder {
     const bool overrides =
         HasNameOverride("database") || HasNameOverride("schema") || HasNameOverride("alias");
     std::vector<absl::Status> status(file_nodes_.size());
-    ParallelFor(file_nodes_.size(), overrides ? 1 : o_.threads, [&](size_t i, int) {
+    ParallelFor(file_nodes_.size(), overrides ? 1 : ThreadsFor(file_nodes_.size()), [&](size_t i, int) {
       status[i] = ResolveFileNodeConfig(file_nodes_[i]);
       return status[i].ok();
     });
@@ -928,7 +932,7 @@ class Builder {
   }
 
   // dbt's _packages_to_search: explicit package alone; else root, then the node's own package, then any.
-  const Node* LookupRef(const RefCall& r, const std::string& node_package) {
+  const Node* LookupRef(const RefCall& r, const std::string& node_package) const {
     auto it = ref_index_.find(r.name);
     if (it == ref_index_.end()) return nullptr;
     auto matches = [&](const Node* n) {
@@ -945,9 +949,9 @@ class Builder {
       }
       return nullptr;
     }
-    for (const std::string& pkg : {p_.root.config.name, node_package}) {
+    for (const std::string* pkg : {&p_.root.config.name, &node_package}) {
       for (const Node* n : it->second) {
-        if (n->package_name == pkg && matches(n)) return n;
+        if (n->package_name == *pkg && matches(n)) return n;
       }
     }
     for (const Node* n : it->second) {
@@ -988,7 +992,7 @@ class Builder {
     const bool overrides =
         HasNameOverride("database") || HasNameOverride("schema") || HasNameOverride("alias");
     std::vector<absl::StatusOr<std::unique_ptr<Node>>> built(test_jobs_.size());
-    ParallelFor(test_jobs_.size(), overrides ? 1 : o_.threads, [&](size_t i, int) {
+    ParallelFor(test_jobs_.size(), overrides ? 1 : ThreadsFor(test_jobs_.size()), [&](size_t i, int) {
       const GenericTestJob& j = test_jobs_[i];
       built[i] = BuildGenericTest(*j.pkg, *j.sf, *j.spec, *j.target, *j.extra_tags);
       return built[i].ok();
@@ -1529,11 +1533,23 @@ class Builder {
     return absl::OkStatus();
   }
 
+  // Each node's depends_on from its refs and sources, on several threads (a node's own fields
+  // only); the first error in node order wins.
   absl::Status ResolveDependencies() {
-    // Drop disabled file nodes from the manifest's active set.
-    for (const auto& np : m_->nodes()) {
-      Node& n = *np;
-      if (disabled_.count(n.unique_id)) continue;
+    const auto& nodes = m_->nodes();
+    std::vector<absl::Status> status(nodes.size());
+    ParallelFor(nodes.size(), ThreadsFor(nodes.size()), [&](size_t i, int) {
+      status[i] = ResolveNodeDependencies(*nodes[i]);
+      return status[i].ok();
+    });
+    for (absl::Status& st : status) FLINKDBT_RETURN_IF_ERROR(st);
+    return absl::OkStatus();
+  }
+
+  absl::Status ResolveNodeDependencies(Node& n) const {
+    {
+      // Disabled file nodes are not in the manifest's active set.
+      if (disabled_.count(n.unique_id)) return absl::OkStatus();
       std::set<std::string> seen;
       std::vector<std::string> deps;
       auto add = [&](const std::string& id) {

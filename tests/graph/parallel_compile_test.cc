@@ -168,6 +168,16 @@ TEST(ParallelCompileTest, FirstModelFailingToRenderAtParseTimeWins) {
   }
 }
 
+TEST(ParallelCompileTest, FirstUnknownRefInNodeOrderWins) {
+  fs::path root = MakeProject("parallel_unknown_ref", 400, {});
+  Write(root / "models" / "f6" / "m330.sql", "select * from {{ ref('nope_b') }}\n");
+  Write(root / "models" / "f2" / "m120.sql", "select * from {{ ref('nope_a') }}\n");
+  Outcome one = ParseAndCompile(root, 1);
+  ASSERT_FALSE(one.status.ok());
+  EXPECT_NE(one.status.message().find("nope_a"), absl::string_view::npos) << one.status;
+  for (int threads : {2, 4}) EXPECT_EQ(ParseAndCompile(root, threads).status, one.status) << threads;
+}
+
 TEST(ParallelCompileTest, FirstBrokenPropertiesFileWinsOnAnyThreadCount) {
   fs::path root = MakeProject("parallel_yaml", 400, {});
   Write(root / "models" / "f5" / "schema.yml", "version: 2\nmodels:\n  - name: m250\n    columns: [\n");
