@@ -607,7 +607,9 @@ std::string Manifest::ToJson(int indent, int threads) const {
   w.Key("semantic_models").BeginObject().EndObject();
   section("unit_tests", [](const Node& n) { return n.resource_type == ResourceType::kUnitTest; });
   w.EndObject();
-  return w.str();
+  // Moved out, not copied: the text is tens of megabytes on large projects.
+  absl::StatusOr<std::string> text = w.TakeString();
+  return text.ok() ? std::move(*text) : w.str();
 }
 
 }  // namespace flinkdbt::compile
