@@ -236,6 +236,26 @@ class SelfObject : public Object {
 
 Renderer::Renderer(const Environment& env, const RenderOptions& opts) : env_(env), opts_(opts) {}
 
+Renderer::~Renderer() {
+  for (Frame* f : spare_frames_) delete f;
+}
+
+void Renderer::RecycleFrame(Ref<Frame>& f) {
+  Frame* p = f.get();
+  // Only a scope nobody else references (not captured, not tracked) and that is exactly as
+  // AcquireFrame made it apart from its variables.
+  if (p == nullptr || p->refs.load(std::memory_order_acquire) != 1 || p->owned_parent || p->is_root ||
+      p->blocks || p->impl != nullptr || !p->context.is_undefined() || p->weak_context ||
+      spare_frames_.size() >= 64) {
+    return;  // `f` releases it as usual
+  }
+  f.release();
+  p->vars.clear();  // may run destructors of values, but none can reach `p` (it is unshared)
+  p->index.clear();
+  p->parent = nullptr;
+  spare_frames_.push_back(p);
+}
+
 absl::Status Renderer::ErrorAt(const Node* n, std::string_view msg) const {
   if (impl_ == nullptr) return absl::InvalidArgumentError(ToAbsl(msg));
   return MakeError(absl::StatusCode::kInvalidArgument, *impl_, n ? n->offset : 0, msg);
@@ -629,8 +649,7 @@ absl::Status Renderer::ExecPrint(const Node* n, Frame* f) {
           call->args.size() == mn->params.size() && !mn->has_caller && !mn->has_kwargs && !mn->has_varargs) {
         // As many positional arguments as parameters, nothing else: each argument is evaluated
         // straight into the macro's new scope.
-        Ref<Frame> fr(new Frame);
-        fr->parent = m->closure.get();
+        Ref<Frame> fr = AcquireFrame(m->closure.get());
         size_t nparams = call->args.size();
         fr->vars.reserve(nparams + 2);
         for (size_t i = 0; i < nparams; ++i) {
@@ -936,7 +955,12 @@ absl::StatusOr<Value> Renderer::CallRecursiveLoop(const Node* n, Frame* f, const
 
 absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth,
                                const RangeSpec* range, const Value* live) {
-  Ref<Frame> lf = NewFrame(f);
+  Ref<Frame> lf = AcquireFrame(f);
+  struct Recycle {
+    Renderer* r;
+    Ref<Frame>* f;
+    ~Recycle() { r->RecycleFrame(*f); }
+  } recycle{this, &lf};
   // A live list is re-measured at every step (the body may append to it or pop from it).
   const std::vector<Value>* live_items = live != nullptr ? &List(*live)->items : nullptr;
   size_t count = range != nullptr        ? static_cast<size_t>(range->count)
@@ -1253,8 +1277,7 @@ absl::StatusOr<Value> Renderer::CallMacro(const MacroObject* m, const CallArgs& 
   const Node* node = m->node;
   const std::string& mname = m->name;
   size_t nparams = node->params.size();
-  Ref<Frame> fr(new Frame);
-  fr->parent = m->closure.get();  // borrowed: the caller holds the macro, the macro its closure
+  Ref<Frame> fr = AcquireFrame(m->closure.get());  // borrowed: the caller holds the macro, the macro its closure
   size_t npos = std::min(args.positional.size(), nparams);
   SmallFlags have(nparams);
   fr->vars.reserve(nparams + 2);
@@ -1368,6 +1391,7 @@ absl::StatusOr<Value> Renderer::RunMacro(const MacroObject* m, Ref<Frame> fr, co
   keep_ = saved_keep;
   sm_active_ = saved_sm;
   --depth_;
+  RecycleFrame(fr);
   if (returning_ && (st.ok() || IsReturnSignal(st))) {
     returning_ = false;
     if (direct != nullptr) direct->resize(direct_start);

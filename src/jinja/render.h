@@ -38,6 +38,12 @@ class Ref {
   }
   T* get() const { return p_; }
   T* operator->() const { return p_; }
+  // Gives up ownership without releasing.
+  T* release() {
+    T* p = p_;
+    p_ = nullptr;
+    return p;
+  }
   explicit operator bool() const { return p_ != nullptr; }
 
  private:
@@ -142,6 +148,24 @@ using KwargVector = absl::InlinedVector<std::pair<std::string_view, Value>, 2>;
 class Renderer : public CallContext {
  public:
   Renderer(const Environment& env, const RenderOptions& opts);
+  ~Renderer() override;
+  Renderer(const Renderer&) = delete;
+  Renderer& operator=(const Renderer&) = delete;
+
+  // A new scope inside `parent` (borrowing it), reusing a spare one when there is one.
+  Ref<Frame> AcquireFrame(Frame* parent) {
+    if (spare_frames_.empty()) {
+      Ref<Frame> f(new Frame);  // not Frame(): no zero-fill of the whole object
+      f->parent = parent;
+      return f;
+    }
+    Frame* f = spare_frames_.back();
+    spare_frames_.pop_back();
+    f->parent = parent;
+    return Ref<Frame>(f);
+  }
+  // Ends a scope from AcquireFrame: kept for reuse when nothing else holds it, else released.
+  void RecycleFrame(Ref<Frame>& f);
 
   // CallContext
   void* user_data() const override { return opts_.user_data; }
@@ -283,6 +307,8 @@ class Renderer : public CallContext {
   Frame* current_frame_ = nullptr;
   int64_t steps_ = 0;
   std::vector<Ref<Frame>> macro_frames_;  // frames that hold macros: frame <-> macro cycles
+  // Macro-call and loop scopes that ended unshared, emptied for reuse (no allocation per call).
+  std::vector<Frame*> spare_frames_;
   // Source map recording (Environment::Render with RenderOptions::source_map): sm_active_ is true
   // exactly while the nodes being executed are the root template's own and write to the output.
   std::vector<SourceMapEntry>* smap_ = nullptr;
