@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "flinkdbt/graph/commands.h"
+#include "fmt/format.h"
 #include "gtest/gtest.h"
 
 namespace flinkdbt::graph {
@@ -136,14 +137,9 @@ TEST(ParallelCompileTest, ManifestAndCompiledFilesMatchOneThread) {
   }
 }
 
-TEST(ParallelCompileTest, FirstErrorAndFilesBeforeItMatchOneThread) {
-  // Two broken models; the one a single thread meets first must be the error on any thread count,
-  // with the same compiled files written before it and the same log lines.
-  fs::path root = MakeProject("parallel_broken", 400, {330, 120});
-  Outcome one = ParseAndCompile(root, 1);
+// The error, the compiled files written before it and the log lines are those of one thread.
+void ExpectSameFailureOnMoreThreads(const fs::path& root, const Outcome& one) {
   ASSERT_FALSE(one.status.ok());
-  EXPECT_NE(one.status.message().find("missing_120"), absl::string_view::npos) << one.status;
-  EXPECT_FALSE(one.files.empty());
   for (int threads : {2, 4}) {
     Outcome many = ParseAndCompile(root, threads);
     EXPECT_EQ(many.status, one.status) << threads << " threads";
@@ -152,20 +148,25 @@ TEST(ParallelCompileTest, FirstErrorAndFilesBeforeItMatchOneThread) {
   }
 }
 
+TEST(ParallelCompileTest, FirstErrorAndFilesBeforeItMatchOneThread) {
+  // Two models failing at compile time: the one a single thread meets first wins.
+  fs::path root = MakeProject("parallel_broken", 400, {330, 120});
+  Outcome one = ParseAndCompile(root, 1);
+  EXPECT_NE(one.status.message().find("missing_120"), absl::string_view::npos) << one.status;
+  EXPECT_FALSE(one.files.empty());
+  ExpectSameFailureOnMoreThreads(root, one);
+}
+
 TEST(ParallelCompileTest, FirstModelFailingToRenderAtParseTimeWins) {
   fs::path root = MakeProject("parallel_parse_error", 400, {});
-  Write(root / "models" / "f6" / "m300.sql",
-        "{{ note('x') }}\nselect {{ exceptions.raise_compiler_error('m300 is broken') }}\n");
-  Write(root / "models" / "f2" / "m102.sql",
-        "{{ note('x') }}\nselect {{ exceptions.raise_compiler_error('m102 is broken') }}\n");
-  Outcome one = ParseAndCompile(root, 1);
-  ASSERT_FALSE(one.status.ok());
-  EXPECT_NE(one.status.message().find("m102 is broken"), absl::string_view::npos) << one.status;
-  for (int threads : {2, 4}) {
-    Outcome many = ParseAndCompile(root, threads);
-    EXPECT_EQ(many.status, one.status) << threads;
-    EXPECT_EQ(many.logs, one.logs) << threads;
+  for (const char* m : {"f6/m300", "f2/m102"}) {
+    Write(root / "models" / (std::string(m) + ".sql"),
+          fmt::format(
+              "{{{{ note('x') }}}}\nselect {{{{ exceptions.raise_compiler_error('{} is broken') }}}}\n", m));
   }
+  Outcome one = ParseAndCompile(root, 1);
+  EXPECT_NE(one.status.message().find("f2/m102 is broken"), absl::string_view::npos) << one.status;
+  ExpectSameFailureOnMoreThreads(root, one);
 }
 
 TEST(ParallelCompileTest, FirstUnknownRefInNodeOrderWins) {
@@ -173,9 +174,8 @@ TEST(ParallelCompileTest, FirstUnknownRefInNodeOrderWins) {
   Write(root / "models" / "f6" / "m330.sql", "select * from {{ ref('nope_b') }}\n");
   Write(root / "models" / "f2" / "m120.sql", "select * from {{ ref('nope_a') }}\n");
   Outcome one = ParseAndCompile(root, 1);
-  ASSERT_FALSE(one.status.ok());
   EXPECT_NE(one.status.message().find("nope_a"), absl::string_view::npos) << one.status;
-  for (int threads : {2, 4}) EXPECT_EQ(ParseAndCompile(root, threads).status, one.status) << threads;
+  ExpectSameFailureOnMoreThreads(root, one);
 }
 
 TEST(ParallelCompileTest, FirstBrokenPropertiesFileWinsOnAnyThreadCount) {
@@ -183,11 +183,10 @@ TEST(ParallelCompileTest, FirstBrokenPropertiesFileWinsOnAnyThreadCount) {
   Write(root / "models" / "f5" / "schema.yml", "version: 2\nmodels:\n  - name: m250\n    columns: [\n");
   Write(root / "models" / "f2" / "schema.yml", "version: 2\nmodels:\n  - name: [m100\n");
   Outcome one = ParseAndCompile(root, 1);
-  ASSERT_FALSE(one.status.ok());
   std::optional<SourceLocation> where = GetLocation(one.status);
   ASSERT_TRUE(where.has_value()) << one.status;
   EXPECT_EQ(where->file, "models/f2/schema.yml") << one.status;
-  for (int threads : {2, 4}) EXPECT_EQ(ParseAndCompile(root, threads).status, one.status) << threads;
+  ExpectSameFailureOnMoreThreads(root, one);
 }
 
 }  // namespace
