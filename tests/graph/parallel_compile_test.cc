@@ -157,32 +157,41 @@ TEST(ParallelCompileTest, FirstErrorAndFilesBeforeItMatchOneThread) {
   ExpectSameFailureOnMoreThreads(root, one);
 }
 
+// The project with two of its files replaced by broken ones (the later file in file order first),
+// parsed and compiled on one thread.
+Outcome BreakTwoFiles(const std::string& name, const std::string& later, const std::string& later_text,
+                      const std::string& earlier, const std::string& earlier_text, fs::path* root) {
+  *root = MakeProject(name, 400, {});
+  Write(*root / later, later_text);
+  Write(*root / earlier, earlier_text);
+  return ParseAndCompile(*root, 1);
+}
+
 TEST(ParallelCompileTest, FirstModelFailingToRenderAtParseTimeWins) {
-  fs::path root = MakeProject("parallel_parse_error", 400, {});
-  for (const char* m : {"f6/m300", "f2/m102"}) {
-    Write(root / "models" / (std::string(m) + ".sql"),
-          fmt::format(
-              "{{{{ note('x') }}}}\nselect {{{{ exceptions.raise_compiler_error('{} is broken') }}}}\n", m));
-  }
-  Outcome one = ParseAndCompile(root, 1);
-  EXPECT_NE(one.status.message().find("f2/m102 is broken"), absl::string_view::npos) << one.status;
+  auto broken = [](const char* what) {
+    return fmt::format("{{{{ note('x') }}}}\nselect {{{{ exceptions.raise_compiler_error('{}') }}}}\n", what);
+  };
+  fs::path root;
+  Outcome one = BreakTwoFiles("parallel_parse_error", "models/f6/m300.sql", broken("m300 is broken"),
+                              "models/f2/m102.sql", broken("m102 is broken"), &root);
+  EXPECT_NE(one.status.message().find("m102 is broken"), absl::string_view::npos) << one.status;
   ExpectSameFailureOnMoreThreads(root, one);
 }
 
 TEST(ParallelCompileTest, FirstUnknownRefInNodeOrderWins) {
-  fs::path root = MakeProject("parallel_unknown_ref", 400, {});
-  Write(root / "models" / "f6" / "m330.sql", "select * from {{ ref('nope_b') }}\n");
-  Write(root / "models" / "f2" / "m120.sql", "select * from {{ ref('nope_a') }}\n");
-  Outcome one = ParseAndCompile(root, 1);
+  fs::path root;
+  Outcome one =
+      BreakTwoFiles("parallel_unknown_ref", "models/f6/m330.sql", "select * from {{ ref('nope_b') }}\n",
+                    "models/f2/m120.sql", "select * from {{ ref('nope_a') }}\n", &root);
   EXPECT_NE(one.status.message().find("nope_a"), absl::string_view::npos) << one.status;
   ExpectSameFailureOnMoreThreads(root, one);
 }
 
 TEST(ParallelCompileTest, FirstBrokenPropertiesFileWinsOnAnyThreadCount) {
-  fs::path root = MakeProject("parallel_yaml", 400, {});
-  Write(root / "models" / "f5" / "schema.yml", "version: 2\nmodels:\n  - name: m250\n    columns: [\n");
-  Write(root / "models" / "f2" / "schema.yml", "version: 2\nmodels:\n  - name: [m100\n");
-  Outcome one = ParseAndCompile(root, 1);
+  fs::path root;
+  Outcome one = BreakTwoFiles("parallel_yaml", "models/f5/schema.yml",
+                              "version: 2\nmodels:\n  - name: m250\n    columns: [\n", "models/f2/schema.yml",
+                              "version: 2\nmodels:\n  - name: [m100\n", &root);
   std::optional<SourceLocation> where = GetLocation(one.status);
   ASSERT_TRUE(where.has_value()) << one.status;
   EXPECT_EQ(where->file, "models/f2/schema.yml") << one.status;
