@@ -15,6 +15,16 @@ namespace {
 
 constexpr std::string_view kReturnMessage = "__flinkdbt_jinja_return__";
 
+// Hands a scope from Renderer::AcquireFrame back when it goes out of scope (on every return path).
+struct RecycleOnExit {
+  RecycleOnExit(Renderer* renderer, Ref<Frame>* frame) : r(renderer), f(frame) {}
+  Renderer* r;
+  Ref<Frame>* f;
+  RecycleOnExit(const RecycleOnExit&) = delete;
+  RecycleOnExit& operator=(const RecycleOnExit&) = delete;
+  ~RecycleOnExit() { r->RecycleFrame(*f); }
+};
+
 // A scope inside `parent`, borrowing it (see Frame::parent).
 Ref<Frame> NewFrame(Frame* parent) {
   Ref<Frame> f(new Frame);  // not Frame(): no zero-fill of the whole object
@@ -908,13 +918,21 @@ absl::Status Renderer::ExecFor(const Node* n, Frame* f) {
   auto items = Iterate(iter);
   if (!items.ok()) return Locate(items.status(), n->b);
   if (n->c != nullptr) {
-    Ref<Frame> tmp = NewFrame(f);
+    Ref<Frame> tmp = AcquireFrame(f);
+    RecycleOnExit recycle{this, &tmp};
     std::vector<Value> kept;
     for (Value& item : *items) {
-      FLINKDBT_RETURN_IF_ERROR(Locate(Assign(n->a, item, tmp.get()), n));
-      Value cond;
-      FLINKDBT_RETURN_IF_ERROR(Eval(n->c, tmp.get(), cond));
-      if (cond.Truthy()) kept.push_back(std::move(item));
+      // The condition is an expression: it cannot bind names, so a single name target stays in
+      // slot 0 of the condition's scope.
+      if (n->a->kind == NodeKind::kName && tmp->vars.size() == 1) {
+        tmp->vars[0].second = item;
+      } else {
+        FLINKDBT_RETURN_IF_ERROR(Locate(Assign(n->a, item, tmp.get()), n));
+      }
+      Value ctmp;
+      const Value* cond;
+      FLINKDBT_RETURN_IF_ERROR(EvalRef(n->c, tmp.get(), ctmp, cond));
+      if (cond->Truthy()) kept.push_back(std::move(item));
     }
     *items = std::move(kept);
   }
@@ -956,11 +974,7 @@ absl::StatusOr<Value> Renderer::CallRecursiveLoop(const Node* n, Frame* f, const
 absl::Status Renderer::RunLoop(const Node* n, Frame* f, std::vector<Value> items, int depth,
                                const RangeSpec* range, const Value* live) {
   Ref<Frame> lf = AcquireFrame(f);
-  struct Recycle {
-    Renderer* r;
-    Ref<Frame>* f;
-    ~Recycle() { r->RecycleFrame(*f); }
-  } recycle{this, &lf};
+  RecycleOnExit recycle{this, &lf};
   // A live list is re-measured at every step (the body may append to it or pop from it).
   const std::vector<Value>* live_items = live != nullptr ? &List(*live)->items : nullptr;
   size_t count = range != nullptr        ? static_cast<size_t>(range->count)
