@@ -577,7 +577,20 @@ absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
     } else if (n->kind == NodeKind::kIf) {
       // {% if simple %}: the branch runs without a trip through Exec.
       Value tmp;
-      const Value* v = EvalOperand(n->a, f, tmp);
+      const Value* v = nullptr;
+      const Node* c = n->a;
+      if (c->kind == NodeKind::kGetAttr && c->op != 0 && c->a->kind == NodeKind::kName) {
+        // {% if loop.first %}, {% if loop.last %}...: read in place.
+        const Value* lv = LookupRef(c->a->name, f, c->a->name_hash);
+        if (lv != nullptr && lv->is_object()) {
+          const Object* o = static_cast<const ObjectBox*>(lv->heap_ptr())->object.get();
+          if (o != nullptr && typeid(*o) == typeid(LoopObject)) {
+            static_cast<const LoopObject*>(o)->Attribute(c->op, tmp);
+            v = &tmp;
+          }
+        }
+      }
+      if (v == nullptr) v = EvalOperand(c, f, tmp);
       if (v != nullptr && !v->is_undefined()) {
         const std::vector<Node*>& branch = TruthyFast(*v) ? n->body : n->else_body;
         if (branch.size() == 1 && branch[0]->kind == NodeKind::kText && !sm_active_ && opts_.max_steps <= 0 &&
