@@ -567,7 +567,7 @@ absl::Status Renderer::ExecBody(const std::vector<Node*>& body, Frame* f) {
     }
     // {{ expr }} where expr is simple and yields a string, a small int or (outside strict mode)
     // undefined: printed in place.
-    if (n->kind == NodeKind::kPrint && !autoescape_) {
+    if (n->kind == NodeKind::kPrint && !autoescape_ && n->a->kind != NodeKind::kCall) {
       Value tmp;
       const Value* v = EvalOperand(n->a, f, tmp);
       if (v != nullptr) {
