@@ -734,16 +734,27 @@ class Compiler::Impl {
     const JValue& ctx = st->execute ? exec_ctx : parse_ctx;
     SetNodeValues(ctx, st);
     for (const auto& [k, v] : extra) ctx.SetItem(JValue::String(k), v);
-    const bool test = st->node != nullptr && st->node->resource_type == ResourceType::kTest;
-    FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const jinja::Template> tmpl,
-                              test ? ParseCached(env, raw, name) : env.Parse(raw, name));
-    jinja::RenderOptions ro;
-    ro.user_data = st;
-    ro.source_map = std::exchange(st->source_map, nullptr);
-    auto out = env.Render(*tmpl, ctx, ro);
+    rendering_.push_back(st);
+    absl::StatusOr<std::string> out = [&]() -> absl::StatusOr<std::string> {
+      const bool test = st->node != nullptr && st->node->resource_type == ResourceType::kTest;
+      FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const jinja::Template> tmpl,
+                                test ? ParseCached(env, raw, name) : env.Parse(raw, name));
+      jinja::RenderOptions ro;
+      ro.user_data = st;
+      ro.source_map = std::exchange(st->source_map, nullptr);
+      return env.Render(*tmpl, ctx, ro);
+    }();
+    rendering_.pop_back();
     for (const auto& [k, _] : extra) ctx.SetItem(JValue::String(k), JValue::Undefined());
+    // A render inside another one (an ephemeral model compiled while a model that refs it renders)
+    // gives the outer render its node's this/model/schema/database back.
+    if (!rendering_.empty()) {
+      NodeState* outer = rendering_.back();
+      SetNodeValues(outer->execute ? exec_ctx : parse_ctx, outer);
+    }
     return out;
   }
+  std::vector<NodeState*> rendering_;  // the renders in progress on this compiler, innermost last
 
   // Generic tests share their text ("{{ test_unique(**_dbt_generic_test_kwargs) }}", the model
   // kwarg of each column's tests): their short templates are parsed once per (environment, file,
@@ -840,6 +851,7 @@ class Compiler::Impl {
   absl::Status Compile(Node& node, std::string* pre_injected);
   absl::StatusOr<JValue> TestKwargs(Node& node, NodeState* st);
   std::shared_ptr<CompilerGroup> group = std::make_shared<CompilerGroup>();
+  std::optional<std::string> target_dir_name_;  // the last part of project->target_path
   std::vector<std::string> selected_resources;  // as last set, for forks
   absl::flat_hash_map<std::string, std::shared_ptr<const jinja::Template>> template_cache_;
   // Kept alive for as long as the modules' macros may be called.
@@ -1406,11 +1418,14 @@ absl::Status Compiler::Impl::Compile(Node& node, std::string* pre_injected) {
   node.extra_ctes = st.ctes;
   node.compiled_code = InjectCtes(*out, st.ctes);
   node.compiled = true;
-  std::string sub = node.resource_type == ResourceType::kTest && !node.test_metadata.is_null()
-                        ? (fs::path(node.original_file_path) / node.path).generic_string()
-                        : node.original_file_path;
-  node.compiled_path = fmt::format("{}/compiled/{}/{}", fs::path(project->target_path).filename().string(),
-                                   node.package_name, sub);
+  // Generic tests: <properties file>/<test path>, joined as fs::path would ('/'-separated).
+  std::string sub = node.original_file_path;
+  if (node.resource_type == ResourceType::kTest && !node.test_metadata.is_null()) {
+    if (!sub.empty() && sub.back() != '/') sub += '/';
+    sub += node.path;
+  }
+  if (!target_dir_name_) target_dir_name_ = fs::path(project->target_path).filename().string();
+  node.compiled_path = fmt::format("{}/compiled/{}/{}", *target_dir_name_, node.package_name, sub);
   if (options.source_map_sink) options.source_map_sink(node, std::move(source_map));
   if (options.validator) FLINKDBT_RETURN_IF_ERROR(options.validator(node, node.compiled_code));
   return absl::OkStatus();

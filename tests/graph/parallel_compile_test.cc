@@ -60,6 +60,8 @@ fs::path MakeProject(const std::string& name, int n, const std::vector<int>& bro
       m << "\nfrom {{ ref('m" << (i - 1) << "') }}\n";
       if (i > 10) m << "join {{ ref('m" << (i * 7919 % (i - 1)) << "') }} using (id)\n";
     }
+    // `this` after the refs: still this model's, even when an ephemeral parent was rendered inside.
+    m << "-- {{ this.identifier }}\n";
     Write(dir / ("m" + std::to_string(i) + ".sql"), m.str());
     if (i % 7 != 3)
       schema << "  - name: m" << i << "\n    columns:\n      - name: id\n        data_tests: [not_null]\n";
@@ -135,6 +137,33 @@ TEST(ParallelCompileTest, ManifestAndCompiledFilesMatchOneThread) {
     EXPECT_EQ(many.compiled_ids, one.compiled_ids) << threads << " threads";
     EXPECT_EQ(many.logs, one.logs) << threads << " threads";
   }
+}
+
+TEST(ParallelCompileTest, ThisAfterRefToAnEphemeralModelIsStillTheModel) {
+  // With only m selected, its ephemeral parent is compiled inside m's render (on any thread count,
+  // a thread may meet an ephemeral parent first through a child).
+  fs::path root = fs::path(testing::TempDir()) / "ephemeral_this";
+  fs::remove_all(root);
+  Write(root / "dbt_project.yml", "name: p\nversion: '1.0'\nconfig-version: 2\nprofile: p\n");
+  Write(root / "profiles.yml", "p:\n  target: dev\n  outputs:\n    dev:\n      type: local\n");
+  Write(root / "models" / "e.sql", "{{ config(materialized='ephemeral') }}\nselect 1 as id\n");
+  Write(root / "models" / "m.sql",
+        "select '{{ this.identifier }}' as a from {{ ref('e') }} where '{{ this.identifier }}' = '{{ "
+        "model.name }}'\n");
+  InvocationOptions o;
+  o.load.project_dir = o.load.profiles_dir = o.load.cwd = root.string();
+  o.load.env = project::Environment{};
+  o.write_manifest = false;
+  absl::StatusOr<ParsedProject> parsed = ParseCommand(o);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ListOptions select_m;
+  select_m.select = {"m"};
+  absl::StatusOr<std::vector<CompiledNode>> compiled = CompileCommand(*parsed, select_m, std::nullopt, false);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  ASSERT_EQ(compiled->size(), 1u);
+  EXPECT_NE(compiled->front().compiled_code.find("select 'm' as a from __dbt__cte__e where 'm' = 'm'"),
+            std::string::npos)
+      << compiled->front().compiled_code;
 }
 
 // The error, the compiled files written before it and the log lines are those of one thread.
