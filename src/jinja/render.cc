@@ -427,6 +427,25 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
       tmp.SetBool(result);
       return &tmp;
     }
+    case NodeKind::kCall: {
+      // s.startswith(x) / s.endswith(x) with a str subject and one str argument (pure, no
+      // allocation; a tuple of prefixes and everything else take the full path).
+      const Node* callee = n->a;
+      if (callee->kind != NodeKind::kGetAttr || (callee->maybe_method & kStrMethod) == 0 || n->args.size() != 1 ||
+          !n->kwargs.empty() || n->c != nullptr || n->d != nullptr) {
+        return nullptr;
+      }
+      bool starts = callee->name == "startswith";
+      if (!starts && callee->name != "endswith") return nullptr;
+      Value otmp, atmp;
+      const Value* obj = EvalOperand(callee->a, f, otmp);
+      if (obj == nullptr || !obj->is_string()) return nullptr;
+      const Value* arg = EvalOperand(n->args[0], f, atmp);
+      if (arg == nullptr || !arg->is_string()) return nullptr;
+      std::string_view s = obj->AsString();
+      tmp.SetBool(starts ? s.starts_with(arg->AsString()) : s.ends_with(arg->AsString()));
+      return &tmp;
+    }
     default:
       return nullptr;
   }
