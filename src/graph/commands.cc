@@ -277,15 +277,17 @@ namespace {
 // No thread is started for work too small to gain from one (a fork builds its own context).
 constexpr size_t kNodesPerThread = 64;
 
+using LogLine = std::pair<std::string, std::string>;
+
 // Runs `work(i, compiler)` for i in [0, n) on `compilers` (one per thread) and `commit(i)` in index
 // order up to the first failing index, whose number is returned (n when none failed). log() lines
-// of each index reach `sink` in index order, just before its commit (or the failure's return).
+// of each index (after those already in `logs[i]`, if given) reach `sink` in index order, just
+// before its commit (or the failure's return).
 template <typename Work, typename Commit>
 size_t RunOnWorkers(size_t n, const std::vector<compile::Compiler*>& compilers,
                     const std::function<void(std::string_view, std::string_view)>& sink, Work&& work,
-                    Commit&& commit) {
-  using LogLine = std::pair<std::string, std::string>;
-  std::vector<std::vector<LogLine>> logs(n);
+                    Commit&& commit, std::vector<std::vector<LogLine>> logs = {}) {
+  logs.resize(n);
   std::vector<size_t> current(compilers.size());
   for (size_t w = 0; w < compilers.size(); ++w) {
     compilers[w]->SetLog([&logs, &current, w](std::string_view level, std::string_view message) {
@@ -337,6 +339,37 @@ std::vector<absl::StatusOr<compile::ParseCapture>> LazyCompiler::CaptureAll(
   return out;
 }
 
+namespace {
+
+// One thread compiles each ephemeral model inside the first node (in order) that is it or refs it,
+// directly or through other ephemerals. Those nodes are marked here: CompileNodes compiles them
+// first, in order, so that each ephemeral is rendered inside the same node as on one thread (its
+// log() lines among that node's) and every other node finds its ephemeral parents compiled.
+std::vector<char> FirstEphemeralUsers(const Graph& g, const std::vector<compile::Node*>& nodes) {
+  std::vector<char> seen(g.size(), 0), first(nodes.size(), 0);
+  std::vector<int> stack;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    int id = g.Find(nodes[i]->unique_id);
+    if (id < 0) continue;
+    stack.assign(1, id);
+    while (!stack.empty()) {
+      int v = stack.back();
+      stack.pop_back();
+      if (g.node(v).is_ephemeral()) {
+        if (seen[v]) continue;
+        seen[v] = 1;
+        first[i] = 1;
+      } else if (v != id) {
+        continue;  // only the node itself and ephemeral parents lead further
+      }
+      for (int p : g.parents(v)) stack.push_back(p);
+    }
+  }
+  return first;
+}
+
+}  // namespace
+
 absl::Status CompileNodes(const ParsedProject& parsed, const std::vector<compile::Node*>& nodes,
                           const std::function<void(compile::Node&)>& done) {
   int threads = ThreadsFor(nodes.size(), parsed.threads);
@@ -348,14 +381,30 @@ absl::Status CompileNodes(const ParsedProject& parsed, const std::vector<compile
     }
     return absl::OkStatus();
   }
+  // Nodes that compile an ephemeral first are compiled in order on the first compiler (their log
+  // lines kept for their turn), up to the first error; the workers then take every node in order.
+  std::vector<char> early = FirstEphemeralUsers(*parsed.graph, nodes);
   std::vector<absl::Status> status(nodes.size());
+  std::vector<std::vector<LogLine>> early_logs(nodes.size());
+  std::vector<char> compiled_early(nodes.size(), 0);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!early[i]) continue;
+    compilers[0]->SetLog([&early_logs, i](std::string_view level, std::string_view message) {
+      early_logs[i].emplace_back(std::string(level), std::string(message));
+    });
+    status[i] = compilers[0]->CompileNode(*nodes[i]);
+    compiled_early[i] = 1;
+    if (!status[i].ok()) break;
+  }
+  const auto& sink = parsed.compiler->options().log;
+  compilers[0]->SetLog(sink);
   size_t taken = RunOnWorkers(
-      nodes.size(), compilers, parsed.compiler->options().log,
+      nodes.size(), compilers, sink,
       [&](size_t i, compile::Compiler& c) {
-        status[i] = c.CompileNode(*nodes[i]);
+        if (!compiled_early[i]) status[i] = c.CompileNode(*nodes[i]);
         return status[i].ok();
       },
-      [&](size_t i) { done(*nodes[i]); });
+      [&](size_t i) { done(*nodes[i]); }, std::move(early_logs));
   return taken == nodes.size() ? absl::OkStatus() : status[taken];
 }
 

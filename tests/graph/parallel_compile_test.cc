@@ -78,7 +78,7 @@ struct Outcome {
   std::vector<std::string> logs;
 };
 
-Outcome ParseAndCompile(const fs::path& root, int threads) {
+Outcome ParseAndCompile(const fs::path& root, int threads, const ListOptions& selection = {}) {
   Outcome out;
   fs::path target = root / ("t" + std::to_string(threads)) / "target";
   fs::remove_all(target);
@@ -101,7 +101,7 @@ Outcome ParseAndCompile(const fs::path& root, int threads) {
     return out;
   }
   EXPECT_EQ(parsed->threads, threads);
-  absl::StatusOr<std::vector<CompiledNode>> compiled = CompileCommand(*parsed, ListOptions{});
+  absl::StatusOr<std::vector<CompiledNode>> compiled = CompileCommand(*parsed, selection);
   if (!compiled.ok()) {
     out.status = compiled.status();
   } else {
@@ -133,6 +133,34 @@ TEST(ParallelCompileTest, ManifestAndCompiledFilesMatchOneThread) {
     Outcome many = ParseAndCompile(root, threads);
     ASSERT_TRUE(many.status.ok()) << many.status;
     EXPECT_TRUE(many.manifest == one.manifest) << threads << " threads: manifest.json differs";
+    EXPECT_EQ(many.files, one.files) << threads << " threads";
+    EXPECT_EQ(many.compiled_ids, one.compiled_ids) << threads << " threads";
+    EXPECT_EQ(many.logs, one.logs) << threads << " threads";
+  }
+}
+
+TEST(ParallelCompileTest, UnselectedEphemeralParentsRenderInsideTheSameModelsAsOnOneThread) {
+  // An ephemeral model left out of the selection is compiled inside the first model that refs it
+  // (its log lines among that model's). Here the first, m398, works a while before its ref while
+  // the next, m399, refs it at once: on several threads m399 gets there first unless the first
+  // users of ephemerals are compiled ahead, in order.
+  fs::path root = MakeProject("parallel_ephemeral", 400, {});
+  Write(root / "models" / "eph_x.sql",
+        "{{ config(materialized='ephemeral') }}\n{{ note('eph_x') }}select 1 as id\n");
+  Write(root / "models" / "f7" / "m398.sql",
+        "{% for i in range(300000) %}{% endfor %}{{ note('m398') }}select * from {{ ref('eph_x') }}\n");
+  Write(root / "models" / "f7" / "m399.sql", "select * from {{ ref('eph_x') }}\n");
+  ListOptions no_ephemerals;
+  no_ephemerals.exclude = {"config.materialized:ephemeral"};
+  Outcome one = ParseAndCompile(root, 1, no_ephemerals);
+  ASSERT_TRUE(one.status.ok()) << one.status;
+  auto at = [&](const std::string& line) {
+    return std::find(one.logs.begin(), one.logs.end(), line) - one.logs.begin();
+  };
+  EXPECT_EQ(at("info: compiling eph_x"), at("info: compiling m398") + 1);
+  for (int threads : {2, 4, 7}) {
+    Outcome many = ParseAndCompile(root, threads, no_ephemerals);
+    ASSERT_TRUE(many.status.ok()) << many.status;
     EXPECT_EQ(many.files, one.files) << threads << " threads";
     EXPECT_EQ(many.compiled_ids, one.compiled_ids) << threads << " threads";
     EXPECT_EQ(many.logs, one.logs) << threads << " threads";
