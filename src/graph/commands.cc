@@ -372,7 +372,10 @@ std::vector<char> FirstEphemeralUsers(const Graph& g, const std::vector<compile:
 
 absl::Status CompileNodes(const ParsedProject& parsed, const std::vector<compile::Node*>& nodes,
                           const std::function<void(compile::Node&)>& done) {
-  int threads = ThreadsFor(nodes.size(), parsed.threads);
+  // Nodes compiled already (e.g. by the run layer's validation) need no thread.
+  size_t pending =
+      std::count_if(nodes.begin(), nodes.end(), [](const compile::Node* n) { return !n->compiled; });
+  int threads = ThreadsFor(pending, parsed.threads);
   FLINKDBT_ASSIGN_OR_RETURN(std::vector<compile::Compiler*> compilers, parsed.compiler->Workers(threads));
   if (threads == 1) {
     for (compile::Node* node : nodes) {
