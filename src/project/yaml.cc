@@ -35,6 +35,10 @@ Value ResolvePlainScalar(const std::string& s) {
       s == "Off" || s == "OFF") {
     return Value::Bool(false);
   }
+  // Numbers, .inf and .nan start with a digit, a sign or a dot; anything else is a string (most
+  // scalars of a properties file: names), without trying the patterns.
+  const char first = s[0];
+  if (!(first >= '0' && first <= '9') && first != '-' && first != '+' && first != '.') return Value::String(s);
   std::string digits;
   for (char c : s) {
     if (c != '_') digits += c;
