@@ -5,7 +5,9 @@
 // Jinja renderer at parse time, the rest go through the static extractor as in dbt), and one
 // schema.yml per folder with unique + not_null tests on every model (2N generic tests).
 // Reported counters: nodes, peak_rss_MiB (the process's peak RSS so far: run one size per
-// process for an exact figure, e.g. --benchmark_filter=ParseCompile/10000).
+// process for an exact figure, e.g. --benchmark_filter=ParseCompile/10000/). ParseCompile and
+// ParseOnly use the default thread count (hardware concurrency); BM_Phases takes it as an argument.
+// Figures: src/graph/README.md.
 #include <sys/resource.h>
 
 #include <chrono>
