@@ -19,7 +19,7 @@ absl::StatusOr<std::shared_ptr<const Graph>> Graph::Build(std::shared_ptr<const 
   g->manifest_ = manifest;
   g->nodes_.reserve(manifest->nodes().size());
   for (const auto& n : manifest->nodes()) {
-    g->index_.emplace(n->unique_id, static_cast<int>(g->nodes_.size()));
+    g->index_.emplace(ToAbsl(n->unique_id), static_cast<int>(g->nodes_.size()));
     g->nodes_.push_back(n.get());
     g->types_.push_back(n->resource_type);
   }

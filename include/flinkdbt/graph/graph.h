@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "flinkdbt/compile/manifest.h"
 
 namespace flinkdbt::graph {
@@ -54,7 +55,7 @@ class Graph {
   std::shared_ptr<const Manifest> manifest_;
   std::vector<const Node*> nodes_;
   std::vector<compile::ResourceType> types_;
-  absl::flat_hash_map<std::string, int> index_;
+  absl::flat_hash_map<absl::string_view, int> index_;  // keys: the nodes' unique_ids (kept by manifest_)
   std::vector<std::vector<int>> parents_;
   std::vector<std::vector<int>> children_;
   std::vector<int> rank_;
