@@ -331,6 +331,8 @@ struct EphemeralResult {
 struct CompilerGroup {
   std::mutex mu;
   absl::flat_hash_map<std::string, std::unique_ptr<EphemeralResult>> ephemerals;  // guarded by mu
+  // Parsed macro files by environment ("p"/"x") and file name; guarded by mu.
+  absl::flat_hash_map<std::string, std::shared_ptr<const jinja::Template>> macro_templates;
   std::unique_ptr<SerializedRunner> runner;  // made by the first Fork when a runner is wired
 };
 
@@ -391,14 +393,31 @@ class Compiler::Impl {
   absl::Status LoadMacroText(jinja::Environment& env, const JValue& ctx,
                              absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, JValue>>& out,
                              const std::string& pkg, std::string_view text, const std::string& name) {
-    auto tmpl = env.Parse(text, name);
-    if (!tmpl.ok()) return tmpl.status();
-    auto module = env.MakeModule(*tmpl, ctx, module_render_options_);
+    FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const jinja::Template> tmpl, ParseMacroFile(env, text, name));
+    auto module = env.MakeModule(tmpl, ctx, module_render_options_);
     if (!module.ok()) return module.status();
     for (const auto& [k, v] : module->exports.DictItems()) {
       if (v.is_callable_kind()) out[pkg][k.Str()] = v;
     }
     return absl::OkStatus();
+  }
+
+  // Macro files are parsed once per group: a fork's environments are configured as the first
+  // compiler's, and parsed templates are immutable and shareable (each compiler still runs every
+  // file's top level in its own context).
+  absl::StatusOr<std::shared_ptr<const jinja::Template>> ParseMacroFile(const jinja::Environment& env,
+                                                                        std::string_view text,
+                                                                        const std::string& name) {
+    std::string key = (&env == &exec_env ? "x" : "p") + name;
+    {
+      std::lock_guard<std::mutex> lock(group->mu);
+      auto it = group->macro_templates.find(key);
+      if (it != group->macro_templates.end() && it->second->source() == text) return it->second;
+    }
+    FLINKDBT_ASSIGN_OR_RETURN(std::shared_ptr<const jinja::Template> tmpl, env.Parse(text, name));
+    std::lock_guard<std::mutex> lock(group->mu);
+    group->macro_templates.insert_or_assign(std::move(key), tmpl);
+    return tmpl;
   }
 
   absl::Status LoadMacros(jinja::Environment& env, const JValue& ctx,
