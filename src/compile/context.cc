@@ -346,6 +346,7 @@ struct NodeState {
   Value config_sets = Value::MakeMap();                      // config.set() at compile time
   const Value* overrides = nullptr;                          // a unit test's {vars, env_vars, macros}
   std::vector<jinja::SourceMapEntry>* source_map = nullptr;  // for the next Render only
+  bool values_in_context = false;  // this node's this/model/... are in the context already
 };
 
 class Compiler::Impl {
@@ -751,7 +752,11 @@ class Compiler::Impl {
                                      const std::vector<std::pair<std::string, JValue>>& extra) {
     jinja::Environment& env = st->execute ? exec_env : parse_env;
     const JValue& ctx = st->execute ? exec_ctx : parse_ctx;
-    SetNodeValues(ctx, st);
+    // A test renders its kwargs and then itself with the same node values; between the renders of
+    // one NodeState nothing else renders on this compiler except nested renders, which put them
+    // back when they end (below).
+    if (!st->values_in_context) SetNodeValues(ctx, st);
+    st->values_in_context = true;
     for (const auto& [k, v] : extra) ctx.SetItem(JValue::String(k), v);
     rendering_.push_back(st);
     absl::StatusOr<std::string> out = [&]() -> absl::StatusOr<std::string> {

@@ -643,6 +643,7 @@ class Builder {
         Value cols = Value::MakeMap();
         for (const auto& c : patch.columns) {
           Value col = Value::MakeMap();
+          col.map().reserve(9);
           col.Set("name", Value::String(c.name));
           col.Set("description", Value::String(c.description));
           col.Set("meta", c.meta);
