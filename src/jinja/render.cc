@@ -1,6 +1,7 @@
 #include "jinja/render.h"
 
 #include <charconv>
+#include <cassert>
 #include <cmath>
 #include <typeinfo>
 
@@ -252,13 +253,13 @@ Renderer::~Renderer() {
 
 void Renderer::RecycleFrame(Ref<Frame>& f) {
   Frame* p = f.get();
-  // Only a scope nobody else references (not captured, not tracked) and that is exactly as
-  // AcquireFrame made it apart from its variables.
-  if (p == nullptr || p->refs.load(std::memory_order_acquire) != 1 || p->owned_parent || p->is_root ||
-      p->blocks || p->impl != nullptr || !p->context.is_undefined() || p->weak_context ||
+  // Only a scope nobody else references (not captured, not tracked). Scopes from AcquireFrame are
+  // never roots, so they carry nothing else than their variables and parent links.
+  if (p == nullptr || p->refs.load(std::memory_order_acquire) != 1 || p->owned_parent ||
       spare_frames_.size() >= 64) {
     return;  // `f` releases it as usual
   }
+  assert(!p->is_root && !p->blocks && p->impl == nullptr && p->context.is_undefined() && !p->weak_context);
   f.release();
   p->vars.clear();  // may run destructors of values, but none can reach `p` (it is unshared)
   p->index.clear();

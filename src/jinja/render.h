@@ -97,10 +97,7 @@ struct Frame : HeapObject {
 
   // `hash` is ValueHasher()(name) when known, else 0.
   Value* FindLocal(std::string_view name, size_t hash = 0) {
-    if (!index.empty()) {
-      auto it = hash != 0 ? index.find(PrehashedKey{name, hash}) : index.find(name);
-      return it == index.end() ? nullptr : &vars[it->second].second;
-    }
+    if (!index.empty()) return FindIndexed(name, hash);
     for (auto& [k, v] : vars) {
       // Names are interned per template, so equal names usually share storage.
       if (k.size() == name.size() &&
@@ -108,6 +105,12 @@ struct Frame : HeapObject {
         return &v;
     }
     return nullptr;
+  }
+  // The hashed lookup of a large scope, out of line: callers walking small scopes do not pay for
+  // setting up the probe.
+  [[gnu::noinline]] Value* FindIndexed(std::string_view name, size_t hash) {
+    auto it = hash != 0 ? index.find(PrehashedKey{name, hash}) : index.find(name);
+    return it == index.end() ? nullptr : &vars[it->second].second;
   }
   // Appends a name known not to be bound yet (macro parameters).
   void SetNew(std::string_view name, Value v) {
