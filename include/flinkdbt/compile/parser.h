@@ -53,8 +53,9 @@ struct ParseOptions {
   ParseRenderer* renderer = nullptr;  // null: static extraction only
   // Force every node through the renderer (dbt's --no-static-parser).
   bool static_parser = true;
-  // Threads building nodes (the manifest is the same for any count; rendering through `renderer`
-  // stays on the calling thread).
+  // Threads making and configuring nodes, and the count offered to renderer->CaptureAll (the
+  // manifest and the first error are the same for any count). Passes that may call
+  // renderer->GenerateName (a generate_*_name override exists) run on the calling thread.
   int threads = 1;
 };
 
