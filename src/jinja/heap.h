@@ -3,6 +3,8 @@
 #define FLINKDBT_SRC_JINJA_HEAP_H_
 
 #include <atomic>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +52,37 @@ struct ListObject : HeapObject {
   std::vector<Value> items;
 };
 
+// a == b for the short strings names and dict keys are, without a call into the library's memcmp:
+// up to 16 bytes compare as two overlapping words.
+inline bool SameText(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (p == q) return true;
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(p, q, n) == 0;
+    uint64_t x, y, u, v;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    std::memcpy(&u, p + n - 8, 8);
+    std::memcpy(&v, q + n - 8, 8);
+    return ((x ^ y) | (u ^ v)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t x, y, u, v;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, q, 4);
+    std::memcpy(&u, p + n - 4, 4);
+    std::memcpy(&v, q + n - 4, 4);
+    return ((x ^ y) | (u ^ v)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
+
 // A string key whose hash (ValueHasher) is already known: names in the AST carry theirs.
 struct PrehashedKey {
   std::string_view s;
@@ -65,12 +98,8 @@ struct ValueHasher {
 struct ValueEqual {
   using is_transparent = void;
   bool operator()(const Value& a, const Value& b) const { return a.Equals(b); }
-  bool operator()(const Value& a, const PrehashedKey& b) const {
-    return a.is_string() && a.AsString() == b.s;
-  }
-  bool operator()(const PrehashedKey& a, const Value& b) const {
-    return b.is_string() && b.AsString() == a.s;
-  }
+  bool operator()(const Value& a, const PrehashedKey& b) const { return a.is_string() && SameText(a.AsString(), b.s); }
+  bool operator()(const PrehashedKey& a, const Value& b) const { return b.is_string() && SameText(b.AsString(), a.s); }
   bool operator()(const Value& a, std::string_view b) const { return a.is_string() && a.AsString() == b; }
   bool operator()(std::string_view a, const Value& b) const { return b.is_string() && b.AsString() == a; }
 };

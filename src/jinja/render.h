@@ -58,9 +58,9 @@ struct NameHasher {
 };
 struct NameEqual {
   using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-  bool operator()(std::string_view a, const PrehashedKey& b) const { return a == b.s; }
-  bool operator()(const PrehashedKey& a, std::string_view b) const { return a.s == b; }
+  bool operator()(std::string_view a, std::string_view b) const { return SameText(a, b); }
+  bool operator()(std::string_view a, const PrehashedKey& b) const { return SameText(a, b.s); }
+  bool operator()(const PrehashedKey& a, std::string_view b) const { return SameText(a.s, b); }
 };
 
 // {% block %} overrides of one render: most-derived first.
@@ -100,9 +100,7 @@ struct Frame : HeapObject {
     if (!index.empty()) return FindIndexed(name, hash);
     for (auto& [k, v] : vars) {
       // Names are interned per template, so equal names usually share storage.
-      if (k.size() == name.size() &&
-          (k.data() == name.data() || (!k.empty() && k[0] == name[0] && k == name)))
-        return &v;
+      if (SameText(k, name)) return &v;
     }
     return nullptr;
   }

@@ -274,7 +274,7 @@ namespace {
 inline bool KeyIs(const Value& k, std::string_view s) {
   if (!k.is_string()) return false;
   const std::string& ks = static_cast<const StringObject*>(k.heap_ptr())->str;
-  return ks.size() == s.size() && (s.empty() || (ks[0] == s[0] && std::string_view(ks) == s));
+  return internal::SameText(ks, s);
 }
 }  // namespace
 
