@@ -308,9 +308,9 @@ absl::StatusOr<bool> Contains(const Value& container, const Value& item) {
     case ValueKind::kList:
     case ValueKind::kTuple:
       if (item.is_string()) {  // a str equals only a str
-        std::string_view s = item.AsString();
-        for (const Value& v : container.Items()) {
-          if (v.is_string() && v.AsString() == s) return true;
+        std::string_view s = Str(item)->str;
+        for (const Value& v : List(container)->items) {  // tuples share ListObject's layout
+          if (v.is_string() && SameText(Str(v)->str, s)) return true;
         }
         return false;
       }

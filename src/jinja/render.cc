@@ -413,7 +413,8 @@ const Value* Renderer::EvalFast(const Node* n, Frame* f, Value& tmp) {
         if (!in.ok()) return nullptr;
         result = *in == (op == CmpOp::kIn);
       } else if (op == CmpOp::kEq || op == CmpOp::kNe) {
-        result = l->Equals(*r) == (op == CmpOp::kEq);
+        bool eq = l->is_string() && r->is_string() ? SameText(Str(*l)->str, Str(*r)->str) : l->Equals(*r);
+        result = eq == (op == CmpOp::kEq);
       } else {
         int c;
         if (l->is_small_int() && r->is_small_int()) {
