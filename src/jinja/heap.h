@@ -52,31 +52,28 @@ struct ListObject : HeapObject {
   std::vector<Value> items;
 };
 
-// a == b for the short strings names and dict keys are, without a call into the library's memcmp:
-// up to 16 bytes compare as two overlapping words.
+// Whether the n bytes at p and q (sizeof(W) <= n <= 2 * sizeof(W)) are equal, compared as the
+// two overlapping words at either end.
+template <typename W>
+inline bool SameEnds(const char* p, const char* q, size_t n) {
+  W x, y, u, v;
+  std::memcpy(&x, p, sizeof(W));
+  std::memcpy(&y, q, sizeof(W));
+  std::memcpy(&u, p + n - sizeof(W), sizeof(W));
+  std::memcpy(&v, q + n - sizeof(W), sizeof(W));
+  return ((x ^ y) | (u ^ v)) == 0;
+}
+
+// a == b for the short strings names and dict keys are, without a call into the library's memcmp.
 inline bool SameText(std::string_view a, std::string_view b) {
   size_t n = a.size();
   if (n != b.size()) return false;
   const char* p = a.data();
   const char* q = b.data();
   if (p == q) return true;
-  if (n >= 8) {
-    if (n > 16) return std::memcmp(p, q, n) == 0;
-    uint64_t x, y, u, v;
-    std::memcpy(&x, p, 8);
-    std::memcpy(&y, q, 8);
-    std::memcpy(&u, p + n - 8, 8);
-    std::memcpy(&v, q + n - 8, 8);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
-  if (n >= 4) {
-    uint32_t x, y, u, v;
-    std::memcpy(&x, p, 4);
-    std::memcpy(&y, q, 4);
-    std::memcpy(&u, p + n - 4, 4);
-    std::memcpy(&v, q + n - 4, 4);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
+  if (n > 16) return std::memcmp(p, q, n) == 0;
+  if (n >= 8) return SameEnds<uint64_t>(p, q, n);
+  if (n >= 4) return SameEnds<uint32_t>(p, q, n);
   for (size_t i = 0; i < n; ++i) {
     if (p[i] != q[i]) return false;
   }

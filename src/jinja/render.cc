@@ -26,12 +26,6 @@ struct RecycleOnExit {
   ~RecycleOnExit() { r->RecycleFrame(*f); }
 };
 
-// A scope inside `parent`, borrowing it (see Frame::parent).
-Ref<Frame> NewFrame(Frame* parent) {
-  Ref<Frame> f(new Frame);  // not Frame(): no zero-fill of the whole object
-  f->parent = parent;
-  return f;
-}
 
 // out->append(s), without a call into the library for the one- and two-byte pieces (separators,
 // punctuation) templates print most.

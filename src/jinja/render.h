@@ -135,6 +135,13 @@ struct Frame : HeapObject {
   }
 };
 
+// A scope inside `parent`, borrowing it (see Frame::parent).
+inline Ref<Frame> NewFrame(Frame* parent) {
+  Ref<Frame> f(new Frame);  // not Frame(): no zero-fill of the whole object
+  f->parent = parent;
+  return f;
+}
+
 struct MacroObject : HeapObject {
   const Node* node = nullptr;  // kMacro or kCallBlock
   const TemplateImpl* impl = nullptr;
@@ -155,11 +162,7 @@ class Renderer : public CallContext {
 
   // A new scope inside `parent` (borrowing it), reusing a spare one when there is one.
   Ref<Frame> AcquireFrame(Frame* parent) {
-    if (spare_frames_.empty()) {
-      Ref<Frame> f(new Frame);  // not Frame(): no zero-fill of the whole object
-      f->parent = parent;
-      return f;
-    }
+    if (spare_frames_.empty()) return NewFrame(parent);
     Frame* f = spare_frames_.back();
     spare_frames_.pop_back();
     f->parent = parent;
